@@ -1,0 +1,40 @@
+"use client";
+import { signIn } from "next-auth/react";
+import { useState } from "react";
+import { useForm } from "react-hook-form";
+import { zodResolver } from "@hookform/resolvers/zod";
+import { Button } from "@/components/ui/button";
+import { FormError, TextInput } from "@/components/ui/field";
+import { loginSchema, type LoginInput } from "@/lib/auth/login-schema";
+
+function describe(error: string): string {
+  const locked = /^locked:(\d+)$/.exec(error);
+  if (locked) return `Too many failed sign-ins. Try again in ${Math.max(1, Math.ceil(Number(locked[1]) / 60))} minutes.`;
+  // One message whatever the reason: it never tells whether the account exists.
+  return "Invalid credentials";
+}
+
+export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
+  const [error, setError] = useState<string>();
+  const { register, handleSubmit, formState } = useForm<LoginInput>({ resolver: zodResolver(loginSchema) });
+  return (
+    <form
+      noValidate
+      className="space-y-4"
+      onSubmit={handleSubmit(async (values) => {
+        setError(undefined);
+        const result = await signIn("credentials", { ...values, redirect: false });
+        if (!result || result.error) {
+          setError(describe(result?.error ?? ""));
+          return;
+        }
+        window.location.assign(callbackUrl);
+      })}
+    >
+      <FormError message={error} />
+      <TextInput label="Email or account name" autoComplete="username" autoFocus error={formState.errors.login?.message} {...register("login")} />
+      <TextInput label="Password" type="password" autoComplete="current-password" error={formState.errors.password?.message} {...register("password")} />
+      <Button type="submit" className="w-full" disabled={formState.isSubmitting}>{formState.isSubmitting ? "Signing in…" : "Sign in"}</Button>
+    </form>
+  );
+}

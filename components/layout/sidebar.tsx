@@ -1,0 +1,72 @@
+"use client";
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+import { signOut } from "next-auth/react";
+import { Building2, Home, LogOut, ScrollText, ShieldCheck, Tags, UserCircle, Users } from "lucide-react";
+import type { ReactNode } from "react";
+
+function NavLink({ href, icon, children }: { href: string; icon: ReactNode; children: ReactNode }) {
+  const pathname = usePathname();
+  const active = pathname === href || pathname.startsWith(`${href}/`);
+  return (
+    <Link
+      href={href}
+      aria-current={active ? "page" : undefined}
+      className={`flex items-center gap-2 rounded-md px-2.5 py-1.5 text-sm ${active ? "bg-brand-50 font-medium text-brand-700" : "text-slate-700 hover:bg-slate-100"}`}
+    >
+      {icon}
+      {children}
+    </Link>
+  );
+}
+
+function Section({ title, children }: { title: string; children: ReactNode }) {
+  return (
+    <div className="space-y-0.5">
+      <p className="px-2.5 pb-1 pt-4 text-xs font-semibold uppercase tracking-wide text-slate-400">{title}</p>
+      {children}
+    </div>
+  );
+}
+
+export function Sidebar({ user, isPlatformAdmin, adminOrgs }: { user: { name: string; email: string }; isPlatformAdmin: boolean; adminOrgs: { slug: string; name: string }[] }) {
+  const icon = "size-4 shrink-0";
+  return (
+    <aside className="sticky top-0 flex h-screen w-60 shrink-0 flex-col border-r border-slate-200 bg-white px-3 py-4">
+      <Link href="/" className="flex items-center gap-2 px-2.5 pb-2">
+        <span className="flex size-7 items-center justify-center rounded-md bg-brand-600 text-xs font-bold text-white">DC</span>
+        <span className="font-semibold tracking-tight">Directory Console</span>
+      </Link>
+      <nav aria-label="Main" className="flex-1 overflow-y-auto">
+        <Section title="You">
+          <NavLink href="/home" icon={<Home className={icon} />}>Home</NavLink>
+          <NavLink href="/account" icon={<UserCircle className={icon} />}>Account</NavLink>
+        </Section>
+        {adminOrgs.map((org) => (
+          <Section key={org.slug} title={org.name}>
+            <NavLink href={`/org/${org.slug}/users`} icon={<Users className={icon} />}>Users</NavLink>
+          </Section>
+        ))}
+        {isPlatformAdmin && (
+          <Section title="Platform">
+            <NavLink href="/admin/organisations" icon={<Building2 className={icon} />}>Organisations</NavLink>
+            <NavLink href="/admin/plans" icon={<Tags className={icon} />}>Plans</NavLink>
+            <NavLink href="/admin/users" icon={<ShieldCheck className={icon} />}>Users and roles</NavLink>
+            <NavLink href="/admin/audit" icon={<ScrollText className={icon} />}>Audit log</NavLink>
+          </Section>
+        )}
+      </nav>
+      <div className="border-t border-slate-200 pt-3">
+        <p className="truncate px-2.5 text-sm font-medium" title={user.name}>{user.name}</p>
+        <p className="truncate px-2.5 text-xs text-slate-500" title={user.email}>{user.email}</p>
+        <button
+          type="button"
+          onClick={() => signOut({ callbackUrl: "/login" })}
+          className="mt-2 flex w-full items-center gap-2 rounded-md px-2.5 py-1.5 text-sm text-slate-700 hover:bg-slate-100"
+        >
+          <LogOut className={icon} /> Sign out
+        </button>
+      </div>
+    </aside>
+  );
+}

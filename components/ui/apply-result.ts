@@ -1,0 +1,14 @@
+"use client";
+import type { FieldValues, Path, UseFormSetError } from "react-hook-form";
+import { toast } from "sonner";
+
+type Result = { ok: true } | { ok: false; error: string; fieldErrors?: Record<string, string> };
+
+/** Puts a server action's field errors on their fields and other errors in a toast; true when it succeeded. */
+export function applyResult<T extends FieldValues>(result: Result, setError?: UseFormSetError<T>): boolean {
+  if (result.ok) return true;
+  const fields = Object.entries(result.fieldErrors ?? {});
+  if (setError && fields.length) for (const [name, message] of fields) setError(name as Path<T>, { type: "server", message });
+  else toast.error(result.error);
+  return false;
+}

@@ -1,0 +1,56 @@
+import "server-only";
+import pg from "pg";
+import { RateLimiterPostgres, RateLimiterRes } from "rate-limiter-flexible";
+
+// Failed sign-ins are counted in PostgreSQL (table "RateLimit"), so every instance behind a load balancer
+// sees the same counts. Per account: 5 failures in 15 minutes lock that login for 15 minutes. Per address:
+// 30 failures in 15 minutes. Keys are the typed login, whether or not an account exists: no enumeration.
+const globalForLimiter = globalThis as unknown as { signInLimiters?: { account: RateLimiterPostgres; address: RateLimiterPostgres } };
+
+function limiters() {
+  if (globalForLimiter.signInLimiters) return globalForLimiter.signInLimiters;
+  const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 3 });
+  const common = { storeClient: pool, storeType: "pool", tableName: "RateLimit", tableCreated: true, clearExpiredByTimeout: false };
+  globalForLimiter.signInLimiters = {
+    account: new RateLimiterPostgres({
+      ...common,
+      keyPrefix: "signin-account",
+      points: Number(process.env.SIGNIN_MAX_FAILURES_PER_ACCOUNT ?? 5),
+      duration: 15 * 60,
+      blockDuration: 15 * 60,
+    }),
+    address: new RateLimiterPostgres({
+      ...common,
+      keyPrefix: "signin-address",
+      points: Number(process.env.SIGNIN_MAX_FAILURES_PER_ADDRESS ?? 30),
+      duration: 15 * 60,
+      blockDuration: 15 * 60,
+    }),
+  };
+  return globalForLimiter.signInLimiters;
+}
+
+export class TooManyAttemptsError extends Error {
+  constructor(readonly retryAfterSeconds: number) {
+    super("Too many failed sign-ins");
+  }
+}
+
+export async function assertNotLocked(login: string, address: string): Promise<void> {
+  const { account, address: byAddress } = limiters();
+  const [a, b] = await Promise.all([account.get(login), byAddress.get(address)]);
+  for (const [res, limit] of [[a, account.points], [b, byAddress.points]] as const) {
+    if (res && res.consumedPoints >= limit) throw new TooManyAttemptsError(Math.ceil(res.msBeforeNext / 1000));
+  }
+}
+
+export async function recordFailure(login: string, address: string): Promise<void> {
+  const { account, address: byAddress } = limiters();
+  await Promise.all(
+    [account.penalty(login, 1), byAddress.penalty(address, 1)].map((p) => p.catch((e: unknown) => (e instanceof RateLimiterRes ? e : Promise.reject(e)))),
+  );
+}
+
+export async function recordSuccess(login: string): Promise<void> {
+  await limiters().account.delete(login);
+}

@@ -1,0 +1,38 @@
+import "server-only";
+import { db } from "@/lib/db";
+import { hashPassword } from "@/lib/auth/password";
+import type { Role } from "@/lib/generated/prisma/enums";
+
+// Demo data for `npm run dev`: fixed, printed credentials so a newcomer can sign in at once. Never used by
+// `npm start` unless SEED_DEMO=true.
+export const DEMO_ACCOUNTS: { email: string; name: string; accountName: string; password: string; roles: Role[]; platformAdmin?: boolean; label: string }[] = [
+  { email: "platform@acme.example", name: "Paula Platform", accountName: "paula", password: "Platform-demo-2026", roles: [], platformAdmin: true, label: "platform administrator" },
+  { email: "admin@acme.example", name: "Oscar Orgadmin", accountName: "oscar", password: "Acme-admin-demo-2026", roles: ["ORG_ADMIN", "ORIGINATOR"], label: "organisation administrator (Acme)" },
+  { email: "alice@acme.example", name: "Alice Anders", accountName: "alice", password: "Member-demo-2026", roles: ["ORIGINATOR"], label: "member, Originator" },
+  { email: "bob@acme.example", name: "Bob Brown", accountName: "bob", password: "Member-demo-2026", roles: ["ORIGINATOR"], label: "member, Originator" },
+  { email: "carol@acme.example", name: "Carol Chen", accountName: "carol", password: "Member-demo-2026", roles: ["COLLABORATOR"], label: "member, Collaborator" },
+];
+
+/** Seeds the demo organisation once; returns false when the database already has organisations. */
+export async function seedDemo(): Promise<boolean> {
+  if ((await db.organization.count()) > 0) return false;
+  const standard = (await db.plan.findFirst({ where: { isDefault: true }, select: { id: true } })) ??
+    (await db.plan.create({ data: { name: "Standard", storageQuotaBytes: BigInt(10 * 1024 ** 3), isDefault: true }, select: { id: true } }));
+  await db.plan.upsert({ where: { name: "Large" }, update: {}, create: { name: "Large", storageQuotaBytes: BigInt(100 * 1024 ** 3) } });
+  const acme = await db.organization.create({ data: { slug: "acme", name: "Acme", defaultPlanId: standard.id }, select: { id: true } });
+  await db.organization.create({ data: { slug: "globex", name: "Globex", defaultPlanId: standard.id } });
+  for (const account of DEMO_ACCOUNTS) {
+    await db.user.create({
+      data: {
+        email: account.email,
+        name: account.name,
+        accountName: account.accountName,
+        passwordHash: await hashPassword(account.password),
+        passwordChangedAt: new Date(),
+        isPlatformAdmin: account.platformAdmin ?? false,
+        memberships: account.roles.length ? { create: { organizationId: acme.id, roles: account.roles, planId: standard.id } } : undefined,
+      },
+    });
+  }
+  return true;
+}

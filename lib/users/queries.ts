@@ -1,0 +1,74 @@
+import "server-only";
+import { db } from "@/lib/db";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import type { UserListQuery } from "@/lib/users/schema";
+
+export const PAGE_SIZE = 25;
+
+function userSearch(q: string | undefined): Prisma.UserWhereInput {
+  if (!q) return {};
+  return {
+    OR: [
+      { name: { contains: q, mode: "insensitive" } },
+      { email: { contains: q.toLowerCase() } },
+      { accountName: { contains: q, mode: "insensitive" } },
+    ],
+  };
+}
+
+export async function listOrgUsers(organizationId: string, query: UserListQuery) {
+  const where: Prisma.MembershipWhereInput = {
+    organizationId,
+    user: { ...userSearch(query.q), ...(query.source ? { source: query.source } : {}), ...(query.status ? { status: query.status } : {}) },
+  };
+  const [total, rows] = await Promise.all([
+    db.membership.count({ where }),
+    db.membership.findMany({
+      where,
+      orderBy: [{ user: { email: "asc" } }],
+      skip: (query.page - 1) * PAGE_SIZE,
+      take: PAGE_SIZE,
+      select: {
+        roles: true,
+        plan: { select: { name: true } },
+        user: {
+          select: {
+            id: true, email: true, name: true, accountName: true, source: true, status: true, isPlatformAdmin: true, lastLoginAt: true,
+            _count: { select: { files: true } },
+          },
+        },
+      },
+    }),
+  ]);
+  return { total, pageSize: PAGE_SIZE, rows };
+}
+
+export async function listAllUsers(query: { q?: string; page: number }) {
+  const where = userSearch(query.q);
+  const [total, rows] = await Promise.all([
+    db.user.count({ where }),
+    db.user.findMany({
+      where,
+      orderBy: { email: "asc" },
+      skip: (query.page - 1) * PAGE_SIZE,
+      take: PAGE_SIZE,
+      select: {
+        id: true, email: true, name: true, source: true, status: true, isPlatformAdmin: true, isBuiltinAdmin: true,
+        memberships: { select: { roles: true, organization: { select: { id: true, slug: true, name: true } } } },
+      },
+    }),
+  ]);
+  return { total, pageSize: PAGE_SIZE, rows };
+}
+
+export async function getProfile(userId: string) {
+  return db.user.findUnique({
+    where: { id: userId },
+    select: {
+      email: true, name: true, accountName: true, source: true, lastLoginAt: true,
+      connection: { select: { name: true } },
+      memberships: { select: { roles: true, plan: { select: { name: true, storageQuotaBytes: true } }, organization: { select: { name: true, slug: true } } } },
+      _count: { select: { files: true } },
+    },
+  });
+}

@@ -1,0 +1,44 @@
+// `npm run dev` and `npm start`: database (embedded unless DATABASE_URL), migrations, built-in administrator,
+// demo data (dev), then Next.js. Ctrl-C stops everything it started.
+import { spawn } from "node:child_process";
+import { ensureDevSecrets } from "./lib/secrets.ts";
+import { prepareDatabase } from "./lib/database.ts";
+
+const mode = process.argv[2] === "start" ? "start" : "dev";
+const log = (m: string) => console.log(`[console] ${m}`);
+
+ensureDevSecrets();
+const database = await prepareDatabase(log);
+process.env.NEXTAUTH_URL ??= `http://localhost:${process.env.PORT ?? 3000}`;
+
+const { ensureBuiltinAdmin } = await import("@/lib/bootstrap/builtin-admin");
+const admin = await ensureBuiltinAdmin();
+const lines: string[] = [];
+if (!admin.enabled) lines.push("Built-in administrator: turned off (ADMIN_ENABLED=false).");
+else if (admin.generatedPassword) lines.push(`Built-in administrator: ${admin.email} / ${admin.generatedPassword}   (generated now, shown once; set ADMIN_PASSWORD to choose it)`);
+else lines.push(`Built-in administrator: ${admin.email} (password from ADMIN_PASSWORD, or the one printed at first start)`);
+
+if (mode === "dev" || process.env.SEED_DEMO === "true") {
+  const { seedDemo, DEMO_ACCOUNTS } = await import("@/lib/bootstrap/demo");
+  const seeded = await seedDemo();
+  if (seeded) log("demo data created: organisation Acme (acme), plans Standard and Large");
+  for (const a of DEMO_ACCOUNTS) lines.push(`${a.label.padEnd(36)} ${a.email} / ${a.password}`);
+}
+const { db } = await import("@/lib/db");
+await db.$disconnect();
+
+const port = process.env.PORT ?? "3000";
+console.log(`\n  Directory Console: http://localhost:${port}\n\n  Sign in with:\n${lines.map((l) => `    ${l}`).join("\n")}\n`);
+
+const next = spawn(process.execPath, ["node_modules/next/dist/bin/next", mode, "-p", port], { stdio: "inherit", env: process.env });
+let stopping = false;
+async function shutdown(code: number) {
+  if (stopping) return;
+  stopping = true;
+  next.kill("SIGTERM");
+  await database.stop().catch(() => {});
+  process.exit(code);
+}
+process.on("SIGINT", () => void shutdown(0));
+process.on("SIGTERM", () => void shutdown(0));
+next.on("exit", (code) => void shutdown(code ?? 0));
