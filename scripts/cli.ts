@@ -1,0 +1,109 @@
+// Operators' command line: `npm run cli -- <command>`. It uses the same services as the console.
+//   org create <slug> <name>
+//   user create <email> --org <slug> --role <role> [--role <role>] [--name <name>] [--password <pw>]
+//   admin reset-password <email> [--password <pw>]     break-glass when every directory is down
+//   users <slug> [--json]
+//   db migrate
+import crypto from "node:crypto";
+import { parseArgs } from "node:util";
+import { ensureDevSecrets } from "./lib/secrets.ts";
+import { prepareDatabase } from "./lib/database.ts";
+
+const USAGE = `Usage: npm run cli -- <command>
+  org create <slug> <name>
+  user create <email> --org <slug> --role ORIGINATOR|COLLABORATOR|ORG_ADMIN [--name <name>] [--password <pw>]
+  admin reset-password <email> [--password <pw>]
+  users <org-slug> [--json]
+  db migrate`;
+
+class CliError extends Error {}
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      org: { type: "string" },
+      role: { type: "string", multiple: true },
+      name: { type: "string" },
+      password: { type: "string" },
+      json: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  const [cmd, sub, ...rest] = positionals;
+  if (!cmd || values.help) {
+    console.log(USAGE);
+    return cmd ? 0 : 1;
+  }
+  ensureDevSecrets();
+  const database = await prepareDatabase(() => {});
+  const { db } = await import("@/lib/db");
+  try {
+    const key = `${cmd} ${sub ?? ""}`.trim();
+    if (key === "db migrate") {
+      console.log("database is up to date");
+    } else if (key === "org create") {
+      const { organizationSchema } = await import("@/lib/organizations/schema");
+      const { createOrganization } = await import("@/lib/organizations/service");
+      const input = parseOrFail(organizationSchema, { slug: rest[0], name: rest.slice(1).join(" ") });
+      const org = await createOrganization(null, input);
+      console.log(`created organisation ${org.slug} (${org.id})`);
+    } else if (key === "user create") {
+      const { createLocalUserSchema } = await import("@/lib/users/schema");
+      const { createLocalUser } = await import("@/lib/users/service");
+      if (!values.org) throw new CliError("--org <slug> is required");
+      const org = await db.organization.findUnique({ where: { slug: values.org }, select: { id: true } });
+      if (!org) throw new CliError(`no organisation ${values.org}`);
+      const generated = values.password ? undefined : crypto.randomBytes(12).toString("base64url");
+      const email = rest[0] ?? "";
+      const input = parseOrFail(createLocalUserSchema, {
+        email,
+        name: values.name ?? email.split("@")[0],
+        password: values.password ?? generated,
+        roles: (values.role ?? ["ORIGINATOR"]).map((r) => r.toUpperCase().replace(/-/g, "_")),
+      });
+      const user = await createLocalUser({ actorId: null, organizationId: org.id }, input);
+      console.log(`created ${user.email} (${user.id})${generated ? `, password: ${generated}` : ""}`);
+    } else if (key === "admin reset-password") {
+      const { resetPassword } = await import("@/lib/users/service");
+      const { newPasswordField } = await import("@/lib/users/schema");
+      const password = values.password ?? crypto.randomBytes(15).toString("base64url");
+      parseOrFail(newPasswordField, password);
+      await resetPassword(rest[0] ?? "", password);
+      console.log(`password of ${rest[0]} reset${values.password ? "" : `: ${password}`}`);
+    } else if (cmd === "users" && sub) {
+      const org = await db.organization.findUnique({ where: { slug: sub }, select: { id: true } });
+      if (!org) throw new CliError(`no organisation ${sub}`);
+      const rows = await db.membership.findMany({
+        where: { organizationId: org.id },
+        orderBy: { user: { email: "asc" } },
+        select: { roles: true, plan: { select: { name: true } }, user: { select: { email: true, name: true, source: true, status: true } } },
+      });
+      const out = rows.map((r) => ({ email: r.user.email, name: r.user.name, source: r.user.source, status: r.user.status, roles: r.roles, plan: r.plan.name }));
+      if (values.json) console.log(JSON.stringify(out, null, 2));
+      else for (const u of out) console.log(`${u.email}\t${u.name}\t${u.source}\t${u.status}\t${u.roles.join(",")}\t${u.plan}`);
+    } else {
+      throw new CliError(`unknown command: ${positionals.join(" ")}\n${USAGE}`);
+    }
+    return 0;
+  } finally {
+    await db.$disconnect();
+    await database.stop();
+  }
+}
+
+function parseOrFail<T>(schema: { safeParse: (v: unknown) => { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }, value: unknown): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new CliError(parsed.error.issues.map((i) => `${i.path.join(".") || "value"}: ${i.message}`).join("\n"));
+  return parsed.data;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error) => {
+    if (error instanceof CliError || (error as { name?: string }).name === "UserError") console.error(`error: ${(error as Error).message}`);
+    else console.error(error);
+    process.exit(1);
+  },
+);
