@@ -21,10 +21,13 @@ export class NotFoundError extends Error {
   }
 }
 
+/** A unique-constraint violation (P2002), optionally on a given field: matched on the index name, which the
+ * driver adapter reports (e.g. "User_email_key"), or on the field list older engines report. */
 export function isUniqueViolation(error: unknown, field?: string): boolean {
-  const e = error as { code?: string; meta?: { target?: unknown; driverAdapterError?: { cause?: { constraint?: { fields?: string[] } } } } };
+  const e = error as { code?: string; meta?: { target?: unknown; driverAdapterError?: { cause?: { constraint?: { index?: string; fields?: string[] } } } } };
   if (e?.code !== "P2002") return false;
   if (!field) return true;
-  const target = e.meta?.target ?? e.meta?.driverAdapterError?.cause?.constraint?.fields;
-  return Array.isArray(target) ? target.some((t) => String(t).replace(/"/g, "").includes(field)) : String(target ?? "").includes(field);
+  const constraint = e.meta?.driverAdapterError?.cause?.constraint;
+  const names = [e.meta?.target, constraint?.index, constraint?.fields].flat().filter(Boolean).map(String);
+  return names.some((n) => n.replace(/"/g, "").split(/[_,\s]/).includes(field));
 }

@@ -1,0 +1,38 @@
+// Test data: each test makes its own organisation and users with unique names.
+import crypto from "node:crypto";
+import { db } from "@/lib/db";
+import { hashPassword } from "@/lib/auth/password";
+import type { Role } from "@/lib/generated/prisma/enums";
+
+export const uid = () => crypto.randomBytes(4).toString("hex");
+
+export async function defaultPlanId(): Promise<string> {
+  const plan = await db.plan.findFirst({ where: { isDefault: true }, select: { id: true } });
+  if (plan) return plan.id;
+  return (await db.plan.create({ data: { name: `Default ${uid()}`, storageQuotaBytes: 10n * 1024n ** 3n, isDefault: true }, select: { id: true } })).id;
+}
+
+export async function makeOrg(prefix = "org") {
+  const slug = `${prefix}-${uid()}`;
+  return db.organization.create({ data: { slug, name: `Org ${slug}`, defaultPlanId: await defaultPlanId() }, select: { id: true, slug: true, name: true } });
+}
+
+export async function makeUser(options: { org?: { id: string }; roles?: Role[]; password?: string; source?: "LOCAL" | "DIRECTORY" | "ADHOC"; platformAdmin?: boolean; status?: "ACTIVE" | "DISABLED"; emailPrefix?: string } = {}) {
+  const email = `${options.emailPrefix ?? "user"}-${uid()}@test.example`;
+  const password = options.password ?? "Correct-horse-battery-1";
+  const planId = await defaultPlanId();
+  const user = await db.user.create({
+    data: {
+      email,
+      name: `User ${email}`,
+      accountName: email.split("@")[0],
+      passwordHash: await hashPassword(password),
+      source: options.source ?? "LOCAL",
+      status: options.status ?? "ACTIVE",
+      isPlatformAdmin: options.platformAdmin ?? false,
+      memberships: options.org ? { create: { organizationId: options.org.id, roles: options.roles ?? ["ORIGINATOR"], planId } } : undefined,
+    },
+    select: { id: true, email: true, accountName: true },
+  });
+  return { ...user, password };
+}
