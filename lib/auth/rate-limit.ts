@@ -38,7 +38,7 @@ export class TooManyAttemptsError extends Error {
 
 export async function assertNotLocked(login: string, address: string): Promise<void> {
   const { account, address: byAddress } = limiters();
-  const [a, b] = await Promise.all([account.get(login), byAddress.get(address)]);
+  const [a, b] = await Promise.all([account.get(login), address === "unknown" ? null : byAddress.get(address)]);
   for (const [res, limit] of [[a, account.points], [b, byAddress.points]] as const) {
     if (res && res.consumedPoints >= limit) throw new TooManyAttemptsError(Math.ceil(res.msBeforeNext / 1000));
   }
@@ -47,7 +47,8 @@ export async function assertNotLocked(login: string, address: string): Promise<v
 export async function recordFailure(login: string, address: string): Promise<void> {
   const { account, address: byAddress } = limiters();
   await Promise.all(
-    [account.penalty(login, 1), byAddress.penalty(address, 1)].map((p) => p.catch((e: unknown) => (e instanceof RateLimiterRes ? e : Promise.reject(e)))),
+    // Without a known address, no shared "unknown" bucket that one attacker could fill for everybody.
+    [account.penalty(login, 1), address === "unknown" ? Promise.resolve() : byAddress.penalty(address, 1)].map((p) => p.catch((e: unknown) => (e instanceof RateLimiterRes ? e : Promise.reject(e)))),
   );
 }
 

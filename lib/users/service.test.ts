@@ -11,11 +11,11 @@ describe("local accounts", () => {
   it("creates an account on the organisation's default plan, refusing an email that differs only in case", async () => {
     const org = await makeOrg();
     const email = `new-${uid()}@test.example`;
-    const created = await createLocalUser({ actorId: null, organizationId: org.id }, { email, name: "New", password: "a-long-password-1", roles: ["ORIGINATOR"] });
+    const created = await createLocalUser({ actorId: null, organizationId: org.id }, { email, name: "New", accountName: undefined, password: "a-long-password-1", roles: ["ORIGINATOR"] });
     const membership = await db.membership.findFirstOrThrow({ where: { userId: created.id }, select: { roles: true, plan: { select: { isDefault: true } } } });
     expect(membership.roles).toEqual(["ORIGINATOR"]);
     expect(membership.plan.isDefault).toBe(true);
-    const again = createLocalUser({ actorId: null, organizationId: org.id }, { email: email.toUpperCase().toLowerCase(), name: "Dup", password: "a-long-password-1", roles: ["ORIGINATOR"] });
+    const again = createLocalUser({ actorId: null, organizationId: org.id }, { email: email.toUpperCase().toLowerCase(), name: "Dup", accountName: undefined, password: "a-long-password-1", roles: ["ORIGINATOR"] });
     await expect(again).rejects.toMatchObject({ fieldErrors: { email: "An account with this email already exists." } });
     expect(await db.auditLog.count({ where: { action: "user.create", targetId: created.id } })).toBe(1);
   });
