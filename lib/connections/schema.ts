@@ -1,0 +1,144 @@
+// The connection fields of seed 004's table, validated by this one schema in the browser and in the server
+// action. No server imports.
+import { z } from "zod";
+import { dnError } from "@/lib/directory/dn";
+import { filterError } from "@/lib/directory/filter";
+
+export const STATUS_MODES = ["EQUALS", "BIT_SET"] as const;
+export type StatusMode = (typeof STATUS_MODES)[number];
+const PRESET_VALUES = ["ACTIVE_DIRECTORY", "OPENLDAP", "OPEN_DIRECTORY", "DS389"] as const;
+
+export const TIMEOUT_MIN_MS = 500;
+export const TIMEOUT_MAX_MS = 300_000;
+
+const attribute = (label: string) =>
+  z
+    .string()
+    .trim()
+    .min(1, `Enter the ${label}.`)
+    .max(64, "At most 64 characters.")
+    .regex(/^(?:[A-Za-z][A-Za-z0-9-]*|\d+(?:\.\d+)+)$/, "An LDAP attribute name: letters, digits and dashes, starting with a letter.");
+
+const dn = (label: string) =>
+  z
+    .string()
+    .trim()
+    .min(1, `Enter the ${label}.`)
+    .max(512, "At most 512 characters.")
+    .superRefine((value, ctx) => {
+      const error = dnError(value);
+      if (error) ctx.addIssue({ code: "custom", message: error });
+    });
+
+function serverUrlError(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return "Enter a URL such as ldap://ldap.example.com or ldaps://ldap.example.com:636.";
+  }
+  if (url.protocol !== "ldap:" && url.protocol !== "ldaps:") return "The URL must start with ldap:// or ldaps://.";
+  if (!url.hostname) return "The URL needs a host name.";
+  if ((url.pathname && url.pathname !== "/") || url.search || url.username) return "Only the scheme, host and port: put the base DN in Base DN.";
+  return undefined;
+}
+
+export const connectionSchema = z
+  .object({
+    name: z.string().trim().min(1, "Give the connection a name.").max(64, "At most 64 characters."),
+    preset: z.enum(PRESET_VALUES),
+    serverUrl: z
+      .string()
+      .trim()
+      .min(1, "Enter the server URL.")
+      .max(512, "At most 512 characters.")
+      .superRefine((value, ctx) => {
+        const error = serverUrlError(value);
+        if (error) ctx.addIssue({ code: "custom", message: error });
+      }),
+    serverTimeout: z.coerce
+      .number({ message: "Enter a number of milliseconds." })
+      .int("A whole number of milliseconds.")
+      .min(TIMEOUT_MIN_MS, `At least ${TIMEOUT_MIN_MS} ms.`)
+      .max(TIMEOUT_MAX_MS, `At most ${TIMEOUT_MAX_MS} ms (5 minutes).`),
+    managerDn: dn("manager DN"),
+    // Empty on edit keeps the stored password (it is never sent to the browser).
+    managerPassword: z.string().max(128, "At most 128 characters."),
+    baseDn: dn("base DN"),
+    syncFilter: z
+      .string()
+      .trim()
+      .min(1, "Enter the sync filter.")
+      .max(512, "At most 512 characters.")
+      .superRefine((value, ctx) => {
+        const error = filterError(value);
+        if (error) ctx.addIssue({ code: "custom", message: `Not a valid LDAP filter: ${error}` });
+      }),
+    authFilter: z
+      .string()
+      .trim()
+      .min(1, "Enter the auth filter.")
+      .max(512, "At most 512 characters.")
+      .superRefine((value, ctx) => {
+        if (!value.includes("{0}")) {
+          ctx.addIssue({ code: "custom", message: "The auth filter must contain {0}, where the sign-in name goes." });
+          return;
+        }
+        const error = filterError(value.split("{0}").join("x"));
+        if (error) ctx.addIssue({ code: "custom", message: `Not a valid LDAP filter: ${error}` });
+      }),
+    domain: z
+      .string()
+      .trim()
+      .min(1, "Enter the directory's domain.")
+      .max(64, "At most 64 characters.")
+      .regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/, "A domain name such as corp.example.com."),
+    accountNameField: attribute("account name field"),
+    emailField: attribute("email field"),
+    userPrincipalNameField: attribute("user principal name field"),
+    fullNameField: attribute("full name field"),
+    statusField: attribute("status field"),
+    statusDisabled: z.string().trim().min(1, "Enter the value that means disabled.").max(64, "At most 64 characters."),
+    statusDisabledMode: z.enum(STATUS_MODES),
+    startTls: z.boolean(),
+    caCertificate: z
+      .string()
+      .trim()
+      .max(20_000, "At most 20,000 characters.")
+      .refine((v) => !v || /-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----/.test(v), "Paste a PEM certificate (-----BEGIN CERTIFICATE----- …)."),
+  })
+  .superRefine((v, ctx) => {
+    if (v.startTls && v.serverUrl.toLowerCase().startsWith("ldaps:")) {
+      ctx.addIssue({ code: "custom", path: ["startTls"], message: "StartTLS is for ldap:// URLs; ldaps:// is encrypted already." });
+    }
+    if (v.statusDisabledMode === "BIT_SET" && !/^\d+$/.test(v.statusDisabled)) {
+      ctx.addIssue({ code: "custom", path: ["statusDisabled"], message: "With “bit set”, enter the bit value as a number (2 for Active Directory's ACCOUNTDISABLE)." });
+    }
+  });
+
+export type ConnectionInput = z.input<typeof connectionSchema>;
+export type ConnectionValues = z.output<typeof connectionSchema>;
+
+/** A new connection needs its manager password. */
+export const newConnectionSchema = connectionSchema.superRefine((v, ctx) => {
+  if (!v.managerPassword) ctx.addIssue({ code: "custom", path: ["managerPassword"], message: "Enter the manager password." });
+});
+
+export const connectionIdSchema = z.object({ connectionId: z.string().uuid() });
+
+export const FIELD_HELP: Record<string, { label: string; help: string; max?: number }> = {
+  serverUrl: { label: "Server URL", help: "The address of the server running LDAP. LDAP over TLS is also supported. Example: ldap://ldap.xy-company.com" },
+  serverTimeout: { label: "Server Timeout", help: "The amount of time (in milliseconds) that the platform will wait when attempting to connect to or read data from the LDAP server." },
+  managerDn: { label: "Manager DN", max: 512, help: "The Distinguished Name (DN) of the 'manager' user who has privileges to perform LDAP authentication and synchronisation and browse the Base DN." },
+  managerPassword: { label: "Manager password", max: 128, help: "The password for the 'manager' user who has privileges to perform LDAP authentication and synchronisation and browse the Base DN." },
+  baseDn: { label: "Base DN", max: 512, help: "The root node in LDAP from which the platform finds users and groups. Example: ou=users,dc=xy-company,dc=com" },
+  syncFilter: { label: "Sync filter", max: 512, help: "The filter used to specify which users will be synchronised based on their LDAP path and attributes. Examples: (memberOf=CN=groupName,OU=users,DC=xy-company,DC=com) · (&(objectclass=user)(objectcategory=person)) · (&(&(objectclass=user)(objectcategory=person))(mail=*@xy-company.com))" },
+  authFilter: { label: "Auth filter", max: 512, help: "The LDAP field against which the platform matches the email address of a user when they authenticate. Example: userPrincipalName={0}" },
+  domain: { label: "Domain", max: 64, help: "The domain for the LDAP user directory." },
+  accountNameField: { label: "Account Name", max: 64, help: "The LDAP field used to specify an additional/other name for users. Example: sAMAccountName. This field is required for internal platform functionality." },
+  emailField: { label: "Email Field", max: 64, help: "The LDAP field used to specify the email address for users. Example: mail. Each email address from this field defines a user's identity and forms part of the user's sign-in credentials." },
+  userPrincipalNameField: { label: "User Principal Name", max: 64, help: "The LDAP field used to specify the external user identifier for users. Example: userPrincipalName. This field is required for internal platform functionality." },
+  fullNameField: { label: "Full name field", max: 64, help: "The LDAP field used to specify the name of users. Example: name" },
+  statusField: { label: "Status field", max: 64, help: "The LDAP field used by the platform to determine whether or not a user is disabled. Example: userAccountControl" },
+  statusDisabled: { label: "Status disabled", max: 64, help: "The value of the Status field (in the LDAP directory) to indicate that a user is disabled." },
+};

@@ -1,0 +1,108 @@
+import "server-only";
+import tls from "node:tls";
+import { Client, type Entry, type SearchOptions } from "ldapts";
+import { DirectoryError, translateDirectoryError } from "@/lib/directory/errors";
+
+export type DirectoryConfig = {
+  serverUrl: string;
+  serverTimeout: number;
+  managerDn: string;
+  managerPassword: string;
+  baseDn: string;
+  startTls: boolean;
+  caCertificate?: string | null;
+};
+
+export type Endpoint = { host: string; port: number; secure: boolean };
+
+export function endpointOf(serverUrl: string): Endpoint {
+  const url = new URL(serverUrl);
+  const secure = url.protocol === "ldaps:";
+  return { host: url.hostname.replace(/^\[|\]$/g, ""), port: Number(url.port || (secure ? 636 : 389)), secure };
+}
+
+function tlsOptions(config: DirectoryConfig, host: string): tls.ConnectionOptions {
+  const options: tls.ConnectionOptions = { servername: host, minVersion: "TLSv1.2" };
+  // A given CA is trusted in addition to the system's.
+  if (config.caCertificate?.trim()) options.ca = [...tls.rootCertificates, config.caCertificate.trim()];
+  return options;
+}
+
+/** An open LDAP connection, bound as the manager (or a user). Always closed with `close()`. */
+export class DirectoryConnection {
+  private constructor(readonly client: Client, readonly config: DirectoryConfig, readonly endpoint: Endpoint) {}
+
+  static async open(config: DirectoryConfig, bind: { dn: string; password: string; what: "manager" | "user" } | null = { dn: config.managerDn, password: config.managerPassword, what: "manager" }) {
+    const endpoint = endpointOf(config.serverUrl);
+    const client = new Client({
+      url: config.serverUrl,
+      timeout: config.serverTimeout,
+      connectTimeout: config.serverTimeout,
+      tlsOptions: endpoint.secure ? tlsOptions(config, endpoint.host) : undefined,
+      strictDN: false,
+    });
+    const connection = new DirectoryConnection(client, config, endpoint);
+    try {
+      if (config.startTls && !endpoint.secure) await client.startTLS(tlsOptions(config, endpoint.host));
+      if (bind) await connection.bind(bind.dn, bind.password, bind.what);
+      return connection;
+    } catch (error) {
+      await connection.close();
+      throw connection.translate(error, { bindDn: bind?.dn, what: bind?.what });
+    }
+  }
+
+  translate(error: unknown, extra: { bindDn?: string; baseDn?: string; what?: "manager" | "user" } = {}): DirectoryError {
+    return translateDirectoryError(error, { host: this.endpoint.host, port: this.endpoint.port, timeoutMs: this.config.serverTimeout, ...extra });
+  }
+
+  async bind(dn: string, password: string, what: "manager" | "user"): Promise<void> {
+    // An LDAP simple bind with an empty password is an anonymous bind and "succeeds": never send one.
+    if (!password || !password.trim() && what === "user") throw new DirectoryError("invalid-credentials", "An empty password is refused.");
+    if (!password) throw new DirectoryError("invalid-credentials", "The manager password is empty.");
+    try {
+      await this.client.bind(dn, password);
+    } catch (error) {
+      throw this.translate(error, { bindDn: dn, what });
+    }
+  }
+
+  async search(base: string, options: SearchOptions): Promise<{ entries: Entry[]; references: string[] }> {
+    try {
+      const result = await this.client.search(base, options);
+      return { entries: result.searchEntries, references: result.searchReferences };
+    } catch (error) {
+      throw this.translate(error, { baseDn: base });
+    }
+  }
+
+  /** Streams a paged search page by page (Active Directory returns at most 1,000 entries a page). */
+  async *searchPages(base: string, options: SearchOptions, pageSize = 500): AsyncGenerator<{ entries: Entry[]; references: string[] }> {
+    try {
+      for await (const page of this.client.searchPaginated(base, { ...options, paged: { pageSize } })) {
+        yield { entries: page.searchEntries, references: page.searchReferences };
+      }
+    } catch (error) {
+      throw this.translate(error, { baseDn: base });
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.client.unbind().catch(() => {});
+  }
+}
+
+export function firstValue(entry: Entry, attribute: string): string | undefined {
+  const key = Object.keys(entry).find((k) => k.toLowerCase() === attribute.toLowerCase());
+  const value = key ? entry[key] : undefined;
+  const first = Array.isArray(value) ? value[0] : value;
+  if (first === undefined) return undefined;
+  return Buffer.isBuffer(first) ? first.toString("utf8") : String(first);
+}
+
+export function allValues(entry: Entry, attribute: string): string[] {
+  const key = Object.keys(entry).find((k) => k.toLowerCase() === attribute.toLowerCase());
+  const value = key ? entry[key] : undefined;
+  if (value === undefined) return [];
+  return (Array.isArray(value) ? value : [value]).map((v) => (Buffer.isBuffer(v) ? v.toString("utf8") : String(v)));
+}
