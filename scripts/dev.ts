@@ -18,11 +18,24 @@ if (!admin.enabled) lines.push("Built-in administrator: turned off (ADMIN_ENABLE
 else if (admin.generatedPassword) lines.push(`Built-in administrator: ${admin.email} / ${admin.generatedPassword}   (generated now, shown once; set ADMIN_PASSWORD to choose it)`);
 else lines.push(`Built-in administrator: ${admin.email} (password from ADMIN_PASSWORD, or the one printed at first start)`);
 
+let demoDirectory: { url: string; stop: () => Promise<void> } | undefined;
 if (mode === "dev" || process.env.SEED_DEMO === "true") {
-  const { seedDemo, DEMO_ACCOUNTS } = await import("@/lib/bootstrap/demo");
+  const { seedDemo, ensureDemoConnection, DEMO_ACCOUNTS } = await import("@/lib/bootstrap/demo");
   const seeded = await seedDemo();
   if (seeded) log("demo data created: organisation Acme (acme), plans Standard and Large");
   for (const a of DEMO_ACCOUNTS) lines.push(`${a.label.padEnd(36)} ${a.email} / ${a.password}`);
+  if (process.env.DEMO_DIRECTORY !== "false") {
+    const demo = await import("./lib/demo-directory.ts");
+    const port = Number(process.env.DEMO_LDAP_PORT ?? 1389);
+    try {
+      demoDirectory = await demo.startDemoDirectory(port);
+      const created = await ensureDemoConnection({ url: demoDirectory.url, baseDn: demo.DEMO_BASE_DN, managerDn: demo.DEMO_MANAGER_DN, managerPassword: demo.DEMO_MANAGER_PASSWORD });
+      if (created) log("demo LDAP connection created for Acme");
+      lines.push(`demo directory                       ${demoDirectory.url}  ${demo.DEMO_MANAGER_DN} / ${demo.DEMO_MANAGER_PASSWORD} (users: password ${demo.DEMO_USER_PASSWORD})`);
+    } catch (error) {
+      log(`demo directory not started on port ${port}: ${(error as Error).message}`);
+    }
+  }
 }
 const { db } = await import("@/lib/db");
 await db.$disconnect();
@@ -30,12 +43,13 @@ await db.$disconnect();
 const port = process.env.PORT ?? "3000";
 console.log(`\n  Directory Console: http://localhost:${port}\n\n  Sign in with:\n${lines.map((l) => `    ${l}`).join("\n")}\n`);
 
-const next = spawn(process.execPath, ["node_modules/next/dist/bin/next", mode, "-p", port], { stdio: "inherit", env: process.env });
+const next = spawn(process.execPath, ["node_modules/next/dist/bin/next", mode, "-p", port], { stdio: "inherit", env: { NEXT_TELEMETRY_DISABLED: "1", ...process.env } });
 let stopping = false;
 async function shutdown(code: number) {
   if (stopping) return;
   stopping = true;
   next.kill("SIGTERM");
+  await demoDirectory?.stop().catch(() => {});
   await database.stop().catch(() => {});
   process.exit(code);
 }

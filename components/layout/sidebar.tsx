@@ -2,7 +2,7 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { signOut } from "next-auth/react";
-import { Building2, Home, LogOut, ScrollText, ShieldCheck, Tags, UserCircle, Users } from "lucide-react";
+import { Building2, Network, Home, LogOut, ScrollText, ShieldCheck, Tags, UserCircle, Users } from "lucide-react";
 import type { ReactNode } from "react";
 
 function NavLink({ href, icon, children }: { href: string; icon: ReactNode; children: ReactNode }) {
@@ -45,6 +45,7 @@ export function Sidebar({ user, isPlatformAdmin, adminOrgs }: { user: { name: st
         {adminOrgs.map((org) => (
           <Section key={org.slug} title={org.name}>
             <NavLink href={`/org/${org.slug}/users`} icon={<Users className={icon} />}>Users</NavLink>
+            <NavLink href={`/org/${org.slug}/ldap`} icon={<Network className={icon} />}>LDAP Connections</NavLink>
           </Section>
         ))}
         {isPlatformAdmin && (

@@ -36,3 +36,29 @@ export async function seedDemo(): Promise<boolean> {
   }
   return true;
 }
+
+/** The demo organisation's connection to the demo directory (scripts/lib/demo-directory.ts), created once. */
+export async function ensureDemoConnection(directory: { url: string; baseDn: string; managerDn: string; managerPassword: string }): Promise<boolean> {
+  const acme = await db.organization.findUnique({ where: { slug: "acme" }, select: { id: true } });
+  if (!acme) return false;
+  const name = "Acme demo directory";
+  if (await db.ldapConnection.findFirst({ where: { organizationId: acme.id, name }, select: { id: true } })) return false;
+  const { encryptSecret } = await import("@/lib/crypto");
+  const { PRESETS } = await import("@/lib/directory/presets");
+  await db.ldapConnection.create({
+    data: {
+      organizationId: acme.id,
+      name,
+      preset: "OPENLDAP",
+      serverUrl: directory.url,
+      serverTimeout: 5000,
+      managerDn: directory.managerDn,
+      managerPasswordEnc: encryptSecret(directory.managerPassword),
+      baseDn: `ou=people,${directory.baseDn}`,
+      domain: "acme.example",
+      ...PRESETS.OPENLDAP,
+      position: 0,
+    },
+  });
+  return true;
+}
