@@ -3,6 +3,9 @@
 //   user create <email> --org <slug> --role <role> [--role <role>] [--name <name>] [--password <pw>]
 //   admin reset-password <email> [--password <pw>]     break-glass when every directory is down
 //   users <slug> [--json]
+//   connection add <org-slug> --json <file>   prints the new connection's id
+//   connection test <connection-id>
+//   connection list <org-slug> [--json]
 //   db migrate
 import crypto from "node:crypto";
 import { parseArgs } from "node:util";
@@ -14,20 +17,25 @@ const USAGE = `Usage: npm run cli -- <command>
   user create <email> --org <slug> --role ORIGINATOR|COLLABORATOR|ORG_ADMIN [--name <name>] [--password <pw>]
   admin reset-password <email> [--password <pw>]
   users <org-slug> [--json]
+  connection add <org-slug> --json <file>
+  connection test <connection-id>
+  connection list <org-slug> [--json]
   db migrate`;
 
 class CliError extends Error {}
 
 async function main(argv: string[]): Promise<number> {
+  // `--json` is a flag for listings and takes a file for `connection add`.
+  const args = argv.map((a, i) => (a === "--json" && (i === argv.length - 1 || argv[i + 1].startsWith("--")) ? "--json=" : a));
   const { values, positionals } = parseArgs({
-    args: argv,
+    args,
     allowPositionals: true,
     options: {
       org: { type: "string" },
       role: { type: "string", multiple: true },
       name: { type: "string" },
       password: { type: "string" },
-      json: { type: "boolean" },
+      json: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -72,6 +80,37 @@ async function main(argv: string[]): Promise<number> {
       parseOrFail(newPasswordField, password);
       await resetPassword(rest[0] ?? "", password);
       console.log(`password of ${rest[0]} reset${values.password ? "" : `: ${password}`}`);
+    } else if (key === "connection add") {
+      const fs = await import("node:fs");
+      const { newConnectionSchema } = await import("@/lib/connections/schema");
+      const { createConnection, setConnectionEnabled } = await import("@/lib/connections/service");
+      const { PRESETS } = await import("@/lib/directory/presets");
+      const org = await orgBySlug(rest[0]);
+      if (!values.json) throw new CliError("--json <file> is required");
+      const raw = JSON.parse(fs.readFileSync(values.json, "utf8")) as Record<string, unknown>;
+      const preset = (raw.preset as keyof typeof PRESETS | undefined) ?? "OPENLDAP";
+      const input = parseOrFail(newConnectionSchema, {
+        preset, statusDisabledMode: PRESETS[preset]?.statusDisabledMode ?? "EQUALS", startTls: false, caCertificate: "", ...raw,
+      });
+      const connection = await createConnection({ actorId: null, organizationId: org.id }, input);
+      if (raw.enabled === false) await setConnectionEnabled({ actorId: null, organizationId: org.id }, connection.id, false);
+      console.log(connection.id);
+    } else if (key === "connection test") {
+      const { testStoredConnection } = await import("@/lib/connections/service");
+      const c = await db.ldapConnection.findUnique({ where: { id: uuidOrFail(rest[0]) }, select: { organizationId: true } });
+      if (!c) throw new CliError(`no connection ${rest[0]}`);
+      const result = await testStoredConnection({ actorId: null, organizationId: c.organizationId }, uuidOrFail(rest[0]));
+      console.log(result.message);
+      if (result.server) console.log(`server: ${result.server.vendor}; paged results ${result.server.pagedResults ? "supported" : "not announced"}`);
+      if (result.ok) for (const s of result.samples) console.log(`  ${s.accountName ?? "-"}\t${s.email ?? "(no email)"}\t${s.fullName ?? "-"}\t${s.disabled ? "disabled" : "enabled"}`);
+      for (const h of result.hints) console.log(`hint: ${h}`);
+      return result.ok ? 0 : 3;
+    } else if (key === "connection list") {
+      const { listConnections } = await import("@/lib/connections/queries");
+      const org = await orgBySlug(rest[0]);
+      const rows = (await listConnections(org.id)).map(({ _count, ...c }) => ({ ...c, users: _count.users }));
+      if (values.json !== undefined) console.log(JSON.stringify(rows, null, 2));
+      else for (const c of rows) console.log(`${c.id}\t${c.enabled ? "enabled " : "disabled"}\t${c.name}\t${c.serverUrl}\t${c.baseDn}`);
     } else if (cmd === "users" && sub) {
       const org = await db.organization.findUnique({ where: { slug: sub }, select: { id: true } });
       if (!org) throw new CliError(`no organisation ${sub}`);
@@ -81,7 +120,7 @@ async function main(argv: string[]): Promise<number> {
         select: { roles: true, plan: { select: { name: true } }, user: { select: { email: true, name: true, source: true, status: true } } },
       });
       const out = rows.map((r) => ({ email: r.user.email, name: r.user.name, source: r.user.source, status: r.user.status, roles: r.roles, plan: r.plan.name }));
-      if (values.json) console.log(JSON.stringify(out, null, 2));
+      if (values.json !== undefined) console.log(JSON.stringify(out, null, 2));
       else for (const u of out) console.log(`${u.email}\t${u.name}\t${u.source}\t${u.status}\t${u.roles.join(",")}\t${u.plan}`);
     } else {
       throw new CliError(`unknown command: ${positionals.join(" ")}\n${USAGE}`);
@@ -91,6 +130,18 @@ async function main(argv: string[]): Promise<number> {
     await db.$disconnect();
     await database.stop();
   }
+}
+
+async function orgBySlug(slug: string | undefined) {
+  const { db } = await import("@/lib/db");
+  const org = slug ? await db.organization.findUnique({ where: { slug }, select: { id: true } }) : null;
+  if (!org) throw new CliError(`no organisation ${slug ?? "(missing slug)"}`);
+  return org;
+}
+
+function uuidOrFail(value: string | undefined): string {
+  if (!value || !/^[0-9a-f-]{36}$/i.test(value)) throw new CliError(`not a connection id: ${value ?? "(missing)"}`);
+  return value;
 }
 
 function parseOrFail<T>(schema: { safeParse: (v: unknown) => { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }, value: unknown): T {
