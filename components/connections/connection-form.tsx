@@ -26,7 +26,7 @@ function SeedField({ name, register, error, type = "text", placeholder, extraHel
   return (
     <div className="grid gap-x-6 gap-y-1 border-t border-slate-100 py-3 md:grid-cols-[minmax(0,1fr)_minmax(0,1fr)]">
       <div className="space-y-1">
-        <label htmlFor={id} className="block text-sm font-medium text-slate-800">{meta.label} <span className="text-red-600" aria-hidden="true">*</span></label>
+        <div className="flex gap-1 text-sm font-medium text-slate-800"><label htmlFor={id}>{meta.label}</label><span className="text-red-600" aria-hidden="true">*</span></div>
         {textarea ? (
           <textarea id={id} rows={2} maxLength={meta.max} aria-invalid={error ? true : undefined} aria-describedby={`${id}-help`} className={`${inputClass} font-mono`} {...register} />
         ) : (
@@ -91,7 +91,7 @@ export function ConnectionForm({ initial, editing, onSubmit, onTest, submitLabel
       <FormError message={formError} />
       <div className="grid gap-4 pb-3 md:grid-cols-2">
         <div className="space-y-1">
-          <label htmlFor="field-name" className="block text-sm font-medium text-slate-800">Connection name <span className="text-red-600" aria-hidden="true">*</span></label>
+          <div className="flex gap-1 text-sm font-medium text-slate-800"><label htmlFor="field-name">Connection name</label><span className="text-red-600" aria-hidden="true">*</span></div>
           <input id="field-name" maxLength={64} className={inputClass} aria-invalid={e.name ? true : undefined} {...register("name")} />
           {e.name && <p role="alert" className="text-xs font-medium text-red-600">{e.name.message}</p>}
         </div>

@@ -1,0 +1,170 @@
+import { expect, test, type Locator, type Page } from "@playwright/test";
+import { createOrg, createUser, db, PASSWORD } from "./helpers/db";
+import { apiLogin } from "./helpers/auth";
+import { startSlapd, type Slapd } from "../test/ldap/slapd";
+
+let slapd: Slapd;
+test.beforeAll(async () => {
+  slapd = await startSlapd({
+    users: [
+      { uid: "alice", cn: "Alice Anders", mail: "alice@example.com", password: "alice-pw" },
+      { uid: "bob", cn: "Bob Brown", mail: "bob@example.com", password: "bob-pw", employeeType: "disabled" },
+    ],
+  });
+});
+test.afterAll(async () => slapd?.stop());
+
+async function fillConnection(dialog: Locator, name: string, overrides: Record<string, string> = {}) {
+  await dialog.getByLabel("Directory type").selectOption({ label: "OpenLDAP" });
+  const values: Record<string, string> = {
+    "Connection name": name,
+    "Server URL": slapd.url,
+    "Server Timeout": "3000",
+    "Manager DN": slapd.managerDn,
+    "Manager password": slapd.managerPassword,
+    "Base DN": `ou=people,${slapd.baseDn}`,
+    Domain: "example.com",
+    ...overrides,
+  };
+  for (const [label, value] of Object.entries(values)) await dialog.getByLabel(label, { exact: true }).fill(value);
+}
+
+async function signInAsOrgAdmin(page: Page) {
+  const org = await createOrg("ldap");
+  const admin = await createUser({ org, roles: ["ORG_ADMIN"] });
+  await apiLogin(page, admin.email, PASSWORD);
+  await page.goto(`/org/${org.slug}/ldap`);
+  return org;
+}
+
+test("add with validation, test in the dialog, save, edit keeping the password, toggle and delete", async ({ page }) => {
+  const org = await signInAsOrgAdmin(page);
+  await expect(page.getByText("No LDAP connections yet")).toBeVisible();
+  await page.getByRole("button", { name: "Add LDAP Connection" }).click();
+  const dialog = page.getByRole("dialog", { name: "Add LDAP connection" });
+
+  // Every seed field is there, with its help beside it.
+  for (const label of ["Server URL", "Server Timeout", "Manager DN", "Manager password", "Base DN", "Sync filter", "Auth filter", "Domain", "Account Name", "Email Field", "User Principal Name", "Full name field", "Status field", "Status disabled"]) {
+    await expect(dialog.getByLabel(label, { exact: true })).toBeVisible();
+  }
+  await expect(dialog.getByLabel("Manager DN", { exact: true })).toHaveAttribute("maxlength", "512");
+  await expect(dialog.getByLabel("Manager password", { exact: true })).toHaveAttribute("maxlength", "128");
+  await expect(dialog.getByLabel("Domain", { exact: true })).toHaveAttribute("maxlength", "64");
+  await expect(dialog.getByText("The root node in LDAP from which the platform finds users and groups.", { exact: false })).toBeVisible();
+
+  // Each kind of bad input, on its field.
+  await fillConnection(dialog, "Head office", {
+    "Server URL": "http://ldap.example.com", "Server Timeout": "12.5", "Manager DN": "admin", "Base DN": "ou=people,",
+    "Sync filter": "(&(objectClass=person)", "Auth filter": "(mail=alice)", "Email Field": "e mail",
+  });
+  await dialog.getByRole("button", { name: "Save" }).click();
+  await expect(dialog.getByText("The URL must start with ldap:// or ldaps://.")).toBeVisible();
+  await expect(dialog.getByText("A whole number of milliseconds.")).toBeVisible();
+  await expect(dialog.getByText("“admin” has no “=”: each part of a DN is name=value.")).toBeVisible();
+  await expect(dialog.getByText("The DN ends with a separator.")).toBeVisible();
+  await expect(dialog.getByText(/Not a valid LDAP filter: A “\)” is missing/)).toBeVisible();
+  await expect(dialog.getByText("The auth filter must contain {0}, where the sign-in name goes.")).toBeVisible();
+  await expect(dialog.getByText(/An LDAP attribute name/)).toBeVisible();
+  expect(await db.ldapConnection.count({ where: { organizationId: org.id } })).toBe(0);
+
+  await fillConnection(dialog, "Head office", { "Manager password": "wrong-password" });
+  await dialog.getByLabel("Sync filter", { exact: true }).fill("(objectClass=inetOrgPerson)");
+  await dialog.getByLabel("Auth filter", { exact: true }).fill("(|(mail={0})(uid={0}))");
+  await dialog.getByLabel("Email Field", { exact: true }).fill("mail");
+  await dialog.getByRole("button", { name: "Test connection" }).click();
+  await expect(dialog.getByRole("status", { name: "Test result" })).toContainText("Invalid credentials");
+  await dialog.getByLabel("Manager password", { exact: true }).fill(slapd.managerPassword);
+  await dialog.getByRole("button", { name: "Test connection" }).click();
+  const result = dialog.getByRole("status", { name: "Test result" });
+  await expect(result).toContainText("2 entries match the Sync filter");
+  await expect(result).toContainText("bob@example.com");
+  await expect(result.getByRole("row", { name: /bob/ })).toContainText("Disabled");
+  await dialog.getByRole("button", { name: "Save" }).click();
+  await expect(dialog).toBeHidden();
+
+  const row = page.getByRole("listitem", { name: "Head office" });
+  await expect(row).toContainText(slapd.url);
+  await expect(row.getByRole("switch", { name: "Head office: Enabled" })).toBeVisible();
+
+  // Edit: the password is not in the page; left empty, it stays.
+  await row.getByRole("button", { name: "Edit" }).click();
+  const edit = page.getByRole("dialog", { name: "Edit LDAP connection" });
+  await expect(edit.getByLabel("Manager password", { exact: true })).toHaveValue("");
+  expect(await page.content()).not.toContain(slapd.managerPassword);
+  await edit.getByLabel("Connection name").fill("Head office LDAP");
+  await edit.getByRole("button", { name: "Save" }).click();
+  await expect(edit).toBeHidden();
+  const renamed = page.getByRole("listitem", { name: "Head office LDAP" });
+  await renamed.getByRole("button", { name: "Test connection" }).click();
+  await expect(page.getByRole("dialog", { name: "Test of Head office LDAP" })).toContainText("2 entries match");
+  await page.keyboard.press("Escape");
+
+  // One click disables, and says what it means; another enables.
+  await renamed.getByRole("switch").click();
+  await expect(renamed.getByRole("switch", { name: "Head office LDAP: Disabled" })).toBeVisible();
+  await expect(page.getByText("no more synchronisation; its users can still sign in")).toBeVisible();
+  await renamed.getByRole("switch").click();
+  await expect(renamed.getByRole("switch", { name: "Head office LDAP: Enabled" })).toBeVisible();
+
+  // Delete asks first.
+  await renamed.getByRole("button", { name: "Delete" }).click();
+  await page.getByRole("alertdialog").getByRole("button", { name: "Cancel" }).click();
+  await expect(renamed).toBeVisible();
+  await renamed.getByRole("button", { name: "Delete" }).click();
+  await page.getByRole("alertdialog").getByRole("button", { name: "Delete connection" }).click();
+  await expect(page.getByText("No LDAP connections yet")).toBeVisible();
+});
+
+test("several connections in an order the administrator changes", async ({ page }) => {
+  await signInAsOrgAdmin(page);
+  for (const name of ["First directory", "Second directory"]) {
+    await page.getByRole("button", { name: "Add LDAP Connection" }).click();
+    const dialog = page.getByRole("dialog", { name: "Add LDAP connection" });
+    await fillConnection(dialog, name);
+    await dialog.getByRole("button", { name: "Save" }).click();
+    await expect(dialog).toBeHidden();
+  }
+  const items = page.getByRole("list", { name: /LDAP connections/ }).getByRole("listitem");
+  await expect(items).toHaveText([/First directory/, /Second directory/]);
+  await page.getByRole("button", { name: "Move Second directory up" }).click();
+  await expect(items).toHaveText([/Second directory/, /First directory/]);
+});
+
+test("a directory administrator fills in a connection through a one-time link; the organisation administrator reviews it", async ({ page, browser }) => {
+  await signInAsOrgAdmin(page);
+  await page.getByRole("button", { name: "Link for a directory administrator" }).click();
+  const linkDialog = page.getByRole("dialog", { name: "Link for a directory administrator" });
+  await linkDialog.getByLabel(/Note for the directory administrator/).fill("Please connect the head office");
+  await linkDialog.getByRole("button", { name: "Create link" }).click();
+  const url = await linkDialog.getByLabel("Send this link").inputValue();
+  expect(url).toMatch(/\/connect\/[\w-]{40,}$/);
+  await linkDialog.getByRole("button", { name: "Done" }).click();
+
+  const context = await browser.newContext();
+  const da = await context.newPage();
+  await da.goto(url);
+  await expect(da.getByRole("heading", { name: /Connect your directory to/ })).toBeVisible();
+  await expect(da.getByText("Please connect the head office")).toBeVisible();
+  const form = da.locator("form");
+  await fillConnection(form, "Sent by the directory administrator");
+  await form.getByRole("button", { name: "Test connection" }).click();
+  await expect(form.getByRole("status", { name: "Test result" })).toContainText("2 entries match");
+  await form.getByRole("button", { name: "Send for review" }).click();
+  await expect(da.getByText("Sent for review")).toBeVisible();
+  await da.goto(url);
+  await expect(da.getByRole("heading", { name: "This link has been used already" })).toBeVisible();
+  await context.close();
+
+  await page.reload();
+  const row = page.getByRole("listitem", { name: "Sent by the directory administrator" });
+  await expect(row).toContainText("Awaiting review");
+  await expect(row.getByRole("switch")).toHaveText("Disabled");
+  await row.getByRole("switch").click();
+  await expect(row.getByRole("switch")).toHaveText("Enabled");
+  await expect(row).not.toContainText("Awaiting review");
+});
+
+test("an invalid link says so", async ({ page }) => {
+  await page.goto("/connect/not-a-real-token-at-all-xxxxxxxxxxxxxxxx");
+  await expect(page.getByRole("heading", { name: "This link is not valid" })).toBeVisible();
+});
