@@ -20,6 +20,7 @@ const USAGE = `Usage: npm run cli -- <command>
   connection add <org-slug> --json <file>
   connection test <connection-id>
   connection list <org-slug> [--json]
+  sync <org-slug> [--connection <id>] [--dry-run]
   db migrate`;
 
 class CliError extends Error {}
@@ -37,6 +38,8 @@ async function main(argv: string[]): Promise<number> {
       password: { type: "string" },
       json: { type: "string" },
       help: { type: "boolean", short: "h" },
+      connection: { type: "string" },
+      "dry-run": { type: "boolean" },
     },
   });
   const [cmd, sub, ...rest] = positionals;
@@ -111,6 +114,28 @@ async function main(argv: string[]): Promise<number> {
       const rows = (await listConnections(org.id)).map(({ _count, ...c }) => ({ ...c, users: _count.users }));
       if (values.json !== undefined) console.log(JSON.stringify(rows, null, 2));
       else for (const c of rows) console.log(`${c.id}\t${c.enabled ? "enabled " : "disabled"}\t${c.name}\t${c.serverUrl}\t${c.baseDn}`);
+    } else if (cmd === "sync" && sub) {
+      const org = await orgBySlug(sub);
+      const { syncConnection } = await import("@/lib/sync/engine");
+      const connections = await db.ldapConnection.findMany({
+        where: { organizationId: org.id, ...(values.connection ? { id: uuidOrFail(values.connection) } : { enabled: true, awaitingReview: false }) },
+        orderBy: { position: "asc" },
+        select: { id: true, name: true },
+      });
+      if (connections.length === 0) throw new CliError(values.connection ? `no connection ${values.connection} in ${sub}` : `no enabled connection in ${sub}`);
+      let failed = false;
+      for (const c of connections) {
+        const outcome = await syncConnection(c.id, { trigger: "CLI", dryRun: values["dry-run"], onProgress: (n) => process.stderr.write(`\r${c.name}: ${n} entries read`) });
+        process.stderr.write("\n");
+        const k = outcome.counts;
+        console.log(`${c.name}: ${outcome.status.toLowerCase()} (${outcome.kind.toLowerCase()}${values["dry-run"] ? ", dry run" : ""}) read ${k.entriesRead}, created ${k.created}, updated ${k.updated}, unchanged ${k.unchanged}, disabled ${k.disabled}, pending transfer ${k.pendingTransfer}, re-enabled ${k.reenabled}`);
+        if (outcome.error) console.log(`  error: ${outcome.error}`);
+        if (outcome.heldReason) console.log(`  held: ${outcome.heldReason}`);
+        for (const w of outcome.warnings.slice(0, 20)) console.log(`  warning: ${w}`);
+        if (outcome.plan) for (const [what, items] of Object.entries(outcome.plan)) for (const i of items.slice(0, 50)) console.log(`  would ${what}: ${i.email}${i.reason ? ` (${i.reason})` : ""}`);
+        failed ||= outcome.status === "FAILED";
+      }
+      return failed ? 3 : 0;
     } else if (cmd === "users" && sub) {
       const org = await db.organization.findUnique({ where: { slug: sub }, select: { id: true } });
       if (!org) throw new CliError(`no organisation ${sub}`);

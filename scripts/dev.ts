@@ -44,10 +44,31 @@ const port = process.env.PORT ?? "3000";
 console.log(`\n  Directory Console: http://localhost:${port}\n\n  Sign in with:\n${lines.map((l) => `    ${l}`).join("\n")}\n`);
 
 const next = spawn(process.execPath, ["node_modules/next/dist/bin/next", mode, "-p", port], { stdio: "inherit", env: { NEXT_TELEMETRY_DISABLED: "1", ...process.env } });
+// The scheduler: every minute it calls the cron route, the same code an external cron calls. SYNC_SCHEDULER=false
+// turns it off for deployments that use their own cron (vercel.json declares one).
+let scheduler: NodeJS.Timeout | undefined;
+if (process.env.SYNC_SCHEDULER !== "false") {
+  const tick = async () => {
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}/api/cron/sync`, { headers: { authorization: `Bearer ${process.env.CRON_SECRET}` } });
+      if (!response.ok) log(`scheduled sync: HTTP ${response.status}`);
+      else {
+        const summary = (await response.json()) as { ran: { name: string; status: string }[] };
+        for (const r of summary.ran) log(`scheduled sync of ${r.name}: ${r.status.toLowerCase()}`);
+      }
+    } catch {
+      // The server is still starting, or restarting: the next tick tries again.
+    }
+  };
+  setTimeout(() => void tick(), 15_000);
+  scheduler = setInterval(() => void tick(), 60_000);
+}
+
 let stopping = false;
 async function shutdown(code: number) {
   if (stopping) return;
   stopping = true;
+  if (scheduler) clearInterval(scheduler);
   next.kill("SIGTERM");
   await demoDirectory?.stop().catch(() => {});
   await database.stop().catch(() => {});

@@ -1,0 +1,393 @@
+import "server-only";
+import crypto from "node:crypto";
+import os from "node:os";
+import { db } from "@/lib/db";
+import { decryptSecret } from "@/lib/crypto";
+import { DirectoryConnection } from "@/lib/directory/client";
+import { DirectoryError } from "@/lib/directory/errors";
+import { CHANGE_ATTRIBUTES, STABLE_ID_ATTRIBUTES, isAscii, mapEntry, type MappedEntry } from "@/lib/sync/map";
+import { syncGroups } from "@/lib/sync/groups";
+import { tryLockConnection } from "@/lib/sync/lock";
+import type { Role, SyncTrigger } from "@/lib/generated/prisma/enums";
+import type { ConnectionValues } from "@/lib/connections/schema";
+
+const RUNNER_ID = `${os.hostname()}:${process.pid}:${crypto.randomUUID().slice(0, 8)}`;
+const PAGE_SIZE = 1000;
+const MAX_WARNINGS = 200;
+const MAX_PLAN_NAMES = 500;
+
+export type SyncOptions = {
+  trigger: SyncTrigger;
+  dryRun?: boolean;
+  /** An administrator confirmed a run held by the disable threshold. */
+  allowDisable?: boolean;
+  /** Force a full read even when an incremental one is due. */
+  full?: boolean;
+  /** Unsaved form values to preview (dry run only). */
+  overrides?: Partial<ConnectionValues>;
+  onProgress?: (entriesRead: number) => void;
+};
+
+export type PlanItem = { email: string; name: string; reason?: string };
+export type SyncPlan = { create: PlanItem[]; update: PlanItem[]; disable: PlanItem[]; pendingTransfer: PlanItem[]; reenable: PlanItem[] };
+
+export type SyncOutcome = {
+  runId: string | null;
+  status: "SUCCEEDED" | "FAILED" | "HELD" | "SKIPPED";
+  kind: "FULL" | "INCREMENTAL";
+  counts: { entriesRead: number; created: number; updated: number; unchanged: number; disabled: number; reenabled: number; pendingTransfer: number };
+  warnings: string[];
+  error?: string;
+  heldReason?: string;
+  plan?: SyncPlan;
+};
+
+type ExistingUser = {
+  id: string; email: string; name: string; source: "LOCAL" | "DIRECTORY" | "ADHOC"; status: "ACTIVE" | "DISABLED" | "PENDING_TRANSFER";
+  connectionId: string | null; directoryId: string | null; directoryHash: string | null; supersededById: string | null;
+};
+
+type Disable = { id: string; email: string; name: string; reason: string; kind: "status" | "gone" | "superseded"; targetUserId?: string };
+
+class Run {
+  counts = { entriesRead: 0, created: 0, updated: 0, unchanged: 0, disabled: 0, reenabled: 0, pendingTransfer: 0 };
+  warnings: string[] = [];
+  warningCount = 0;
+  seen = new Set<string>();
+  emailsSeen = new Set<string>();
+  toDisable = new Map<string, Disable>();
+  plan: SyncPlan = { create: [], update: [], disable: [], pendingTransfer: [], reenable: [] };
+  maxChangeMark: string | null = null;
+
+  warn(message: string) {
+    this.warningCount++;
+    if (this.warnings.length < MAX_WARNINGS) this.warnings.push(message);
+  }
+
+  note(list: keyof SyncPlan, item: PlanItem) {
+    if (this.plan[list].length < MAX_PLAN_NAMES) this.plan[list].push(item);
+  }
+}
+
+function changedFields(before: ExistingUser & Record<string, unknown>, e: MappedEntry): string[] {
+  const out: string[] = [];
+  if (before.name !== e.fullName) out.push("name");
+  if ((before.accountName ?? null) !== e.accountName) out.push("accountName");
+  if ((before.userPrincipalName ?? null) !== e.userPrincipalName) out.push("userPrincipalName");
+  if ((before.dn ?? null) !== e.dn) out.push("dn");
+  if ((before.directoryStatus ?? null) !== e.statusValue) out.push("status value");
+  return out;
+}
+
+/**
+ * Synchronises one connection: read the directory page by page, decide, write in batches. Nothing is ever
+ * written to the directory. Invariants: never disable on an incomplete read; hold a run that would disable
+ * more than the threshold until an administrator confirms; one run per connection at a time (advisory lock).
+ */
+export async function syncConnection(connectionId: string, options: SyncOptions): Promise<SyncOutcome> {
+  const dryRun = Boolean(options.dryRun);
+  const lock = dryRun ? null : await tryLockConnection(connectionId);
+  const empty = { entriesRead: 0, created: 0, updated: 0, unchanged: 0, disabled: 0, reenabled: 0, pendingTransfer: 0 };
+  if (!dryRun && !lock) return { runId: null, status: "SKIPPED", kind: "FULL", counts: empty, warnings: ["A synchronisation of this connection is already running."] };
+  try {
+    return await runLocked(connectionId, options, dryRun);
+  } finally {
+    await lock?.release();
+  }
+}
+
+async function runLocked(connectionId: string, options: SyncOptions, dryRun: boolean): Promise<SyncOutcome> {
+  const stored = await db.ldapConnection.findUniqueOrThrow({ where: { id: connectionId }, include: { organization: { select: { id: true, defaultPlanId: true } } } });
+  const connection = { ...stored, ...(options.overrides ?? {}) };
+  const orgId = stored.organizationId;
+  const now = new Date();
+
+  // A run left RUNNING by a process that died: we hold the lock now, so nobody is running it.
+  if (!dryRun) {
+    await db.syncRun.updateMany({
+      where: { connectionId, status: "RUNNING" },
+      data: { status: "FAILED", finishedAt: now, error: "Interrupted: the process running it stopped before it finished." },
+    });
+  }
+
+  const incremental = !options.full && !dryRun && !options.allowDisable && Boolean(stored.highWaterMark) && Boolean(stored.lastFullSyncAt) &&
+    now.getTime() - stored.lastFullSyncAt!.getTime() < stored.fullSyncIntervalMinutes * 60_000;
+  const kind = incremental ? "INCREMENTAL" : "FULL";
+  const runRow = dryRun ? null : await db.syncRun.create({ data: { connectionId, trigger: options.trigger, kind, runnerId: RUNNER_ID }, select: { id: true } });
+  const run = new Run();
+  const log = (level: "DEBUG" | "INFO" | "WARNING" | "ERROR", message: string, details: object = {}) =>
+    dryRun ? Promise.resolve() : db.logEntry.create({ data: { organizationId: orgId, connectionId, level, message, details } }).then(() => undefined);
+  const debug = (message: string, details: object = {}) => (stored.debugLogging ? log("DEBUG", message, details) : Promise.resolve());
+
+  const positions = await db.ldapConnection.findMany({ where: { organizationId: orgId }, select: { id: true, name: true, position: true, enabled: true } });
+  const myPosition = positions.find((p) => p.id === connectionId)!.position;
+  let directory: DirectoryConnection | undefined;
+  try {
+    const password = options.overrides?.managerPassword || decryptSecret(stored.managerPasswordEnc);
+    directory = await DirectoryConnection.open({ ...connection, managerPassword: password });
+    await debug("bind", { as: connection.managerDn, url: connection.serverUrl });
+
+    // Active Directory: the high-water mark is read before the search, so nothing changed during it is missed.
+    let usnMark: string | null = null;
+    const dse = await directory.search("", { scope: "base", filter: "(objectClass=*)", attributes: ["highestCommittedUSN"] }).catch(() => null);
+    usnMark = dse?.entries[0] ? String(dse.entries[0].highestCommittedUSN ?? "") || null : null;
+
+    let filter = connection.syncFilter.trim();
+    if (!filter.startsWith("(")) filter = `(${filter})`;
+    if (incremental) {
+      const mark = stored.highWaterMark!;
+      filter = /^\d+$/.test(mark) ? `(&${filter}(uSNChanged>=${BigInt(mark) + 1n}))` : `(&${filter}(modifyTimestamp>=${mark}))`;
+    }
+    const attributes = [
+      connection.accountNameField, connection.emailField, connection.userPrincipalNameField, connection.fullNameField, connection.statusField,
+      ...STABLE_ID_ATTRIBUTES, ...CHANGE_ATTRIBUTES,
+    ];
+    await debug("search", { base: connection.baseDn, filter, kind });
+
+    for await (const page of directory.searchPages(connection.baseDn, { scope: "sub", filter, attributes, explicitBufferAttributes: ["objectGUID"] }, PAGE_SIZE)) {
+      const batch: MappedEntry[] = [];
+      for (const raw of page.entries) {
+        run.counts.entriesRead++;
+        const mapped = mapEntry(raw, connection);
+        if (!mapped.ok) {
+          run.warn(`Entry without email (${connection.emailField}) skipped: ${mapped.dn}`);
+          continue;
+        }
+        const e = mapped.entry;
+        if (run.emailsSeen.has(e.email)) {
+          run.warn(`Two entries have the email ${e.email}; the second (${e.dn}) was skipped.`);
+          continue;
+        }
+        run.emailsSeen.add(e.email);
+        if (e.accountName && !isAscii(e.accountName)) run.warn(`Account name "${e.accountName}" (${e.email}) is not ASCII: use ASCII for usernames.`);
+        if (e.changeMark && (!run.maxChangeMark || compareMarks(e.changeMark, run.maxChangeMark) > 0)) run.maxChangeMark = e.changeMark;
+        batch.push(e);
+      }
+      await processBatch(batch, { run, connectionId, orgId, defaultPlanId: stored.organization.defaultPlanId, myPosition, positions, dryRun, runId: runRow?.id ?? null });
+      await debug("page", { entries: page.entries.length, total: run.counts.entriesRead });
+      if (runRow) await db.syncRun.update({ where: { id: runRow.id }, data: { entriesRead: run.counts.entriesRead } });
+      options.onProgress?.(run.counts.entriesRead);
+    }
+
+    // The read is complete: only now may anything be disabled. Deletions are found by full reads only.
+    if (kind === "FULL") {
+      const current = await db.user.findMany({
+        where: { connectionId, source: "DIRECTORY", supersededById: null, status: { in: ["ACTIVE"] } },
+        select: { id: true, email: true, name: true },
+      });
+      for (const u of current) {
+        if (!run.seen.has(u.id) && !run.toDisable.has(u.id)) run.toDisable.set(u.id, { ...u, kind: "gone", reason: "no longer in the directory under Base DN and Sync filter" });
+      }
+    }
+
+    const total = await db.user.count({ where: { connectionId, source: "DIRECTORY", supersededById: null } });
+    const wouldDisable = [...run.toDisable.values()].filter((d) => d.kind !== "superseded").length;
+    const limit = Math.min(Math.ceil((stored.disableThresholdPercent / 100) * total), stored.disableThresholdCount);
+    if (!options.allowDisable && wouldDisable > 0 && wouldDisable > limit) {
+      const heldReason = `This run would disable ${wouldDisable} of ${total} users, more than the threshold (${stored.disableThresholdPercent}% or ${stored.disableThresholdCount}). Nothing was disabled: confirm to apply.`;
+      for (const d of run.toDisable.values()) run.note("disable", { email: d.email, name: d.name, reason: d.reason });
+      if (!dryRun) {
+        await log("WARNING", heldReason);
+        await finish(runRow!.id, connectionId, stored.syncIntervalMinutes, run, { status: "HELD", heldReason }, null, kind);
+      }
+      return { runId: runRow?.id ?? null, status: "HELD", kind, counts: run.counts, warnings: run.warnings, heldReason, plan: run.plan };
+    }
+    await applyDisables(run, { orgId, runId: runRow?.id ?? null, dryRun });
+    if (!dryRun && kind === "FULL") await syncGroups(directory, { connectionId, orgId, preset: connection.preset, baseDn: connection.baseDn }, run.warn.bind(run));
+
+    const mark = usnMark ?? run.maxChangeMark ?? stored.highWaterMark;
+    if (!dryRun) {
+      for (const w of run.warnings.slice(0, 50)) await log("WARNING", w);
+      if (run.warningCount > 50) await log("WARNING", `${run.warningCount - 50} more warnings in run ${runRow!.id}.`);
+      await log("INFO", `${kind === "FULL" ? "Full" : "Incremental"} sync: ${run.counts.entriesRead} read, ${run.counts.created} created, ${run.counts.updated} updated, ${run.counts.disabled} disabled, ${run.counts.pendingTransfer} pending transfer, ${run.counts.reenabled} re-enabled.`);
+      await finish(runRow!.id, connectionId, stored.syncIntervalMinutes, run, { status: "SUCCEEDED" }, mark, kind);
+    }
+    return { runId: runRow?.id ?? null, status: "SUCCEEDED", kind, counts: run.counts, warnings: run.warnings, plan: dryRun ? run.plan : undefined };
+  } catch (error) {
+    const message = error instanceof DirectoryError ? error.message : "The synchronisation failed unexpectedly; see the server log.";
+    if (!(error instanceof DirectoryError)) console.error("sync failed", error);
+    if (!dryRun) {
+      await log("ERROR", `Sync failed after ${run.counts.entriesRead} entries: ${message} Nothing was disabled.`);
+      await finish(runRow!.id, connectionId, stored.syncIntervalMinutes, run, { status: "FAILED", error: message }, null, kind);
+    }
+    return { runId: runRow?.id ?? null, status: "FAILED", kind, counts: run.counts, warnings: run.warnings, error: message, plan: dryRun ? run.plan : undefined };
+  } finally {
+    await directory?.close();
+  }
+}
+
+function compareMarks(a: string, b: string): number {
+  if (/^\d+$/.test(a) && /^\d+$/.test(b)) return BigInt(a) > BigInt(b) ? 1 : BigInt(a) < BigInt(b) ? -1 : 0;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+async function finish(runId: string, connectionId: string, intervalMinutes: number, run: Run, result: { status: "SUCCEEDED" | "FAILED" | "HELD"; error?: string; heldReason?: string }, mark: string | null, kind: "FULL" | "INCREMENTAL") {
+  const now = new Date();
+  const warnings = run.warningCount > run.warnings.length ? [...run.warnings, `… and ${run.warningCount - run.warnings.length} more`] : run.warnings;
+  await db.syncRun.update({ where: { id: runId }, data: { ...run.counts, status: result.status, error: result.error ?? null, heldReason: result.heldReason ?? null, warnings, finishedAt: now } });
+  await db.ldapConnection.update({
+    where: { id: connectionId },
+    data: {
+      lastSyncAt: now,
+      nextSyncAt: new Date(now.getTime() + intervalMinutes * 60_000),
+      ...(result.status === "SUCCEEDED" && kind === "FULL" ? { lastFullSyncAt: now } : {}),
+      ...(result.status === "SUCCEEDED" && mark ? { highWaterMark: mark } : {}),
+    },
+  });
+}
+
+type BatchCtx = { run: Run; connectionId: string; orgId: string; defaultPlanId: string; myPosition: number; positions: { id: string; name: string; position: number; enabled: boolean }[]; dryRun: boolean; runId: string | null };
+
+async function processBatch(batch: MappedEntry[], ctx: BatchCtx) {
+  if (batch.length === 0) return;
+  const { run, connectionId, orgId } = ctx;
+  const emails = batch.map((e) => e.email);
+  const ids = batch.map((e) => e.directoryId).filter((v): v is string => Boolean(v));
+  const existing = await db.user.findMany({
+    where: { OR: [{ email: { in: emails } }, ...(ids.length ? [{ connectionId, directoryId: { in: ids } }] : [])] },
+    select: { id: true, email: true, name: true, accountName: true, userPrincipalName: true, dn: true, directoryStatus: true, source: true, status: true, connectionId: true, directoryId: true, directoryHash: true, supersededById: true },
+  });
+  const byEmail = new Map(existing.map((u) => [u.email, u]));
+  const byDirectoryId = new Map(existing.filter((u) => u.connectionId === connectionId && u.directoryId && !u.supersededById).map((u) => [u.directoryId!, u]));
+  const memberships = await db.membership.findMany({ where: { organizationId: orgId, userId: { in: existing.map((u) => u.id) } }, select: { id: true, userId: true, roles: true } });
+  const membershipOf = new Map(memberships.map((m) => [m.userId, m]));
+
+  const creates: { user: MappedEntry; id: string; supersedes?: string }[] = [];
+  const updates: { id: string; e: MappedEntry; link: boolean; fields: string[] }[] = [];
+  const newMemberships: { userId: string; roles: Role[] }[] = [];
+  const roleChanges: { membershipId: string; roles: Role[] }[] = [];
+  const reenable: { id: string; e: MappedEntry }[] = [];
+  const events: { userId: string; action: string; details: object }[] = [];
+
+  for (const e of batch) {
+    let u = byEmail.get(e.email);
+    if (u && u.source === "DIRECTORY" && u.connectionId && u.connectionId !== connectionId) {
+      const owner = ctx.positions.find((p) => p.id === u!.connectionId);
+      if (owner && owner.enabled && owner.position < ctx.myPosition) {
+        run.warn(`${e.email} is also in connection "${owner.name}", which comes first in the order and keeps it.`);
+        continue;
+      }
+      if (owner) run.warn(`${e.email} is also in connection "${owner.name}"; this connection comes first in the order and takes it.`);
+    }
+    if (!u && e.directoryId) {
+      const previous = byDirectoryId.get(e.directoryId);
+      if (previous) {
+        // Email changed in the directory: a new account; the old one stays, with its files, for transfer.
+        const id = crypto.randomUUID();
+        creates.push({ user: e, id, supersedes: previous.id });
+        run.toDisable.set(previous.id, { id: previous.id, email: previous.email, name: previous.name, kind: "superseded", reason: `email changed in the directory to ${e.email}`, targetUserId: id });
+        run.seen.add(previous.id);
+        run.note("create", { email: e.email, name: e.fullName, reason: `email changed from ${previous.email}` });
+        continue;
+      }
+    }
+    if (!u) {
+      creates.push({ user: e, id: crypto.randomUUID() });
+      run.note("create", { email: e.email, name: e.fullName });
+      continue;
+    }
+    run.seen.add(u.id);
+    const link = u.source !== "DIRECTORY" || u.connectionId !== connectionId || u.directoryId !== e.directoryId || Boolean(u.supersededById);
+    if (u.supersededById) {
+      // The email came back: the original account is current again; the one made for the other email is not.
+      const other = byDirectoryId.get(e.directoryId ?? "") ?? (await db.user.findFirst({ where: { connectionId, directoryId: e.directoryId, supersededById: null, id: { not: u.id } }, select: { id: true, email: true, name: true, source: true, status: true, connectionId: true, directoryId: true, directoryHash: true, supersededById: true, accountName: true, userPrincipalName: true, dn: true, directoryStatus: true } }));
+      if (other && other.id !== u.id) {
+        run.toDisable.set(other.id, { id: other.id, email: other.email, name: other.name, kind: "superseded", reason: `email changed back in the directory to ${e.email}`, targetUserId: u.id });
+        run.seen.add(other.id);
+        if (!ctx.dryRun) await db.user.update({ where: { id: other.id }, data: { supersededById: u.id } });
+      }
+    }
+    const membership = membershipOf.get(u.id);
+    if (!membership) newMemberships.push({ userId: u.id, roles: ["ORIGINATOR"] });
+    else if (u.source === "ADHOC" || membership.roles.includes("ADHOC")) {
+      // Seed 004: an Ad hoc user added to the directory becomes a Collaborator.
+      roleChanges.push({ membershipId: membership.id, roles: [...new Set(membership.roles.map((r) => (r === "ADHOC" ? "COLLABORATOR" : r)))] as Role[] });
+    }
+    const fields = changedFields(u as ExistingUser & Record<string, unknown>, e);
+    if (link || u.directoryHash !== e.hash) {
+      updates.push({ id: u.id, e, link, fields });
+      run.note("update", { email: e.email, name: e.fullName, reason: link ? (u.source === "ADHOC" ? "Ad hoc account becomes a Collaborator" : "existing account linked to the directory") : fields.join(", ") });
+    } else {
+      run.counts.unchanged++;
+    }
+    if (e.disabled && u.status === "ACTIVE") {
+      run.toDisable.set(u.id, { id: u.id, email: u.email, name: e.fullName, kind: "status", reason: `${ctxField(e)} is disabled in the directory` });
+    } else if (!e.disabled && u.status !== "ACTIVE") {
+      reenable.push({ id: u.id, e });
+      run.note("reenable", { email: e.email, name: e.fullName });
+    }
+  }
+
+  run.counts.created += creates.length;
+  run.counts.updated += updates.length;
+  run.counts.reenabled += reenable.length;
+  if (ctx.dryRun) return;
+
+  const stamp = new Date();
+  if (creates.length) {
+    await db.user.createMany({
+      data: creates.map(({ user: e, id }) => ({
+        id, email: e.email, name: e.fullName, accountName: e.accountName, userPrincipalName: e.userPrincipalName, dn: e.dn, source: "DIRECTORY" as const,
+        status: e.disabled ? ("DISABLED" as const) : ("ACTIVE" as const), connectionId, directoryId: e.directoryId, directoryHash: e.hash, directoryStatus: e.statusValue, lastSyncedAt: stamp,
+      })),
+    });
+    newMemberships.push(...creates.map((c) => ({ userId: c.id, roles: ["ORIGINATOR"] as Role[] })));
+    for (const c of creates) events.push({ userId: c.id, action: "created", details: { email: c.user.email, dn: c.user.dn, directoryId: c.user.directoryId, disabled: c.user.disabled, ...(c.supersedes ? { previousAccount: c.supersedes } : {}) } });
+  }
+  if (newMemberships.length) {
+    await db.membership.createMany({ data: newMemberships.map((m) => ({ userId: m.userId, organizationId: orgId, roles: m.roles, planId: ctx.defaultPlanId })), skipDuplicates: true });
+  }
+  for (const r of roleChanges) await db.membership.update({ where: { id: r.membershipId }, data: { roles: r.roles } });
+  if (updates.length) {
+    // One statement for the whole batch.
+    await db.$executeRaw`
+      update "User" as u set
+        name = v.name, "accountName" = v.account, "userPrincipalName" = v.upn, dn = v.dn, "directoryId" = v.did,
+        "directoryHash" = v.hash, "directoryStatus" = v.status, "connectionId" = ${connectionId}::uuid, source = 'DIRECTORY',
+        "supersededById" = null, "lastSyncedAt" = now(), "updatedAt" = now()
+      from unnest(${updates.map((x) => x.id)}::uuid[], ${updates.map((x) => x.e.fullName)}::text[], ${updates.map((x) => x.e.accountName)}::text[],
+                  ${updates.map((x) => x.e.userPrincipalName)}::text[], ${updates.map((x) => x.e.dn)}::text[], ${updates.map((x) => x.e.directoryId)}::text[],
+                  ${updates.map((x) => x.e.hash)}::text[], ${updates.map((x) => x.e.statusValue)}::text[])
+        as v(id, name, account, upn, dn, did, hash, status)
+      where u.id = v.id`;
+    for (const x of updates) events.push({ userId: x.id, action: x.link ? "linked" : "updated", details: { fields: x.fields } });
+  }
+  if (reenable.length) {
+    const ids = reenable.map((r) => r.id);
+    await db.user.updateMany({ where: { id: { in: ids } }, data: { status: "ACTIVE" } });
+    await db.notification.updateMany({ where: { userId: { in: ids }, resolvedAt: null }, data: { resolvedAt: stamp } });
+    for (const r of reenable) events.push({ userId: r.id, action: "re-enabled", details: { statusValue: r.e.statusValue } });
+  }
+  if (events.length) await db.syncEvent.createMany({ data: events.map((ev) => ({ ...ev, runId: ctx.runId })) });
+}
+
+function ctxField(e: MappedEntry) {
+  return e.statusValue ? `the status value ${e.statusValue}` : "the entry";
+}
+
+/** Users who own files are not disabled but marked pending transfer, and the organisation's administrators told. */
+async function applyDisables(run: Run, ctx: { orgId: string; runId: string | null; dryRun: boolean }) {
+  const list = [...run.toDisable.values()];
+  if (list.length === 0) return;
+  const owners = new Set((await db.file.groupBy({ by: ["ownerId"], where: { ownerId: { in: list.map((d) => d.id) } } })).map((g) => g.ownerId));
+  const pending = list.filter((d) => owners.has(d.id));
+  const disabled = list.filter((d) => !owners.has(d.id));
+  for (const d of pending) run.note("pendingTransfer", { email: d.email, name: d.name, reason: d.reason });
+  for (const d of disabled) run.note("disable", { email: d.email, name: d.name, reason: d.reason });
+  run.counts.pendingTransfer += pending.length;
+  run.counts.disabled += disabled.length;
+  if (ctx.dryRun) return;
+  const supersede = list.filter((d) => d.kind === "superseded" && d.targetUserId);
+  for (const d of supersede) await db.user.update({ where: { id: d.id }, data: { supersededById: d.targetUserId } });
+  if (disabled.length) await db.user.updateMany({ where: { id: { in: disabled.map((d) => d.id) } }, data: { status: "DISABLED" } });
+  if (pending.length) {
+    await db.user.updateMany({ where: { id: { in: pending.map((d) => d.id) } }, data: { status: "PENDING_TRANSFER" } });
+    const open = new Set((await db.notification.findMany({ where: { userId: { in: pending.map((d) => d.id) }, resolvedAt: null }, select: { userId: true } })).map((n) => n.userId));
+    await db.notification.createMany({
+      data: pending.filter((d) => !open.has(d.id)).map((d) => ({ organizationId: ctx.orgId, userId: d.id, kind: d.kind === "superseded" ? ("EMAIL_CHANGED" as const) : ("OWNERSHIP_TRANSFER" as const), targetUserId: d.targetUserId ?? null })),
+    });
+  }
+  await db.syncEvent.createMany({
+    data: list.map((d) => ({ userId: d.id, runId: ctx.runId, action: owners.has(d.id) ? "pending-transfer" : "disabled", details: { reason: d.reason } })),
+  });
+}
