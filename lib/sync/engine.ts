@@ -136,7 +136,9 @@ async function runLocked(connectionId: string, options: SyncOptions, dryRun: boo
     if (!filter.startsWith("(")) filter = `(${filter})`;
     if (incremental) {
       const mark = stored.highWaterMark!;
-      filter = /^\d+$/.test(mark) ? `(&${filter}(uSNChanged>=${BigInt(mark) + 1n}))` : `(&${filter}(modifyTimestamp>=${mark}))`;
+      // Strictly after the mark. With second-resolution timestamps, a change made in the mark's own second after
+      // the previous read is caught by the next full sync (hourly by default), as deletions are.
+      filter = /^\d+$/.test(mark) ? `(&${filter}(uSNChanged>=${BigInt(mark) + 1n}))` : `(&${filter}(modifyTimestamp>=${mark})(!(modifyTimestamp=${mark})))`;
     }
     const attributes = [
       connection.accountNameField, connection.emailField, connection.userPrincipalNameField, connection.fullNameField, connection.statusField,
@@ -318,6 +320,7 @@ async function processBatch(batch: MappedEntry[], ctx: BatchCtx) {
     }
   }
 
+  for (const c of creates) run.seen.add(c.id);
   run.counts.created += creates.length;
   run.counts.updated += updates.length;
   run.counts.reenabled += reenable.length;
