@@ -2,6 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testConnection, type MappingConfig } from "@/lib/directory/test-connection";
 import { PRESETS } from "@/lib/directory/presets";
 import { startSambaDc, type SambaDc } from "@/test/ldap/samba";
+import { db } from "@/lib/db";
+import { encryptSecret } from "@/lib/crypto";
+import { syncConnection } from "@/lib/sync/engine";
+import { makeOrg } from "@/test/factories";
 
 let dc: SambaDc;
 beforeAll(async () => {
@@ -9,8 +13,14 @@ beforeAll(async () => {
     users: [
       { name: "alice", password: "Alice-Passw0rd!", mail: "alice@corp.example.com", givenName: "Alice", surname: "Anders" },
       { name: "bob", password: "Bob-Passw0rd!", mail: "bob@corp.example.com", disabled: true },
+      { name: "carol", password: "Carol-Passw0rd!", mail: "carol@corp.example.com" },
+      { name: "dave", password: "Dave-Passw0rd!", mail: "dave@corp.example.com" },
     ],
   });
+  // userAccountControl 66050 (disabled, password never expires) and 66048 (enabled, never expires).
+  dc.tool("user", "setexpiry", "carol", "--noexpiry");
+  dc.tool("user", "disable", "carol");
+  dc.tool("user", "setexpiry", "dave", "--noexpiry");
 }, 120_000);
 afterAll(async () => dc?.stop());
 
@@ -35,7 +45,7 @@ describe("Test connection against a real Samba Active Directory domain controlle
     expect(result.hints.join(" ")).toContain("Global Catalog");
 
     const people = await testConnection(config({ syncFilter: "(&(objectClass=user)(objectCategory=person)(mail=*))" }));
-    expect(people).toMatchObject({ ok: true, count: 2 });
+    expect(people).toMatchObject({ ok: true, count: 4 });
     if (!people.ok) return;
     expect(people.samples.find((s) => s.accountName === "bob")).toMatchObject({ disabled: true, email: "bob@corp.example.com", userPrincipalName: "bob@corp.example.com" });
     expect(people.samples.find((s) => s.accountName === "alice")).toMatchObject({ disabled: false, email: "alice@corp.example.com", fullName: "Alice Anders" });
@@ -55,5 +65,36 @@ describe("Test connection against a real Samba Active Directory domain controlle
   it("refuses a disabled account's bind with sub-code 533", async () => {
     const result = await testConnection(config({ managerDn: "bob@corp.example.com", managerPassword: "Bob-Passw0rd!" }));
     expect(result).toMatchObject({ ok: false, kind: "invalid-credentials", message: "Invalid credentials: the account is disabled (533)." });
+  });
+});
+
+describe("synchronisation from a real Samba Active Directory", () => {
+  it("reads userAccountControl as a bit mask, keeps objectGUID in its string form, ignores referrals, and reads only changes by uSNChanged", async () => {
+    const org = await makeOrg();
+    const conn = await db.ldapConnection.create({
+      data: {
+        organizationId: org.id, name: "Corp AD", preset: "ACTIVE_DIRECTORY", serverUrl: dc.url, serverTimeout: 5000, managerDn: dc.adminUpn,
+        managerPasswordEnc: encryptSecret(dc.adminPassword), baseDn: dc.baseDn, domain: "corp.example.com",
+        ...PRESETS.ACTIVE_DIRECTORY, syncFilter: "(&(objectClass=user)(objectCategory=person)(mail=*))",
+      },
+    });
+    const first = await syncConnection(conn.id, { trigger: "MANUAL" });
+    expect(first).toMatchObject({ status: "SUCCEEDED", counts: { created: 4 } });
+    const users = await db.user.findMany({ where: { connectionId: conn.id }, select: { accountName: true, status: true, directoryId: true, directoryStatus: true, userPrincipalName: true } });
+    const by = Object.fromEntries(users.map((u) => [u.accountName, u]));
+    expect(by.alice).toMatchObject({ status: "ACTIVE", directoryStatus: "512", userPrincipalName: "alice@corp.example.com" });
+    expect(by.bob).toMatchObject({ status: "DISABLED", directoryStatus: "514" });
+    expect(by.carol).toMatchObject({ status: "DISABLED", directoryStatus: "66050" });
+    expect(by.dave).toMatchObject({ status: "ACTIVE", directoryStatus: "66048" });
+    // objectGUID, read as binary, in the form Windows shows.
+    const guid = dc.tool("user", "show", "alice", "--attributes=objectGUID").match(/objectGUID: ([0-9a-f-]{36})/)![1];
+    expect(by.alice.directoryId).toBe(guid);
+    expect((await db.ldapConnection.findUniqueOrThrow({ where: { id: conn.id } })).highWaterMark).toMatch(/^\d+$/);
+
+    dc.tool("user", "disable", "dave");
+    const incremental = await syncConnection(conn.id, { trigger: "CRON" });
+    expect(incremental.kind).toBe("INCREMENTAL");
+    expect(incremental.counts.entriesRead).toBe(1);
+    expect((await db.user.findFirstOrThrow({ where: { connectionId: conn.id, accountName: "dave" } })).status).toBe("DISABLED");
   });
 });
