@@ -7,7 +7,7 @@ import { Dialog } from "@/components/ui/dialog";
 import { inputClass } from "@/components/ui/field";
 import { ConnectionForm, EMPTY_CONNECTION } from "@/components/connections/connection-form";
 import type { ConnectionInput } from "@/lib/connections/schema";
-import { createConnectionAction, createConnectionRequestAction, testConnectionValuesAction, updateConnectionAction } from "@/app/(console)/org/[slug]/ldap/actions";
+import { createConnectionAction, createConnectionRequestAction, previewSyncAction, testConnectionValuesAction, updateConnectionAction } from "@/app/(console)/org/[slug]/ldap/actions";
 
 export function AddConnectionButton({ slug }: { slug: string }) {
   const [open, setOpen] = useState(false);
@@ -47,6 +47,7 @@ export function EditConnectionButton({ slug, connectionId, initial }: { slug: st
           submitLabel="Save"
           onCancel={() => setOpen(false)}
           onTest={(values) => testConnectionValuesAction(slug, connectionId, values)}
+          onPreview={(values) => previewSyncAction(slug, connectionId, values)}
           onSubmit={async (values) => {
             const result = await updateConnectionAction(slug, connectionId, values);
             if (result.ok) {

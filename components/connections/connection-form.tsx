@@ -9,6 +9,8 @@ import { connectionSchema, newConnectionSchema, FIELD_HELP, TIMEOUT_MAX_MS, TIME
 import { DIRECTORY_PRESETS, PRESET_LABELS, PRESETS, type DirectoryPreset } from "@/lib/directory/presets";
 import type { TestResult } from "@/lib/directory/test-connection";
 import { TestResultPanel } from "@/components/connections/test-result";
+import { PreviewView } from "@/components/connections/sync-panel";
+import type { Preview } from "@/lib/sync/service";
 
 type Result<T = unknown> = { ok: true; data: T } | { ok: false; error: string; fieldErrors?: Record<string, string> };
 
@@ -43,18 +45,22 @@ function SeedField({ name, register, error, type = "text", placeholder, extraHel
   );
 }
 
-export function ConnectionForm({ initial, editing, onSubmit, onTest, submitLabel, onCancel }: {
+export function ConnectionForm({ initial, editing, onSubmit, onTest, submitLabel, onCancel, onPreview }: {
   initial: ConnectionInput;
   editing: boolean;
   onSubmit: (values: ConnectionInput) => Promise<Result>;
   onTest: (values: ConnectionInput) => Promise<Result<TestResult>>;
   submitLabel: string;
   onCancel?: () => void;
+  /** Edit only: what these unsaved settings would do at the next sync. */
+  onPreview?: (values: ConnectionInput) => Promise<Result<Preview>>;
 }) {
   const form = useForm<ConnectionInput>({ resolver: zodResolver(editing ? connectionSchema : newConnectionSchema), defaultValues: initial, mode: "onSubmit" });
   const { register, handleSubmit, formState, setValue, watch } = form;
   const [testing, setTesting] = useState(false);
   const [result, setResult] = useState<TestResult>();
+  const [preview, setPreview] = useState<Preview>();
+  const [previewing, setPreviewing] = useState(false);
   const [formError, setFormError] = useState<string>();
   const e = formState.errors;
   const serverUrl = watch("serverUrl") ?? "";
@@ -74,6 +80,20 @@ export function ConnectionForm({ initial, editing, onSubmit, onTest, submitLabel
       else applyResult(response, form.setError);
     } finally {
       setTesting(false);
+    }
+  });
+
+  const runPreview = handleSubmit(async (values) => {
+    if (!onPreview) return;
+    setPreviewing(true);
+    setPreview(undefined);
+    try {
+      const response = await onPreview(values);
+      if (response.ok) setPreview(response.data);
+      else if (response.fieldErrors) applyResult(response, form.setError);
+      else setFormError(response.error);
+    } finally {
+      setPreviewing(false);
     }
   });
 
@@ -140,10 +160,12 @@ export function ConnectionForm({ initial, editing, onSubmit, onTest, submitLabel
       </fieldset>
 
       {result && <div className="mt-2"><TestResultPanel result={result} /></div>}
+      {preview && <div className="mt-3 rounded-md bg-slate-50 p-4 ring-1 ring-slate-200"><PreviewView preview={preview} /></div>}
 
       <div className="sticky bottom-0 mt-4 flex flex-wrap justify-end gap-2 border-t border-slate-200 bg-white pt-4">
         {onCancel && <Button variant="secondary" onClick={onCancel}>Cancel</Button>}
         <Button variant="secondary" onClick={() => void test()} disabled={testing}>{testing ? "Testing…" : "Test connection"}</Button>
+        {onPreview && <Button variant="secondary" onClick={() => void runPreview()} disabled={previewing}>{previewing ? "Previewing…" : "Preview impact"}</Button>}
         <Button type="submit" disabled={formState.isSubmitting}>{formState.isSubmitting ? "Saving…" : submitLabel}</Button>
       </div>
     </form>

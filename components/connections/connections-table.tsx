@@ -8,6 +8,7 @@ import { Badge, Card, EmptyState } from "@/components/ui/misc";
 import { applyResult } from "@/components/ui/apply-result";
 import { TestResultPanel } from "@/components/connections/test-result";
 import { EditConnectionButton } from "@/components/connections/connection-dialogs";
+import { SyncPanel } from "@/components/connections/sync-panel";
 import { PRESET_LABELS } from "@/lib/directory/presets";
 import type { TestResult } from "@/lib/directory/test-connection";
 import { deleteConnectionAction, moveConnectionAction, setConnectionEnabledAction, testStoredConnectionAction } from "@/app/(console)/org/[slug]/ldap/actions";
@@ -17,7 +18,11 @@ type Row = {
   syncFilter: string; authFilter: string; domain: string; accountNameField: string; emailField: string; userPrincipalNameField: string;
   fullNameField: string; statusField: string; statusDisabled: string; statusDisabledMode: "EQUALS" | "BIT_SET"; startTls: boolean;
   caCertificate: string | null; enabled: boolean; awaitingReview: boolean; userCount: number; lastSyncAt: string | null; nextSyncAt: string | null; syncIntervalMinutes: number;
+  lastRun?: { status: string; startedAt: string; entriesRead: number; created: number; updated: number; disabled: number; pendingTransfer: number; reenabled: number };
 };
+
+const RUN_TONE: Record<string, "green" | "red" | "amber" | "blue"> = { SUCCEEDED: "green", FAILED: "red", HELD: "amber", RUNNING: "blue" };
+const RUN_LABEL: Record<string, string> = { SUCCEEDED: "succeeded", FAILED: "failed", HELD: "waiting for confirmation", RUNNING: "running" };
 
 /** Seed 004: the green Enabled / red Disabled button on the left; one click flips it. */
 function EnabledToggle({ slug, row }: { slug: string; row: Row }) {
@@ -97,10 +102,19 @@ export function ConnectionsTable({ slug, connections }: { slug: string; connecti
                 <dt className="text-slate-400">Server</dt><dd className="font-mono">{row.serverUrl}{row.startTls ? " (StartTLS)" : ""}</dd>
                 <dt className="text-slate-400">Base DN</dt><dd className="font-mono">{row.baseDn}</dd>
                 <dt className="text-slate-400">Domain</dt><dd>{row.domain}</dd>
-                <dt className="text-slate-400">Last sync</dt><dd>{row.lastSyncAt ? `${when(row.lastSyncAt)} · ${row.userCount} users` : "not synchronised yet"}</dd>
+                <dt className="text-slate-400">Last sync</dt>
+                <dd>
+                  {row.lastRun ? (
+                    <span className="flex flex-wrap items-center gap-1.5">
+                      <Badge tone={RUN_TONE[row.lastRun.status] ?? "gray"}>{RUN_LABEL[row.lastRun.status] ?? row.lastRun.status}</Badge>
+                      {when(row.lastRun.startedAt)} · {row.lastRun.entriesRead} read, {row.lastRun.created} created, {row.lastRun.updated} updated, {row.lastRun.disabled} disabled, {row.lastRun.pendingTransfer} pending transfer · {row.userCount} users
+                    </span>
+                  ) : "not synchronised yet"}
+                </dd>
                 <dt className="text-slate-400">Next sync</dt><dd>{row.enabled ? (row.nextSyncAt ? when(row.nextSyncAt) : `within ${row.syncIntervalMinutes} minutes`) : "none while disabled"}</dd>
               </dl>
             </div>
+            <div className="w-full md:w-auto md:min-w-72"><SyncPanel slug={slug} connection={{ id: row.id, name: row.name, enabled: row.enabled }} initialRunning={row.lastRun?.status === "RUNNING"} /></div>
             <div className="flex flex-wrap items-center gap-2">
               <TestButton slug={slug} row={row} />
               <EditConnectionButton slug={slug} connectionId={row.id} initial={{ ...row, caCertificate: row.caCertificate ?? "", managerPassword: "" }} />

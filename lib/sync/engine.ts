@@ -40,6 +40,8 @@ export type SyncOutcome = {
   error?: string;
   heldReason?: string;
   plan?: SyncPlan;
+  /** How many users the run would disable or mark pending transfer (also when it was held). */
+  wouldDisable?: number;
 };
 
 type ExistingUser = {
@@ -192,7 +194,7 @@ async function runLocked(connectionId: string, options: SyncOptions, dryRun: boo
         await log("WARNING", heldReason);
         await finish(runRow!.id, connectionId, stored.syncIntervalMinutes, run, { status: "HELD", heldReason }, null, kind);
       }
-      return { runId: runRow?.id ?? null, status: "HELD", kind, counts: run.counts, warnings: run.warnings, heldReason, plan: run.plan };
+      return { runId: runRow?.id ?? null, status: "HELD", kind, counts: run.counts, warnings: run.warnings, heldReason, plan: run.plan, wouldDisable };
     }
     await applyDisables(run, { orgId, runId: runRow?.id ?? null, dryRun });
     if (!dryRun && kind === "FULL") await syncGroups(directory, { connectionId, orgId, preset: connection.preset, baseDn: connection.baseDn }, run.warn.bind(run));
@@ -204,7 +206,7 @@ async function runLocked(connectionId: string, options: SyncOptions, dryRun: boo
       await log("INFO", `${kind === "FULL" ? "Full" : "Incremental"} sync: ${run.counts.entriesRead} read, ${run.counts.created} created, ${run.counts.updated} updated, ${run.counts.disabled} disabled, ${run.counts.pendingTransfer} pending transfer, ${run.counts.reenabled} re-enabled.`);
       await finish(runRow!.id, connectionId, stored.syncIntervalMinutes, run, { status: "SUCCEEDED" }, mark, kind);
     }
-    return { runId: runRow?.id ?? null, status: "SUCCEEDED", kind, counts: run.counts, warnings: run.warnings, plan: dryRun ? run.plan : undefined };
+    return { runId: runRow?.id ?? null, status: "SUCCEEDED", kind, counts: run.counts, warnings: run.warnings, plan: dryRun ? run.plan : undefined, wouldDisable: run.counts.disabled + run.counts.pendingTransfer };
   } catch (error) {
     const message = error instanceof DirectoryError ? error.message : "The synchronisation failed unexpectedly; see the server log.";
     if (!(error instanceof DirectoryError)) console.error("sync failed", error);

@@ -2,6 +2,7 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { runAction } from "@/lib/action";
+import { NotFoundError } from "@/lib/errors";
 import { authorizeOrg } from "@/lib/auth/session";
 import { connectionIdSchema, connectionSchema, newConnectionSchema } from "@/lib/connections/schema";
 import {
@@ -62,5 +63,35 @@ export async function createConnectionRequestAction(slug: string, input: unknown
   return runAction(z.object({ note: z.string().trim().max(200, "At most 200 characters.").optional() }), input, async ({ note }) => {
     const { token, expiresAt } = await createConnectionRequest(await ctxOf(slug), note);
     return { path: `/connect/${token}`, expiresAt: expiresAt.toISOString() };
+  });
+}
+
+// --- Synchronisation ---
+
+export async function syncNowAction(slug: string, input: unknown) {
+  return runAction(connectionIdSchema.extend({ confirm: z.boolean().optional() }), input, async ({ connectionId, confirm }) => {
+    const ctx = await ctxOf(slug);
+    const { startSync } = await import("@/lib/sync/service");
+    await startSync(ctx, connectionId, confirm ? "CONFIRMATION" : "MANUAL");
+  });
+}
+
+export async function connectionRunsAction(slug: string, input: unknown) {
+  return runAction(connectionIdSchema, input, async ({ connectionId }) => {
+    const ctx = await ctxOf(slug);
+    const { recentRuns } = await import("@/lib/sync/queries");
+    const runs = await recentRuns(ctx.organizationId, connectionId);
+    if (!runs) throw new NotFoundError("Connection not found.");
+    return runs;
+  });
+}
+
+export async function previewSyncAction(slug: string, connectionId: string, input: unknown) {
+  // Preview of the stored settings (input null) or of unsaved form values.
+  const schema = input === null ? z.null() : connectionSchema;
+  return runAction(schema, input, async (values) => {
+    const ctx = await ctxOf(slug);
+    const { previewSync } = await import("@/lib/sync/service");
+    return previewSync(ctx, z.string().uuid().parse(connectionId), values ?? undefined);
   });
 }

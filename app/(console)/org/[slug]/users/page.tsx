@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { requireOrgPage } from "@/lib/auth/session";
 import { listOrgUsers } from "@/lib/users/queries";
 import { userListQuerySchema, SOURCE_LABELS, STATUS_LABELS, USER_SOURCES, USER_STATUSES } from "@/lib/users/schema";
@@ -72,7 +73,7 @@ export default async function OrgUsersPage({ params, searchParams }: { params: P
                 {rows.map(({ user: u, roles, plan }) => (
                   <tr key={u.id} aria-label={u.email}>
                     <td className={td}>
-                      <div className="font-medium text-slate-900">{u.name}</div>
+                      <div className="font-medium text-slate-900"><Link className="hover:underline" href={`/org/${org.slug}/users/${u.id}`}>{u.name}</Link></div>
                       <div className="text-xs text-slate-500">{u.email}{u.accountName ? ` · ${u.accountName}` : ""}</div>
                     </td>
                     <td className={td}><Badge tone={u.source === "DIRECTORY" ? "blue" : "gray"}>{SOURCE_LABELS[u.source]}</Badge></td>
