@@ -1,0 +1,125 @@
+// `npm run bench:sync -- --users 100000` (or --users 10000,100000): measures the sync engine against a real
+// slapd loaded with generated users, on a fresh database. Prints wall times, peak memory and the ratios the
+// sync issue sets as targets. Not a test: it asserts nothing, it reports.
+import { execFileSync, spawnSync } from "node:child_process";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import pg from "pg";
+import { freePort, startEmbeddedDb } from "./lib/embedded-db.ts";
+import { migrate } from "./lib/migrate.ts";
+import { startSlapd, type LdapUser } from "../test/ldap/slapd.ts";
+
+const { values } = parseArgs({ options: { users: { type: "string", default: "100000" } } });
+const sizes = values.users!.split(",").map((s) => Number(s.trim())).filter((n) => n > 0);
+
+process.env.ENCRYPTION_KEY ??= crypto.randomBytes(32).toString("base64");
+const port = await freePort();
+const pgServer = await startEmbeddedDb({ dir: ".data/bench-pg", port, database: "postgres", quiet: true });
+
+type Row = { users: number; ldapsearch: number; copy: number; first: number; unchanged: number; onePercent: number; incremental: number; peakMb: number };
+const rows: Row[] = [];
+
+function seconds(start: bigint) {
+  return Number(process.hrtime.bigint() - start) / 1e9;
+}
+
+async function withPeak<T>(fn: () => Promise<T>): Promise<{ value: T; seconds: number; peakMb: number }> {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 25);
+  const start = process.hrtime.bigint();
+  try {
+    const value = await fn();
+    return { value, seconds: seconds(start), peakMb: Math.max(peak, process.memoryUsage().rss) / 1024 / 1024 };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+for (const n of sizes) {
+  const dbName = `bench_${n}_${Date.now().toString(36)}`;
+  const admin = new pg.Client({ connectionString: pgServer.url });
+  await admin.connect();
+  await admin.query(`create database "${dbName}"`);
+  await admin.end();
+  const url = Object.assign(new URL(pgServer.url), { pathname: `/${dbName}` }).toString();
+  await migrate(url);
+  process.env.DATABASE_URL = url;
+
+  console.error(`[bench] loading ${n} users into slapd…`);
+  const users: LdapUser[] = Array.from({ length: n }, (_, i) => ({ uid: `user${i}`, cn: `User Number ${i}`, mail: `user${i}@bench.example`, employeeType: "staff" }));
+  const slapd = await startSlapd({ users });
+  const filter = "(objectClass=inetOrgPerson)";
+  const attrs = ["uid", "mail", "cn", "employeeType", "entryUUID", "modifyTimestamp"];
+
+  // (a) the floor: a paged ldapsearch of the same entries, and a \copy of as many user rows.
+  let start = process.hrtime.bigint();
+  execFileSync("ldapsearch", ["-x", "-LLL", "-H", slapd.url, "-D", slapd.managerDn, "-w", slapd.managerPassword, "-b", `ou=people,${slapd.baseDn}`, "-E", "pr=1000/noprompt", filter, ...attrs], { maxBuffer: 1 << 30, stdio: ["ignore", "ignore", "pipe"] });
+  const ldapsearch = seconds(start);
+  const csv = path.resolve(".data", `bench-${n}.csv`);
+  fs.writeFileSync(csv, users.map((u) => `${crypto.randomUUID()},${u.mail},${u.cn},${u.uid},DIRECTORY,ACTIVE`).join("\n"));
+  const psql = (sql: string) => spawnSync("psql", [url, "-q", "-c", sql], { stdio: ["ignore", "ignore", "inherit"] });
+  psql(`create table bench_copy (id uuid, email text, name text, "accountName" text, source text, status text)`);
+  start = process.hrtime.bigint();
+  psql(`\\copy bench_copy from '${csv}' with (format csv)`);
+  const copy = seconds(start);
+  fs.rmSync(csv);
+
+  const { db } = await import("@/lib/db");
+  const { encryptSecret } = await import("@/lib/crypto");
+  const { syncConnection } = await import("@/lib/sync/engine");
+  const plan = await db.plan.create({ data: { name: `bench-${n}`, storageQuotaBytes: 1n, isDefault: true } });
+  const org = await db.organization.create({ data: { slug: `bench-${n}`, name: "Bench", defaultPlanId: plan.id } });
+  const connection = await db.ldapConnection.create({
+    data: {
+      organizationId: org.id, name: "bench", serverUrl: slapd.url, serverTimeout: 60_000, managerDn: slapd.managerDn, managerPasswordEnc: encryptSecret(slapd.managerPassword),
+      baseDn: `ou=people,${slapd.baseDn}`, syncFilter: filter, authFilter: "(uid={0})", domain: "bench.example", accountNameField: "uid", emailField: "mail",
+      userPrincipalNameField: "mail", fullNameField: "cn", statusField: "employeeType", statusDisabled: "disabled", disableThresholdPercent: 100, disableThresholdCount: 10_000_000,
+    },
+  });
+
+  const first = await withPeak(() => syncConnection(connection.id, { trigger: "CLI", full: true }));
+  const unchanged = await withPeak(() => syncConnection(connection.id, { trigger: "CLI", full: true }));
+
+  const modify = (count: number, tag: string) => {
+    const step = Math.max(1, Math.floor(n / count));
+    const ldif = Array.from({ length: count }, (_, i) => `dn: ${slapd.userDn(`user${i * step}`)}\nchangetype: modify\nreplace: cn\ncn: Changed ${tag} ${i}\n`).join("\n");
+    execFileSync("ldapmodify", ["-x", "-H", slapd.url, "-D", slapd.managerDn, "-w", slapd.managerPassword], { input: ldif, stdio: ["pipe", "ignore", "pipe"], maxBuffer: 1 << 28 });
+  };
+  modify(Math.ceil(n / 100), "a");
+  const onePercent = await withPeak(() => syncConnection(connection.id, { trigger: "CLI", full: true }));
+  await new Promise((r) => setTimeout(r, 1100));
+  modify(100, "b");
+  const incremental = await withPeak(() => syncConnection(connection.id, { trigger: "CRON" }));
+
+  if (process.env.SYNC_TIMING) console.error((globalThis as any).__t);
+  for (const [label, r] of [["first", first], ["unchanged", unchanged], ["1%", onePercent], ["incremental", incremental]] as const) {
+    const c = r.value.counts;
+    console.error(`[bench] ${n} ${label}: ${r.value.status} ${r.value.kind} read ${c.entriesRead} created ${c.created} updated ${c.updated} unchanged ${c.unchanged} in ${r.seconds.toFixed(2)} s`);
+  }
+  rows.push({
+    users: n, ldapsearch, copy, first: first.seconds, unchanged: unchanged.seconds, onePercent: onePercent.seconds, incremental: incremental.seconds,
+    peakMb: Math.max(first.peakMb, unchanged.peakMb, onePercent.peakMb, incremental.peakMb),
+  });
+  await slapd.stop();
+  await db.$disconnect();
+  (globalThis as { prisma?: unknown }).prisma = undefined;
+}
+
+const f = (x: number) => x.toFixed(2);
+console.log("\nusers     ldapsearch  \\copy   baseline(a)  first(b)  b/a    unchanged(c)  c/ldapsearch  1%(d)   d/ldapsearch  incremental(e)  peak RSS");
+for (const r of rows) {
+  const a = r.ldapsearch + r.copy;
+  console.log(
+    `${String(r.users).padEnd(9)} ${f(r.ldapsearch).padStart(9)}s ${f(r.copy).padStart(6)}s ${f(a).padStart(10)}s ${f(r.first).padStart(8)}s ${f(r.first / a).padStart(5)} ${f(r.unchanged).padStart(11)}s ${f(r.unchanged / r.ldapsearch).padStart(12)} ${f(r.onePercent).padStart(6)}s ${f(r.onePercent / r.ldapsearch).padStart(12)} ${f(r.incremental).padStart(13)}s ${r.peakMb.toFixed(0).padStart(6)} MB`,
+  );
+}
+if (rows.length > 1) {
+  const [small, large] = [rows[0], rows[rows.length - 1]];
+  const scale = large.users / small.users;
+  console.log(`\ngrowth ${small.users} → ${large.users} (×${scale}): first ×${f(large.first / small.first)}, unchanged ×${f(large.unchanged / small.unchanged)}, 1% ×${f(large.onePercent / small.onePercent)} (linear would be ×${scale})`);
+}
+console.log("targets at 100,000: b/a ≤ 2.0, c/ldapsearch ≤ 1.3, e < 1 s, peak ≤ 500 MB, linear growth");
+await pgServer.stop();
+process.exit(0);
