@@ -25,16 +25,12 @@ function seconds(start: bigint) {
   return Number(process.hrtime.bigint() - start) / 1e9;
 }
 
-async function withPeak<T>(fn: () => Promise<T>): Promise<{ value: T; seconds: number; peakMb: number }> {
-  let peak = process.memoryUsage().rss;
-  const timer = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 25);
-  const start = process.hrtime.bigint();
-  try {
-    const value = await fn();
-    return { value, seconds: seconds(start), peakMb: Math.max(peak, process.memoryUsage().rss) / 1024 / 1024 };
-  } finally {
-    clearInterval(timer);
-  }
+type ChildResult = { seconds: number; peakMb: number; status: string; kind: string; counts: Record<string, number>; timing?: unknown };
+
+/** Each sync runs in its own process, so that its peak memory is the sync's own, not the benchmark's. */
+function syncInChild(connectionId: string, mode: "full" | "incremental"): ChildResult {
+  const out = execFileSync(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/bench-sync-child.ts", connectionId, mode], { env: process.env, maxBuffer: 1 << 24 });
+  return JSON.parse(out.toString().trim().split("\n").pop()!);
 }
 
 for (const n of sizes) {
@@ -66,21 +62,25 @@ for (const n of sizes) {
   const copy = seconds(start);
   fs.rmSync(csv);
 
-  const { db } = await import("@/lib/db");
   const { encryptSecret } = await import("@/lib/crypto");
-  const { syncConnection } = await import("@/lib/sync/engine");
-  const plan = await db.plan.create({ data: { name: `bench-${n}`, storageQuotaBytes: 1n, isDefault: true } });
-  const org = await db.organization.create({ data: { slug: `bench-${n}`, name: "Bench", defaultPlanId: plan.id } });
-  const connection = await db.ldapConnection.create({
-    data: {
-      organizationId: org.id, name: "bench", serverUrl: slapd.url, serverTimeout: 60_000, managerDn: slapd.managerDn, managerPasswordEnc: encryptSecret(slapd.managerPassword),
-      baseDn: `ou=people,${slapd.baseDn}`, syncFilter: filter, authFilter: "(uid={0})", domain: "bench.example", accountNameField: "uid", emailField: "mail",
-      userPrincipalNameField: "mail", fullNameField: "cn", statusField: "employeeType", statusDisabled: "disabled", disableThresholdPercent: 100, disableThresholdCount: 10_000_000,
-    },
-  });
+  const setup = new pg.Client({ connectionString: url });
+  await setup.connect();
+  const planId = crypto.randomUUID();
+  const orgId = crypto.randomUUID();
+  const connectionId = crypto.randomUUID();
+  await setup.query(`insert into "Plan"(id, name, "storageQuotaBytes", "isDefault") values ($1, 'bench', 1, true)`, [planId]);
+  await setup.query(`insert into "Organization"(id, slug, name, "defaultPlanId") values ($1, $2, 'Bench', $3)`, [orgId, `bench-${n}`, planId]);
+  await setup.query(
+    `insert into "LdapConnection"(id, "organizationId", name, "serverUrl", "serverTimeout", "managerDn", "managerPasswordEnc", "baseDn", "syncFilter", "authFilter", domain,
+       "accountNameField", "emailField", "userPrincipalNameField", "fullNameField", "statusField", "statusDisabled", "disableThresholdPercent", "disableThresholdCount", "updatedAt")
+     values ($1, $2, 'bench', $3, 60000, $4, $5, $6, $7, '(uid={0})', 'bench.example', 'uid', 'mail', 'mail', 'cn', 'employeeType', 'disabled', 100, 10000000, now())`,
+    [connectionId, orgId, slapd.url, slapd.managerDn, encryptSecret(slapd.managerPassword), `ou=people,${slapd.baseDn}`, filter],
+  );
+  await setup.end();
+  const connection = { id: connectionId };
 
-  const first = await withPeak(() => syncConnection(connection.id, { trigger: "CLI", full: true }));
-  const unchanged = await withPeak(() => syncConnection(connection.id, { trigger: "CLI", full: true }));
+  const first = syncInChild(connection.id, "full");
+  const unchanged = syncInChild(connection.id, "full");
 
   const modify = (count: number, tag: string) => {
     const step = Math.max(1, Math.floor(n / count));
@@ -88,23 +88,21 @@ for (const n of sizes) {
     execFileSync("ldapmodify", ["-x", "-H", slapd.url, "-D", slapd.managerDn, "-w", slapd.managerPassword], { input: ldif, stdio: ["pipe", "ignore", "pipe"], maxBuffer: 1 << 28 });
   };
   modify(Math.ceil(n / 100), "a");
-  const onePercent = await withPeak(() => syncConnection(connection.id, { trigger: "CLI", full: true }));
+  const onePercent = syncInChild(connection.id, "full");
   await new Promise((r) => setTimeout(r, 1100));
   modify(100, "b");
-  const incremental = await withPeak(() => syncConnection(connection.id, { trigger: "CRON" }));
+  const incremental = syncInChild(connection.id, "incremental");
 
-  if (process.env.SYNC_TIMING) console.error((globalThis as any).__t);
   for (const [label, r] of [["first", first], ["unchanged", unchanged], ["1%", onePercent], ["incremental", incremental]] as const) {
-    const c = r.value.counts;
-    console.error(`[bench] ${n} ${label}: ${r.value.status} ${r.value.kind} read ${c.entriesRead} created ${c.created} updated ${c.updated} unchanged ${c.unchanged} in ${r.seconds.toFixed(2)} s`);
+    const c = r.counts;
+    console.error(`[bench] ${n} ${label}: ${r.status} ${r.kind} read ${c.entriesRead} created ${c.created} updated ${c.updated} unchanged ${c.unchanged} in ${r.seconds.toFixed(2)} s, peak ${r.peakMb.toFixed(0)} MB`);
+    if (r.timing) console.error(r.timing);
   }
   rows.push({
     users: n, ldapsearch, copy, first: first.seconds, unchanged: unchanged.seconds, onePercent: onePercent.seconds, incremental: incremental.seconds,
     peakMb: Math.max(first.peakMb, unchanged.peakMb, onePercent.peakMb, incremental.peakMb),
   });
   await slapd.stop();
-  await db.$disconnect();
-  (globalThis as { prisma?: unknown }).prisma = undefined;
 }
 
 const f = (x: number) => x.toFixed(2);
