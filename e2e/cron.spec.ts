@@ -29,3 +29,44 @@ test("the cron route refuses callers without the secret and runs due connections
     await slapd.stop();
   }
 });
+
+test("the Debug and Warning logs list a sync's result and warnings, filter by level, and export as CSV", async ({ page }) => {
+  const { createUser, PASSWORD } = await import("./helpers/db");
+  const { apiLogin } = await import("./helpers/auth");
+  const slapd = await startSlapd({ users: [{ uid: "jörg", cn: "Jörg Umlaut", mail: "jorg@example.com" }, { uid: "plain", cn: "Plain", mail: "plain@example.com" }] });
+  try {
+    const org = await createOrg("logs");
+    const admin = await createUser({ org, roles: ["ORG_ADMIN"] });
+    await db.ldapConnection.create({
+      data: {
+        organizationId: org.id, name: "Logged directory", preset: "OPENLDAP", serverUrl: slapd.url, serverTimeout: 5000, managerDn: slapd.managerDn,
+        managerPasswordEnc: encryptSecret(slapd.managerPassword), baseDn: `ou=people,${slapd.baseDn}`, syncFilter: "(objectClass=inetOrgPerson)",
+        authFilter: "(uid={0})", domain: "example.com", accountNameField: "uid", emailField: "mail", userPrincipalNameField: "mail", fullNameField: "cn",
+        statusField: "employeeType", statusDisabled: "disabled",
+      },
+    });
+    await apiLogin(page, admin.email, PASSWORD);
+    await page.goto(`/org/${org.slug}/ldap`);
+    const row = page.getByRole("listitem", { name: "Logged directory" });
+    await row.getByRole("button", { name: "Sync now" }).click();
+    await expect(row).toContainText("2 read, 2 created", { timeout: 30_000 });
+
+    await page.goto(`/org/${org.slug}/logs`);
+    await expect(page.getByRole("row").filter({ hasText: "Full sync: 2 read, 2 created" })).toBeVisible();
+    await expect(page.getByRole("row").filter({ hasText: "is not ASCII: use ASCII for usernames" })).toBeVisible();
+    await page.getByLabel("Level").selectOption("WARNING");
+    await page.getByRole("button", { name: "Apply" }).click();
+    await expect(page).toHaveURL(/level=WARNING/);
+    await expect(page.getByRole("row").filter({ hasText: "Full sync" })).toHaveCount(0);
+    await expect(page.getByRole("row").filter({ hasText: "not ASCII" })).toBeVisible();
+
+    const csv = await page.request.get(`/org/${org.slug}/logs/export`);
+    expect(csv.headers()["content-type"]).toContain("text/csv");
+    const text = await csv.text();
+    expect(text.split("\n")[0]).toBe("time_utc,level,connection,message,details");
+    expect(text).toContain("Full sync: 2 read, 2 created");
+    expect((await page.request.get(`/org/${(await createOrg("other")).slug}/logs/export`)).status()).toBe(403);
+  } finally {
+    await slapd.stop();
+  }
+});

@@ -9,6 +9,7 @@ import { applyResult } from "@/components/ui/apply-result";
 import { TestResultPanel } from "@/components/connections/test-result";
 import { EditConnectionButton } from "@/components/connections/connection-dialogs";
 import { SyncPanel } from "@/components/connections/sync-panel";
+import { SyncSettingsButton } from "@/components/connections/sync-settings";
 import { PRESET_LABELS } from "@/lib/directory/presets";
 import type { TestResult } from "@/lib/directory/test-connection";
 import { deleteConnectionAction, moveConnectionAction, setConnectionEnabledAction, testStoredConnectionAction } from "@/app/(console)/org/[slug]/ldap/actions";
@@ -18,6 +19,7 @@ type Row = {
   syncFilter: string; authFilter: string; domain: string; accountNameField: string; emailField: string; userPrincipalNameField: string;
   fullNameField: string; statusField: string; statusDisabled: string; statusDisabledMode: "EQUALS" | "BIT_SET"; startTls: boolean;
   caCertificate: string | null; enabled: boolean; awaitingReview: boolean; userCount: number; lastSyncAt: string | null; nextSyncAt: string | null; syncIntervalMinutes: number;
+  fullSyncIntervalMinutes: number; disableThresholdPercent: number; disableThresholdCount: number; debugLogging: boolean;
   lastRun?: { status: string; startedAt: string; entriesRead: number; created: number; updated: number; disabled: number; pendingTransfer: number; reenabled: number };
 };
 
@@ -118,6 +120,7 @@ export function ConnectionsTable({ slug, connections }: { slug: string; connecti
             <div className="flex flex-wrap items-center gap-2">
               <TestButton slug={slug} row={row} />
               <EditConnectionButton slug={slug} connectionId={row.id} initial={{ ...row, caCertificate: row.caCertificate ?? "", managerPassword: "" }} />
+              <SyncSettingsButton slug={slug} connectionId={row.id} name={row.name} initial={{ syncIntervalMinutes: row.syncIntervalMinutes, fullSyncIntervalMinutes: row.fullSyncIntervalMinutes, disableThresholdPercent: row.disableThresholdPercent, disableThresholdCount: row.disableThresholdCount, debugLogging: row.debugLogging }} />
               <ConfirmButton
                 label="Delete"
                 variant="danger"

@@ -46,6 +46,7 @@ export function Sidebar({ user, isPlatformAdmin, adminOrgs }: { user: { name: st
           <Section key={org.slug} title={org.name}>
             <NavLink href={`/org/${org.slug}/users`} icon={<Users className={icon} />}>Users</NavLink>
             <NavLink href={`/org/${org.slug}/ldap`} icon={<Network className={icon} />}>LDAP Connections</NavLink>
+            <NavLink href={`/org/${org.slug}/logs`} icon={<ScrollText className={icon} />}>Debug and Warning logs</NavLink>
           </Section>
         ))}
         {isPlatformAdmin && (

@@ -6,7 +6,7 @@ export const connectionPublicSelect = {
   id: true, name: true, preset: true, serverUrl: true, serverTimeout: true, managerDn: true, baseDn: true, syncFilter: true, authFilter: true,
   domain: true, accountNameField: true, emailField: true, userPrincipalNameField: true, fullNameField: true, statusField: true,
   statusDisabled: true, statusDisabledMode: true, startTls: true, caCertificate: true, enabled: true, awaitingReview: true, position: true,
-  syncIntervalMinutes: true, lastSyncAt: true, nextSyncAt: true, createdAt: true,
+  syncIntervalMinutes: true, fullSyncIntervalMinutes: true, disableThresholdPercent: true, disableThresholdCount: true, debugLogging: true, lastSyncAt: true, nextSyncAt: true, createdAt: true,
 } as const;
 
 export async function listConnections(organizationId: string) {

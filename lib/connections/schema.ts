@@ -142,3 +142,13 @@ export const FIELD_HELP: Record<string, { label: string; help: string; max?: num
   statusField: { label: "Status field", max: 64, help: "The LDAP field used by the platform to determine whether or not a user is disabled. Example: userAccountControl" },
   statusDisabled: { label: "Status disabled", max: 64, help: "The value of the Status field (in the LDAP directory) to indicate that a user is disabled." },
 };
+
+/** How and when a connection is synchronised (not part of seed 004's table; defaults from DESIGN.md). */
+export const syncSettingsSchema = z.object({
+  syncIntervalMinutes: z.coerce.number({ message: "Enter a number of minutes." }).int("Whole minutes.").min(1, "At least 1 minute.").max(1440, "At most 1440 minutes (a day)."),
+  fullSyncIntervalMinutes: z.coerce.number({ message: "Enter a number of minutes." }).int("Whole minutes.").min(5, "At least 5 minutes.").max(10080, "At most 10080 minutes (a week)."),
+  disableThresholdPercent: z.coerce.number({ message: "Enter a percentage." }).int("A whole percentage.").min(1, "At least 1%.").max(100, "At most 100%."),
+  disableThresholdCount: z.coerce.number({ message: "Enter a number of users." }).int("A whole number.").min(1, "At least 1.").max(1_000_000, "At most 1,000,000."),
+  debugLogging: z.boolean(),
+});
+export type SyncSettingsInput = z.input<typeof syncSettingsSchema>;

@@ -173,3 +173,11 @@ export async function testRequestValues(token: string, values: ConnectionValues)
   if (!values.managerPassword) throw new UserError("Enter the manager password to test.", { managerPassword: "Enter the manager password." });
   return testConnection({ ...values, caCertificate: values.caCertificate || null });
 }
+
+export async function updateSyncSettings(ctx: OrgCtx, connectionId: string, settings: { syncIntervalMinutes: number; fullSyncIntervalMinutes: number; disableThresholdPercent: number; disableThresholdCount: number; debugLogging: boolean }) {
+  await ownConnection(ctx, connectionId);
+  await db.$transaction(async (tx) => {
+    await tx.ldapConnection.update({ where: { id: connectionId }, data: settings });
+    await audit(tx, { actorId: ctx.actorId, organizationId: ctx.organizationId, action: "connection.sync-settings", targetType: "connection", targetId: connectionId, details: settings });
+  });
+}

@@ -91,6 +91,10 @@ describe("synchronisation from a real Samba Active Directory", () => {
     expect(by.alice.directoryId).toBe(guid);
     expect((await db.ldapConnection.findUniqueOrThrow({ where: { id: conn.id } })).highWaterMark).toMatch(/^\d+$/);
 
+    // The Global Catalog port works as a Server URL too.
+    const gc = await testConnection(config({ serverUrl: `ldap://${dc.address}:3268`, syncFilter: "(&(objectClass=user)(objectCategory=person)(mail=*))" }));
+    expect(gc).toMatchObject({ ok: true, count: 4 });
+
     dc.tool("user", "disable", "dave");
     const incremental = await syncConnection(conn.id, { trigger: "CRON" });
     expect(incremental.kind).toBe("INCREMENTAL");

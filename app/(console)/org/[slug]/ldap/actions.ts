@@ -4,7 +4,7 @@ import { z } from "zod";
 import { runAction } from "@/lib/action";
 import { NotFoundError } from "@/lib/errors";
 import { authorizeOrg } from "@/lib/auth/session";
-import { connectionIdSchema, connectionSchema, newConnectionSchema } from "@/lib/connections/schema";
+import { connectionIdSchema, connectionSchema, newConnectionSchema, syncSettingsSchema } from "@/lib/connections/schema";
 import {
   createConnection, createConnectionRequest, deleteConnection, moveConnection, setConnectionEnabled, testConnectionValues, testStoredConnection, updateConnection,
 } from "@/lib/connections/service";
@@ -93,5 +93,13 @@ export async function previewSyncAction(slug: string, connectionId: string, inpu
     const ctx = await ctxOf(slug);
     const { previewSync } = await import("@/lib/sync/service");
     return previewSync(ctx, z.string().uuid().parse(connectionId), values ?? undefined);
+  });
+}
+
+export async function updateSyncSettingsAction(slug: string, connectionId: string, input: unknown) {
+  return runAction(syncSettingsSchema, input, async (values) => {
+    const { updateSyncSettings } = await import("@/lib/connections/service");
+    await updateSyncSettings(await ctxOf(slug), z.string().uuid().parse(connectionId), values);
+    revalidatePath(`/org/${slug}/ldap`);
   });
 }
