@@ -147,11 +147,11 @@ describe("safety", () => {
   });
 
   it("disables nothing when the directory goes away in the middle of a read, and marks the run failed", async () => {
-    const s = await directory(Array.from({ length: 2500 }, (_, i) => person(`q${i}`)));
+    const s = await directory(Array.from({ length: 10000 }, (_, i) => person(`q${i}`)));
     const org = await makeOrg();
     const conn = await connect(s, org, { disableThresholdPercent: 100, disableThresholdCount: 100000 });
     await syncConnection(conn.id, { trigger: "MANUAL" });
-    expect(await db.user.count({ where: { connectionId: conn.id, status: "ACTIVE" } })).toBe(2500);
+    expect(await db.user.count({ where: { connectionId: conn.id, status: "ACTIVE" } })).toBe(10000);
     let stopped = false;
     const outcome = await syncConnection(conn.id, {
       trigger: "MANUAL",
@@ -161,7 +161,7 @@ describe("safety", () => {
       },
     });
     expect(outcome.status).toBe("FAILED");
-    expect(outcome.counts.entriesRead).toBeLessThan(2500);
+    expect(outcome.counts.entriesRead).toBeLessThan(10000);
     expect(await db.user.count({ where: { connectionId: conn.id, status: { not: "ACTIVE" } } })).toBe(0);
     expect(await db.syncRun.findUniqueOrThrow({ where: { id: outcome.runId! } })).toMatchObject({ status: "FAILED" });
     expect(await db.logEntry.count({ where: { connectionId: conn.id, level: "ERROR" } })).toBe(1);

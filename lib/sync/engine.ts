@@ -125,6 +125,7 @@ async function runLocked(connectionId: string, options: SyncOptions, dryRun: boo
   const positions = await db.ldapConnection.findMany({ where: { organizationId: orgId }, select: { id: true, name: true, position: true, enabled: true } });
   const myPosition = positions.find((p) => p.id === connectionId)!.position;
   let directory: DirectoryConnection | undefined;
+  let inFlight: Promise<void> = Promise.resolve();
   try {
     const password = options.overrides?.managerPassword || decryptSecret(stored.managerPasswordEnc);
     directory = await DirectoryConnection.open({ ...connection, managerPassword: password });
@@ -152,6 +153,7 @@ async function runLocked(connectionId: string, options: SyncOptions, dryRun: boo
     // A full read knows the connection's accounts up front (one query), so that unchanged entries cost no
     // round trip; only emails it does not know are looked up per batch.
     const known = kind === "FULL" ? await loadKnown(connectionId, orgId) : undefined;
+    // Pages are mapped while the previous batch is written: the database works on its own core meanwhile.
     for await (const page of prefetch(directory.searchPages(connection.baseDn, { scope: "sub", filter, attributes, explicitBufferAttributes: ["objectGUID"] }, PAGE_SIZE))) {
       const batch: MappedEntry[] = [];
       for (const raw of page.entries) {
@@ -171,11 +173,17 @@ async function runLocked(connectionId: string, options: SyncOptions, dryRun: boo
         if (e.changeMark && (!run.maxChangeMark || compareMarks(e.changeMark, run.maxChangeMark) > 0)) run.maxChangeMark = e.changeMark;
         batch.push(e);
       }
-      await processBatch(batch, { run, connectionId, orgId, defaultPlanId: stored.organization.defaultPlanId, myPosition, positions, dryRun, runId: runRow?.id ?? null, known });
-      await debug("page", { entries: page.entries.length, total: run.counts.entriesRead });
-      if (runRow) await db.syncRun.update({ where: { id: runRow.id }, data: { entriesRead: run.counts.entriesRead } });
-      options.onProgress?.(run.counts.entriesRead);
+      await inFlight;
+      const read = run.counts.entriesRead;
+      inFlight = (async () => {
+        await processBatch(batch, { run, connectionId, orgId, defaultPlanId: stored.organization.defaultPlanId, myPosition, positions, dryRun, runId: runRow?.id ?? null, known });
+        await debug("page", { entries: page.entries.length, total: read });
+        if (runRow) await db.syncRun.update({ where: { id: runRow.id }, data: { entriesRead: read } });
+        options.onProgress?.(read);
+      })();
+      inFlight.catch(() => {}); // awaited above on the next page, or below
     }
+    await inFlight;
 
     // The read is complete: only now may anything be disabled. Deletions are found by full reads only.
     if (kind === "FULL" && known) {
@@ -212,6 +220,8 @@ async function runLocked(connectionId: string, options: SyncOptions, dryRun: boo
     }
     return { runId: runRow?.id ?? null, status: "SUCCEEDED", kind, counts: run.counts, warnings: run.warnings, plan: dryRun ? run.plan : undefined, wouldDisable: run.counts.disabled + run.counts.pendingTransfer };
   } catch (error) {
+    // A batch still being written finishes before the run is marked failed and the lock released.
+    await inFlight.catch(() => {});
     const message = error instanceof DirectoryError ? error.message : "The synchronisation failed unexpectedly; see the server log.";
     if (!(error instanceof DirectoryError)) console.error("sync failed", error);
     if (!dryRun) {
@@ -304,7 +314,8 @@ async function processBatch(batch: MappedEntry[], ctx: BatchCtx) {
   // One round trip per batch for what the preloaded map does not know: the accounts these entries may be, with
   // their membership in this organisation.
   const unknownEmails = ctx.known ? emails.filter((e) => !ctx.known!.byEmail.has(e)) : emails;
-  const unknownIds = ctx.known ? ids.filter((i) => !ctx.known!.byDirectoryId.has(i)) : ids;
+  // On a full read the preloaded map holds every account of this connection, so directory ids need no lookup.
+  const unknownIds = ctx.known ? [] : ids;
   const fetched = unknownEmails.length === 0 && unknownIds.length === 0 ? [] : await db.$queryRawUnsafe<KnownUser[]>(
     `select ${USER_COLUMNS} from "User" u left join "Membership" m on m."userId" = u.id and m."organizationId" = $1::uuid
      where u.email = any($2::text[]) or (u."connectionId" = $3::uuid and u."directoryId" = any($4::text[]))`,
