@@ -9,6 +9,7 @@ import { DirectoryError } from "@/lib/directory/errors";
 import { CHANGE_ATTRIBUTES, STABLE_ID_ATTRIBUTES, isAscii, mapEntry, type MappedEntry } from "@/lib/sync/map";
 import { syncGroups } from "@/lib/sync/groups";
 import { tryLockConnection } from "@/lib/sync/lock";
+import { sql } from "@/lib/sync/sql";
 import type { Role, SyncTrigger } from "@/lib/generated/prisma/enums";
 import type { ConnectionValues } from "@/lib/connections/schema";
 
@@ -316,10 +317,10 @@ async function processBatch(batch: MappedEntry[], ctx: BatchCtx) {
   const unknownEmails = ctx.known ? emails.filter((e) => !ctx.known!.byEmail.has(e)) : emails;
   // On a full read the preloaded map holds every account of this connection, so directory ids need no lookup.
   const unknownIds = ctx.known ? [] : ids;
-  const fetched = unknownEmails.length === 0 && unknownIds.length === 0 ? [] : await db.$queryRawUnsafe<KnownUser[]>(
+  const fetched = unknownEmails.length === 0 && unknownIds.length === 0 ? [] : await sql<KnownUser>(
     `select ${USER_COLUMNS} from "User" u left join "Membership" m on m."userId" = u.id and m."organizationId" = $1::uuid
      where u.email = any($2::text[]) or (u."connectionId" = $3::uuid and u."directoryId" = any($4::text[]))`,
-    orgId, unknownEmails, connectionId, unknownIds,
+    [orgId, unknownEmails, connectionId, unknownIds],
   );
   const existing: KnownUser[] = [...fetched];
   if (ctx.known) {
@@ -412,39 +413,42 @@ async function processBatch(batch: MappedEntry[], ctx: BatchCtx) {
   if (creates.length) {
     // Set-based insert of the whole batch (Prisma's createMany costs about ten times as much here).
     const u = (f: (c: (typeof creates)[number]) => string | null) => creates.map(f);
-    await db.$executeRaw`
-      insert into "User" (id, email, name, "accountName", "userPrincipalName", dn, source, status, "connectionId", "directoryId", "directoryHash", "directoryStatus", "lastSyncedAt", "createdAt", "updatedAt")
-      select v.id, v.email, v.name, v.account, v.upn, v.dn, 'DIRECTORY', v.status::"UserStatus", ${connectionId}::uuid, v.did, v.hash, v.sv, now(), now(), now()
-      from unnest(${u((c) => c.id)}::uuid[], ${u((c) => c.user.email)}::text[], ${u((c) => c.user.fullName)}::text[], ${u((c) => c.user.accountName)}::text[],
-                  ${u((c) => c.user.userPrincipalName)}::text[], ${u((c) => c.user.dn)}::text[], ${u((c) => (c.user.disabled ? "DISABLED" : "ACTIVE"))}::text[],
-                  ${u((c) => c.user.directoryId)}::text[], ${u((c) => c.user.hash)}::text[], ${u((c) => c.user.statusValue)}::text[])
-        as v(id, email, name, account, upn, dn, status, did, hash, sv)`;
+    await sql(
+      `insert into "User" (id, email, name, "accountName", "userPrincipalName", dn, source, status, "connectionId", "directoryId", "directoryHash", "directoryStatus", "lastSyncedAt", "createdAt", "updatedAt")
+       select v.id, v.email, v.name, v.account, v.upn, v.dn, 'DIRECTORY', v.status::"UserStatus", $11::uuid, v.did, v.hash, v.sv, now(), now(), now()
+       from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])
+         as v(id, email, name, account, upn, dn, status, did, hash, sv)`,
+      [u((c) => c.id), u((c) => c.user.email), u((c) => c.user.fullName), u((c) => c.user.accountName), u((c) => c.user.userPrincipalName), u((c) => c.user.dn),
+       u((c) => (c.user.disabled ? "DISABLED" : "ACTIVE")), u((c) => c.user.directoryId), u((c) => c.user.hash), u((c) => c.user.statusValue), connectionId],
+    );
     newMemberships.push(...creates.map((c) => ({ userId: c.id, roles: ["ORIGINATOR"] as Role[] })));
     T("create users", t0); t0 = performance.now();
     for (const c of creates) events.push({ userId: c.id, action: "created", details: { email: c.user.email, dn: c.user.dn, directoryId: c.user.directoryId, disabled: c.user.disabled, ...(c.supersedes ? { previousAccount: c.supersedes } : {}) } });
   }
   if (newMemberships.length) {
     // New members are Originators on the organisation's default plan (seed 004).
-    await db.$executeRaw`
-      insert into "Membership" (id, "userId", "organizationId", roles, "planId", "createdAt")
-      select gen_random_uuid(), v.uid, ${orgId}::uuid, array['ORIGINATOR']::"Role"[], ${ctx.defaultPlanId}::uuid, now()
-      from unnest(${newMemberships.map((m) => m.userId)}::uuid[]) as v(uid)
-      on conflict ("userId", "organizationId") do nothing`;
+    await sql(
+      `insert into "Membership" (id, "userId", "organizationId", roles, "planId", "createdAt")
+       select gen_random_uuid(), v.uid, $2::uuid, array['ORIGINATOR']::"Role"[], $3::uuid, now()
+       from unnest($1::uuid[]) as v(uid)
+       on conflict ("userId", "organizationId") do nothing`,
+      [newMemberships.map((m) => m.userId), orgId, ctx.defaultPlanId],
+    );
   }
   T("create memberships", t0); t0 = performance.now();
   for (const r of roleChanges) await db.membership.update({ where: { id: r.membershipId }, data: { roles: r.roles } });
   if (updates.length) {
     // One statement for the whole batch.
-    await db.$executeRaw`
-      update "User" as u set
-        name = v.name, "accountName" = v.account, "userPrincipalName" = v.upn, dn = v.dn, "directoryId" = v.did,
-        "directoryHash" = v.hash, "directoryStatus" = v.status, "connectionId" = ${connectionId}::uuid, source = 'DIRECTORY',
-        "supersededById" = null, "lastSyncedAt" = now(), "updatedAt" = now()
-      from unnest(${updates.map((x) => x.id)}::uuid[], ${updates.map((x) => x.e.fullName)}::text[], ${updates.map((x) => x.e.accountName)}::text[],
-                  ${updates.map((x) => x.e.userPrincipalName)}::text[], ${updates.map((x) => x.e.dn)}::text[], ${updates.map((x) => x.e.directoryId)}::text[],
-                  ${updates.map((x) => x.e.hash)}::text[], ${updates.map((x) => x.e.statusValue)}::text[])
-        as v(id, name, account, upn, dn, did, hash, status)
-      where u.id = v.id`;
+    const col = (f: (x: (typeof updates)[number]) => string | null) => updates.map(f);
+    await sql(
+      `update "User" as u set
+         name = v.name, "accountName" = v.account, "userPrincipalName" = v.upn, dn = v.dn, "directoryId" = v.did,
+         "directoryHash" = v.hash, "directoryStatus" = v.status, "connectionId" = $9::uuid, source = 'DIRECTORY',
+         "supersededById" = null, "lastSyncedAt" = now(), "updatedAt" = now()
+       from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) as v(id, name, account, upn, dn, did, hash, status)
+       where u.id = v.id`,
+      [col((x) => x.id), col((x) => x.e.fullName), col((x) => x.e.accountName), col((x) => x.e.userPrincipalName), col((x) => x.e.dn), col((x) => x.e.directoryId), col((x) => x.e.hash), col((x) => x.e.statusValue), connectionId],
+    );
     for (const x of updates) events.push({ userId: x.id, action: x.link ? "linked" : "updated", details: { fields: x.fields } });
   }
   if (reenable.length) {
@@ -459,10 +463,12 @@ async function processBatch(batch: MappedEntry[], ctx: BatchCtx) {
 }
 
 async function insertEvents(events: { userId: string; action: string; details: object }[], runId: string | null) {
-  await db.$executeRaw`
-    insert into "SyncEvent" (id, "userId", "runId", action, details, "createdAt")
-    select gen_random_uuid(), v.uid, ${runId}::uuid, v.action, v.details::jsonb, now()
-    from unnest(${events.map((e) => e.userId)}::uuid[], ${events.map((e) => e.action)}::text[], ${events.map((e) => JSON.stringify(e.details))}::text[]) as v(uid, action, details)`;
+  await sql(
+    `insert into "SyncEvent" (id, "userId", "runId", action, details, "createdAt")
+     select gen_random_uuid(), v.uid, $4::uuid, v.action, v.details::jsonb, now()
+     from unnest($1::uuid[], $2::text[], $3::text[]) as v(uid, action, details)`,
+    [events.map((e) => e.userId), events.map((e) => e.action), events.map((e) => JSON.stringify(e.details)), runId],
+  );
 }
 
 function ctxField(e: MappedEntry) {
