@@ -11,9 +11,8 @@ export const PRESET_LABELS: Record<DirectoryPreset, string> = {
   DS389: "389 Directory Server / FreeIPA",
 };
 
-export type PresetFields = {
-  syncFilter: string;
-  authFilter: string;
+/** The field names through which entries are mapped to accounts (seed 004's table). */
+export type FieldNames = {
   accountNameField: string;
   emailField: string;
   userPrincipalNameField: string;
@@ -22,6 +21,8 @@ export type PresetFields = {
   statusDisabled: string;
   statusDisabledMode: StatusMode;
 };
+
+export type PresetFields = FieldNames & { syncFilter: string; authFilter: string };
 
 export const PRESETS: Record<DirectoryPreset, PresetFields> = {
   ACTIVE_DIRECTORY: {

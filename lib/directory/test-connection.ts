@@ -2,19 +2,9 @@ import "server-only";
 import type { Entry } from "ldapts";
 import { DirectoryConnection, allValues, firstValue, type DirectoryConfig } from "@/lib/directory/client";
 import { DirectoryError } from "@/lib/directory/errors";
-import { isDisabledValue } from "@/lib/directory/presets";
-import type { StatusMode } from "@/lib/connections/schema";
+import { isDisabledValue, type FieldNames } from "@/lib/directory/presets";
 
-export type MappingConfig = DirectoryConfig & {
-  syncFilter: string;
-  accountNameField: string;
-  emailField: string;
-  userPrincipalNameField: string;
-  fullNameField: string;
-  statusField: string;
-  statusDisabled: string;
-  statusDisabledMode: StatusMode;
-};
+export type MappingConfig = DirectoryConfig & FieldNames & { syncFilter: string };
 
 export type Sample = { dn: string; accountName?: string; email?: string; userPrincipalName?: string; fullName?: string; disabled: boolean };
 

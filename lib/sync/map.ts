@@ -1,18 +1,7 @@
 // Mapping directory entries to account fields through a connection's field names. Pure.
 import crypto from "node:crypto";
 import type { Entry } from "ldapts";
-import { isDisabledValue } from "@/lib/directory/presets";
-import type { StatusMode } from "@/lib/connections/schema";
-
-export type FieldNames = {
-  accountNameField: string;
-  emailField: string;
-  userPrincipalNameField: string;
-  fullNameField: string;
-  statusField: string;
-  statusDisabled: string;
-  statusDisabledMode: StatusMode;
-};
+import { isDisabledValue, type FieldNames } from "@/lib/directory/presets";
 
 export type MappedEntry = {
   dn: string;

@@ -3,8 +3,8 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
-import net from "node:net";
 import path from "node:path";
+import { waitForPort } from "./net";
 
 export type SambaUser = { name: string; password: string; mail?: string; givenName?: string; surname?: string; disabled?: boolean; userAccountControl?: number };
 
@@ -24,20 +24,6 @@ export type SambaDc = {
 // samba-tool needs Debian's own python3, which has Samba's modules.
 const PYTHON = "/usr/bin/python3";
 const SAMBA_TOOL = "/usr/bin/samba-tool";
-
-async function waitForPort(port: number, host: string, ms = 20_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    const ok = await new Promise<boolean>((r) => {
-      const s = net.connect(port, host);
-      s.once("connect", () => { s.destroy(); r(true); });
-      s.once("error", () => r(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`Samba did not listen on ${host}:${port}`);
-}
 
 export async function startSambaDc(options: { users?: SambaUser[]; address?: string } = {}): Promise<SambaDc> {
   const address = options.address ?? process.env.SAMBA_TEST_ADDRESS ?? "127.0.0.2";

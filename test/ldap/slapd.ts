@@ -6,6 +6,9 @@ import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { makeCerts, type Certs } from "./certs";
+import { freePort, waitForPort } from "./net";
+
+export { freePort };
 
 export type LdapUser = {
   uid: string;
@@ -35,31 +38,6 @@ export type Slapd = {
 
 const SLAPD = ["/usr/sbin/slapd", "/usr/local/libexec/slapd"].find((p) => fs.existsSync(p)) ?? "slapd";
 const SLAPADD = ["/usr/sbin/slapadd"].find((p) => fs.existsSync(p)) ?? "slapadd";
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.on("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForPort(port: number, host = "127.0.0.1", ms = 10_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    const ok = await new Promise<boolean>((r) => {
-      const s = net.connect(port, host);
-      s.once("connect", () => { s.destroy(); r(true); });
-      s.once("error", () => r(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`slapd did not listen on ${host}:${port}`);
-}
 
 export function userEntry(baseDn: string, u: LdapUser): string {
   const ou = u.ou ?? "people";
