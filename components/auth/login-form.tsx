@@ -32,7 +32,7 @@ export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
       })}
     >
       <FormError message={error} />
-      <TextInput label="Email or account name" autoComplete="username" autoFocus error={formState.errors.login?.message} {...register("login")} />
+      <TextInput label="Email or account name" autoComplete="username" autoFocus help="Your email, your account name, DOMAIN\name or name@domain." error={formState.errors.login?.message} {...register("login")} />
       <TextInput label="Password" type="password" autoComplete="current-password" error={formState.errors.password?.message} {...register("password")} />
       <Button type="submit" className="w-full" disabled={formState.isSubmitting}>{formState.isSubmitting ? "Signing in…" : "Sign in"}</Button>
     </form>

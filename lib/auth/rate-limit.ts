@@ -1,4 +1,5 @@
 import "server-only";
+import crypto from "node:crypto";
 import pg from "pg";
 import { RateLimiterPostgres, RateLimiterRes } from "rate-limiter-flexible";
 
@@ -30,6 +31,9 @@ function limiters() {
   return globalForLimiter.signInLimiters;
 }
 
+// Keys are hashed: logins may be up to 320 characters, and the table need not hold what people typed.
+const k = (value: string) => crypto.createHash("sha256").update(value).digest("base64url");
+
 export class TooManyAttemptsError extends Error {
   constructor(readonly retryAfterSeconds: number) {
     super("Too many failed sign-ins");
@@ -38,7 +42,7 @@ export class TooManyAttemptsError extends Error {
 
 export async function assertNotLocked(login: string, address: string): Promise<void> {
   const { account, address: byAddress } = limiters();
-  const [a, b] = await Promise.all([account.get(login), address === "unknown" ? null : byAddress.get(address)]);
+  const [a, b] = await Promise.all([account.get(k(login)), address === "unknown" ? null : byAddress.get(k(address))]);
   for (const [res, limit] of [[a, account.points], [b, byAddress.points]] as const) {
     if (res && res.consumedPoints >= limit) throw new TooManyAttemptsError(Math.ceil(res.msBeforeNext / 1000));
   }
@@ -48,10 +52,10 @@ export async function recordFailure(login: string, address: string): Promise<voi
   const { account, address: byAddress } = limiters();
   await Promise.all(
     // Without a known address, no shared "unknown" bucket that one attacker could fill for everybody.
-    [account.penalty(login, 1), address === "unknown" ? Promise.resolve() : byAddress.penalty(address, 1)].map((p) => p.catch((e: unknown) => (e instanceof RateLimiterRes ? e : Promise.reject(e)))),
+    [account.penalty(k(login), 1), address === "unknown" ? Promise.resolve() : byAddress.penalty(k(address), 1)].map((p) => p.catch((e: unknown) => (e instanceof RateLimiterRes ? e : Promise.reject(e)))),
   );
 }
 
 export async function recordSuccess(login: string): Promise<void> {
-  await limiters().account.delete(login);
+  await limiters().account.delete(k(login));
 }

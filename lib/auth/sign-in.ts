@@ -3,32 +3,45 @@ import { db } from "@/lib/db";
 import { verifyPassword } from "@/lib/auth/password";
 import { assertNotLocked, recordFailure, recordSuccess } from "@/lib/auth/rate-limit";
 import { builtinAdminEnabled } from "@/lib/auth/builtin-admin";
+import { authenticateWithDirectory } from "@/lib/auth/delegated";
+import { parseLogin } from "@/lib/auth/login-parse";
 
 export const MAX_LOGIN_LENGTH = 320;
 export const MAX_PASSWORD_LENGTH = 1024;
 
 /**
- * Checks a login (email or account name) and password. Returns the user id, or null for every kind of failure:
- * the caller shows one message whatever the reason. Throws TooManyAttemptsError when the login or the
- * address is locked.
+ * Checks a login (email, account name, DOMAIN\\name or name@domain) and password. Local accounts and the
+ * built-in administrator are checked against their hash, everyone else against their directory. Returns the
+ * user id, or null for every kind of failure: the caller shows one message whatever the reason, and the
+ * organisation's log gets the real one. Throws TooManyAttemptsError when the login or the address is locked.
  */
-export async function authenticate(rawLogin: string, password: string, address: string): Promise<string | null> {
+export async function authenticate(rawLogin: string, password: string, address: string, host?: string): Promise<string | null> {
   const login = rawLogin.trim().toLowerCase();
-  if (!login || login.length > MAX_LOGIN_LENGTH || !password || password.length > MAX_PASSWORD_LENGTH || login.includes("\0")) return null;
+  if (!login || login.length > MAX_LOGIN_LENGTH || !password || password.length > MAX_PASSWORD_LENGTH || login.includes("\0") || password.includes("\0")) return null;
   await assertNotLocked(login, address);
 
-  const user = await db.user.findFirst({
-    where: login.includes("@") ? { email: login } : { accountName: { equals: login, mode: "insensitive" }, source: { not: "DIRECTORY" } },
-    select: { id: true, passwordHash: true, status: true, source: true, isBuiltinAdmin: true },
+  const parsed = parseLogin(rawLogin);
+  const local = parsed.kind === "nt" ? null : await db.user.findFirst({
+    where: login.includes("@") ? { email: login, source: { not: "DIRECTORY" } } : { accountName: { equals: login, mode: "insensitive" }, source: { not: "DIRECTORY" } },
+    select: { id: true, passwordHash: true, status: true, isBuiltinAdmin: true },
   });
-  // Directory accounts sign in through their directory (delegated authentication), not a local hash.
-  const usable = user && user.status === "ACTIVE" && user.source !== "DIRECTORY" && (!user.isBuiltinAdmin || builtinAdminEnabled());
-  const ok = await verifyPassword(usable ? user.passwordHash : null, password);
-  if (!usable || !ok) {
+
+  let userId: string | null = null;
+  if (local) {
+    const usable = local.status === "ACTIVE" && (!local.isBuiltinAdmin || builtinAdminEnabled());
+    const ok = await verifyPassword(usable ? local.passwordHash : null, password);
+    if (usable && ok) userId = local.id;
+  } else {
+    // Delegated authentication: the directory decides.
+    const result = await authenticateWithDirectory(parsed, password, host);
+    if (result && "userId" in result) userId = result.userId;
+    else if (!result) await verifyPassword(null, password); // nobody knows the name: cost the same as a wrong password
+  }
+  if (!userId) {
     await recordFailure(login, address);
     return null;
   }
   await recordSuccess(login);
-  await db.user.update({ where: { id: user.id }, data: { lastLoginAt: new Date() } });
-  return user.id;
+  await db.user.update({ where: { id: userId }, data: { lastLoginAt: new Date() } });
+  return userId;
 }

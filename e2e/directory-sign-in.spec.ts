@@ -1,0 +1,34 @@
+import { expect, test } from "@playwright/test";
+import { createOrg, db, uid } from "./helpers/db";
+import { encryptSecret } from "./helpers/crypto";
+import { uiLogin } from "./helpers/auth";
+import { startSlapd, type Slapd } from "../test/ldap/slapd";
+
+let slapd: Slapd;
+let domain: string;
+test.beforeAll(async () => {
+  domain = `e${uid()}.example`;
+  slapd = await startSlapd({ users: [{ uid: "dora", cn: "Dora Directory", mail: `dora@${domain}`, password: "Dora-directory-pw" }] });
+  const org = await createOrg("dirsignin");
+  await db.ldapConnection.create({
+    data: {
+      organizationId: org.id, name: "Sign-in directory", preset: "OPENLDAP", serverUrl: slapd.url, serverTimeout: 5000, managerDn: slapd.managerDn,
+      managerPasswordEnc: encryptSecret(slapd.managerPassword), baseDn: slapd.baseDn, syncFilter: "(objectClass=inetOrgPerson)",
+      authFilter: "(|(mail={0})(uid={0}))", domain, accountNameField: "uid", emailField: "mail", userPrincipalNameField: "mail", fullNameField: "cn",
+      statusField: "employeeType", statusDisabled: "disabled",
+    },
+  });
+});
+test.afterAll(async () => slapd?.stop());
+
+test("a directory user signs in with their directory password, and their profile says the directory manages it", async ({ page }) => {
+  await uiLogin(page, `${domain.split(".")[0].toUpperCase()}\\dora`, "wrong-password");
+  await expect(page.getByRole("main").getByRole("alert")).toHaveText("Invalid credentials");
+  await uiLogin(page, `${domain.split(".")[0].toUpperCase()}\\dora`, "Dora-directory-pw");
+  await expect(page).toHaveURL(/\/home$/);
+  await expect(page.getByRole("heading", { name: "Welcome, Dora Directory" })).toBeVisible();
+  await expect(page.getByText("Source: Directory (Sign-in directory)")).toBeVisible();
+  await page.goto("/account");
+  await expect(page.getByText("Your password and your details are managed by your organisation's directory")).toBeVisible();
+  await expect(page.getByLabel("Current password")).toHaveCount(0);
+});
