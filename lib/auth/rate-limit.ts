@@ -11,6 +11,8 @@ const globalForLimiter = globalThis as unknown as { signInLimiters?: { account: 
 function limiters() {
   if (globalForLimiter.signInLimiters) return globalForLimiter.signInLimiters;
   const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 3 });
+  // An idle connection the server closed (a restart, a failover) must not take the process down with it.
+  pool.on("error", (error) => console.error("database connection lost (sign-in throttling pool)", error.message));
   const common = { storeClient: pool, storeType: "pool", tableName: "RateLimit", tableCreated: true, clearExpiredByTimeout: false };
   globalForLimiter.signInLimiters = {
     account: new RateLimiterPostgres({

@@ -6,7 +6,13 @@ import pg from "pg";
 const globalForPool = globalThis as unknown as { syncPool?: pg.Pool };
 
 export function syncPool(): pg.Pool {
-  return (globalForPool.syncPool ??= new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 4 }));
+  if (!globalForPool.syncPool) {
+    const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 4 });
+    // An idle connection the server closed (a restart, a failover) must not take the process down with it.
+    pool.on("error", (error) => console.error("database connection lost (sync pool)", error.message));
+    globalForPool.syncPool = pool;
+  }
+  return globalForPool.syncPool;
 }
 
 export async function sql<T extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<T[]> {
