@@ -153,9 +153,16 @@ async function runLocked(connectionId: string, options: SyncOptions, dryRun: boo
 
     // A full read knows the connection's accounts up front (one query), so that unchanged entries cost no
     // round trip; only emails it does not know are looked up per batch.
-    const known = kind === "FULL" ? await loadKnown(connectionId, orgId) : undefined;
+    let tp = performance.now();
+    // Loaded while the first page is read; the first batch waits for it.
+    const knownPromise = kind === "FULL" ? loadKnown(connectionId, orgId) : Promise.resolve(undefined);
+    knownPromise.catch(() => {});
+    let known: Known | undefined;
     // Pages are mapped while the previous batch is written: the database works on its own core meanwhile.
+    let lastProgress = 0;
     for await (const page of prefetch(directory.searchPages(connection.baseDn, { scope: "sub", filter, attributes, explicitBufferAttributes: ["objectGUID"] }, PAGE_SIZE))) {
+      T("ldap wait", tp);
+      const tm = performance.now();
       const batch: MappedEntry[] = [];
       for (const raw of page.entries) {
         run.counts.entriesRead++;
@@ -174,17 +181,28 @@ async function runLocked(connectionId: string, options: SyncOptions, dryRun: boo
         if (e.changeMark && (!run.maxChangeMark || compareMarks(e.changeMark, run.maxChangeMark) > 0)) run.maxChangeMark = e.changeMark;
         batch.push(e);
       }
+      T("map", tm);
+      const tw = performance.now();
       await inFlight;
+      T("wait write", tw);
+      known ??= await knownPromise;
+      tp = performance.now();
       const read = run.counts.entriesRead;
       inFlight = (async () => {
         await processBatch(batch, { run, connectionId, orgId, defaultPlanId: stored.organization.defaultPlanId, myPosition, positions, dryRun, runId: runRow?.id ?? null, known });
         await debug("page", { entries: page.entries.length, total: read });
-        if (runRow) await db.syncRun.update({ where: { id: runRow.id }, data: { entriesRead: read } });
+        // The progress bar reads this; more than a few writes a second would only cost time.
+        if (runRow && Date.now() - lastProgress > 500) {
+          lastProgress = Date.now();
+          await db.syncRun.update({ where: { id: runRow.id }, data: { entriesRead: read } });
+        }
         options.onProgress?.(read);
       })();
       inFlight.catch(() => {}); // awaited above on the next page, or below
     }
     await inFlight;
+    known ??= await knownPromise;
+    tp = performance.now();
 
     // The read is complete: only now may anything be disabled. Deletions are found by full reads only.
     if (kind === "FULL" && known) {
@@ -197,6 +215,7 @@ async function runLocked(connectionId: string, options: SyncOptions, dryRun: boo
       }
     }
 
+    T("gone", tp); tp = performance.now();
     const total = await db.user.count({ where: { connectionId, source: "DIRECTORY", supersededById: null } });
     const wouldDisable = [...run.toDisable.values()].filter((d) => d.kind !== "superseded").length;
     const limit = Math.min(Math.ceil((stored.disableThresholdPercent / 100) * total), stored.disableThresholdCount);
@@ -209,7 +228,9 @@ async function runLocked(connectionId: string, options: SyncOptions, dryRun: boo
       }
       return { runId: runRow?.id ?? null, status: "HELD", kind, counts: run.counts, warnings: run.warnings, heldReason, plan: run.plan, wouldDisable };
     }
+    T("count", tp); tp = performance.now();
     await applyDisables(run, { orgId, runId: runRow?.id ?? null, dryRun });
+    T("disables", tp); tp = performance.now();
     if (!dryRun && kind === "FULL") await syncGroups(directory, { connectionId, orgId, preset: connection.preset, baseDn: connection.baseDn }, run.warn.bind(run));
 
     const mark = usnMark ?? run.maxChangeMark ?? stored.highWaterMark;

@@ -28,9 +28,16 @@ export function guidToString(buf: Buffer): string {
   return `${le(0, 4)}-${le(4, 2)}-${le(6, 2)}-${h(buf.subarray(8, 10))}-${h(buf.subarray(10, 16))}`;
 }
 
+// Attribute names compare case-insensitively; the lower-cased index of an entry's keys is built once.
+const KEYS = new WeakMap<Entry, Map<string, string>>();
+
 function values(entry: Entry, attribute: string): (string | Buffer)[] {
-  const lower = attribute.toLowerCase();
-  const key = Object.keys(entry).find((k) => k.toLowerCase() === lower);
+  let keys = KEYS.get(entry);
+  if (!keys) {
+    keys = new Map(Object.keys(entry).map((k) => [k.toLowerCase(), k]));
+    KEYS.set(entry, keys);
+  }
+  const key = keys.get(attribute.toLowerCase());
   const v = key ? entry[key] : undefined;
   if (v === undefined) return [];
   return (Array.isArray(v) ? v : [v]) as (string | Buffer)[];
@@ -64,7 +71,7 @@ export function mapEntry(entry: Entry, fields: FieldNames): MapOutcome {
   const statusValues = values(entry, fields.statusField).map((v) => (Buffer.isBuffer(v) ? v.toString("utf8") : String(v)));
   const statusValue = statusValues.length ? statusValues.join(";") : null;
   const disabled = isDisabledValue(statusValues, fields.statusDisabled, fields.statusDisabledMode);
-  const hash = crypto.createHash("sha1").update(JSON.stringify([entry.dn, email, accountName, userPrincipalName, fullName, statusValue])).digest("base64");
+  const hash = crypto.createHash("sha1").update([entry.dn, email, accountName ?? "\u0002", userPrincipalName ?? "\u0002", fullName, statusValue ?? "\u0002"].join("\u0001")).digest("base64");
   const changeMark = text(entry, "uSNChanged") ?? text(entry, "modifyTimestamp");
   return { ok: true, entry: { dn: entry.dn, directoryId: stableId(entry), email, accountName, userPrincipalName, fullName, statusValue, disabled, hash, changeMark } };
 }
