@@ -444,18 +444,19 @@ async function processBatch(batch: MappedEntry[], ctx: BatchCtx) {
     );
     newMemberships.push(...creates.map((c) => ({ userId: c.id, roles: ["ORIGINATOR"] as Role[] })));
     T("create users", t0); t0 = performance.now();
-    for (const c of creates) events.push({ userId: c.id, action: "created", details: { email: c.user.email, dn: c.user.dn, directoryId: c.user.directoryId, disabled: c.user.disabled, ...(c.supersedes ? { previousAccount: c.supersedes } : {}) } });
   }
-  if (newMemberships.length) {
-    // New members are Originators on the organisation's default plan (seed 004).
-    await sql(
+  const createdEvents = creates.map((c) => ({ userId: c.id, action: "created", details: { email: c.user.email, dn: c.user.dn, directoryId: c.user.directoryId, disabled: c.user.disabled, ...(c.supersedes ? { previousAccount: c.supersedes } : {}) } }));
+  // Memberships and the timeline's "created" entries are independent: written side by side on two connections.
+  await Promise.all([
+    newMemberships.length === 0 ? null : sql(
       `insert into "Membership" (id, "userId", "organizationId", roles, "planId", "createdAt")
        select gen_random_uuid(), v.uid, $2::uuid, array['ORIGINATOR']::"Role"[], $3::uuid, now()
        from unnest($1::uuid[]) as v(uid)
        on conflict ("userId", "organizationId") do nothing`,
       [newMemberships.map((m) => m.userId), orgId, ctx.defaultPlanId],
-    );
-  }
+    ),
+    createdEvents.length === 0 ? null : insertEvents(createdEvents, ctx.runId),
+  ]);
   T("create memberships", t0); t0 = performance.now();
   for (const r of roleChanges) await db.membership.update({ where: { id: r.membershipId }, data: { roles: r.roles } });
   if (updates.length) {
