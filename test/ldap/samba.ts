@@ -67,7 +67,12 @@ export async function startSambaDc(options: { users?: SambaUser[]; address?: str
         try { process.kill(-child.pid, "SIGTERM"); } catch { child.kill("SIGTERM"); }
         await new Promise((r) => { child.once("exit", r); setTimeout(r, 5000); });
       }
-      fs.rmSync(dir, { recursive: true, force: true });
+      // Child processes may still be closing their files: retry, and never fail a test over cleanup.
+      try {
+        fs.rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+      } catch (error) {
+        console.warn(`could not remove ${dir}: ${(error as Error).message}`);
+      }
     },
   };
   return dc;

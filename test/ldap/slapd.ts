@@ -147,7 +147,12 @@ olcAccess: {1}to * by users read by * none
         child.kill("SIGTERM");
         await new Promise((r) => child.once("exit", r));
       }
-      fs.rmSync(dir, { recursive: true, force: true });
+      // Child processes may still be closing their files: retry, and never fail a test over cleanup.
+      try {
+        fs.rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+      } catch (error) {
+        console.warn(`could not remove ${dir}: ${(error as Error).message}`);
+      }
     },
   };
 }
