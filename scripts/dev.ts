@@ -32,6 +32,7 @@ if (mode === "dev" || process.env.SEED_DEMO === "true") {
       const created = await ensureDemoConnection({ url: demoDirectory.url, baseDn: demo.DEMO_BASE_DN, managerDn: demo.DEMO_MANAGER_DN, managerPassword: demo.DEMO_MANAGER_PASSWORD });
       if (created) log("demo LDAP connection created for Acme");
       lines.push(`demo directory                       ${demoDirectory.url}  ${demo.DEMO_MANAGER_DN} / ${demo.DEMO_MANAGER_PASSWORD} (users: password ${demo.DEMO_USER_PASSWORD})`);
+      lines.push(`directory user (after a sync or at first sign-in)  ACME\\ada.adams or ada.adams@acme.example / ${demo.DEMO_USER_PASSWORD}`);
     } catch (error) {
       log(`demo directory not started on port ${port}: ${(error as Error).message}`);
     }
