@@ -55,6 +55,19 @@ describe("connections", () => {
     expect(await testStoredConnection(ctx, id)).toMatchObject({ ok: false, kind: "invalid-credentials" });
   });
 
+  it("never sends the stored manager password to another server or DN", async () => {
+    const org = await makeOrg();
+    const ctx = { actorId: null, organizationId: org.id };
+    const { id } = await createConnection(ctx, values());
+    const elsewhere = values({ serverUrl: "ldap://127.0.0.1:9", managerPassword: "" });
+    await expect(testConnectionValues(ctx, elsewhere, id)).rejects.toMatchObject({ fieldErrors: { managerPassword: expect.stringContaining("enter the manager password again") } });
+    await expect(updateConnection(ctx, id, elsewhere)).rejects.toMatchObject({ fieldErrors: { managerPassword: expect.any(String) } });
+    await expect(updateConnection(ctx, id, values({ managerDn: "cn=someone-else,dc=example,dc=com", managerPassword: "" }))).rejects.toMatchObject({ fieldErrors: { managerPassword: expect.any(String) } });
+    expect((await db.ldapConnection.findUniqueOrThrow({ where: { id } })).serverUrl).toBe(slapd.url);
+    // With the password typed again, the change is fine.
+    await updateConnection(ctx, id, values({ serverUrl: slapd.url.replace("127.0.0.1", "localhost"), managerPassword: slapd.managerPassword }));
+  });
+
   it("refuses every change to another organisation's connection", async () => {
     const [mine, theirs] = [await makeOrg(), await makeOrg()];
     const { id } = await createConnection({ actorId: null, organizationId: theirs.id }, values());

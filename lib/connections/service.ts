@@ -34,7 +34,7 @@ function columns(v: ConnectionValues) {
 }
 
 async function ownConnection(ctx: OrgCtx, connectionId: string) {
-  const connection = await db.ldapConnection.findFirst({ where: { id: connectionId, organizationId: ctx.organizationId }, select: { id: true, name: true, enabled: true, managerPasswordEnc: true, position: true, awaitingReview: true } });
+  const connection = await db.ldapConnection.findFirst({ where: { id: connectionId, organizationId: ctx.organizationId }, select: { id: true, name: true, enabled: true, managerPasswordEnc: true, position: true, awaitingReview: true, serverUrl: true, managerDn: true } });
   // Another organisation's connection is "not found": nothing of it is revealed.
   if (!connection) throw new NotFoundError("Connection not found.");
   return connection;
@@ -60,9 +60,21 @@ export async function createConnection(ctx: OrgCtx, values: ConnectionValues, op
   });
 }
 
+/**
+ * The stored manager password may only go to the server and DN it was given for: pointing a connection somewhere
+ * else with the password left empty would hand the secret to whatever answers there.
+ */
+export function assertStoredPasswordStays(stored: { serverUrl: string; managerDn: string }, values: { serverUrl: string; managerDn: string; managerPassword?: string }) {
+  if (values.managerPassword) return;
+  if (stored.serverUrl.trim().toLowerCase() !== values.serverUrl.trim().toLowerCase() || stored.managerDn.trim().toLowerCase() !== values.managerDn.trim().toLowerCase()) {
+    const message = "Server URL or Manager DN changed: enter the manager password again.";
+    throw new UserError(message, { managerPassword: message });
+  }
+}
+
 /** An empty manager password keeps the stored one. */
 export async function updateConnection(ctx: OrgCtx, connectionId: string, values: ConnectionValues) {
-  await ownConnection(ctx, connectionId);
+  assertStoredPasswordStays(await ownConnection(ctx, connectionId), values);
   await db.$transaction(async (tx) => {
     await tx.ldapConnection.update({
       where: { id: connectionId },
@@ -106,7 +118,11 @@ export async function moveConnection(ctx: OrgCtx, connectionId: string, directio
 /** Tests form values; on an edit with an empty password field, the stored password is used. */
 export async function testConnectionValues(ctx: OrgCtx, values: ConnectionValues, connectionId?: string): Promise<TestResult> {
   let password = values.managerPassword;
-  if (!password && connectionId) password = decryptSecret((await ownConnection(ctx, connectionId)).managerPasswordEnc);
+  if (!password && connectionId) {
+    const stored = await ownConnection(ctx, connectionId);
+    assertStoredPasswordStays(stored, values);
+    password = decryptSecret(stored.managerPasswordEnc);
+  }
   if (!password) throw new UserError("Enter the manager password to test.", { managerPassword: "Enter the manager password." });
   return testConnection({ ...values, managerPassword: password, caCertificate: values.caCertificate || null });
 }

@@ -2,6 +2,7 @@ import "server-only";
 import { db } from "@/lib/db";
 import { NotFoundError, UserError } from "@/lib/errors";
 import { syncConnection, type SyncOutcome } from "@/lib/sync/engine";
+import { assertStoredPasswordStays } from "@/lib/connections/service";
 import type { ConnectionValues } from "@/lib/connections/schema";
 import type { SyncTrigger } from "@/lib/generated/prisma/enums";
 
@@ -36,6 +37,10 @@ export type Preview = Pick<SyncOutcome, "status" | "counts" | "warnings" | "erro
 
 export async function previewSync(ctx: Ctx, connectionId: string, values?: ConnectionValues): Promise<Preview> {
   await own(ctx, connectionId);
+  if (values) {
+    const stored = await db.ldapConnection.findUniqueOrThrow({ where: { id: connectionId }, select: { serverUrl: true, managerDn: true } });
+    assertStoredPasswordStays(stored, values);
+  }
   const overrides = values ? { ...values, managerPassword: values.managerPassword || undefined } : undefined;
   const outcome = await syncConnection(connectionId, { trigger: "MANUAL", dryRun: true, full: true, overrides: overrides as Partial<ConnectionValues> });
   return { status: outcome.status, counts: outcome.counts, warnings: outcome.warnings.slice(0, 50), error: outcome.error, heldReason: outcome.heldReason, plan: outcome.plan, wouldDisable: outcome.wouldDisable };
