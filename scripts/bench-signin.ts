@@ -4,9 +4,8 @@
 import { execFileSync } from "node:child_process";
 import crypto from "node:crypto";
 import { parseArgs } from "node:util";
-import pg from "pg";
 import { freePort, startEmbeddedDb } from "./lib/embedded-db.ts";
-import { migrate } from "./lib/migrate.ts";
+import { freshDatabase } from "./lib/migrate.ts";
 import { startSlapd, type LdapUser } from "../test/ldap/slapd.ts";
 
 const { values } = parseArgs({ options: { users: { type: "string", default: "100000" }, samples: { type: "string", default: "400" } } });
@@ -16,14 +15,7 @@ const samples = Number(values.samples);
 process.env.ENCRYPTION_KEY ??= crypto.randomBytes(32).toString("base64");
 process.env.SIGNIN_MAX_FAILURES_PER_ADDRESS = "1000000";
 const pgServer = await startEmbeddedDb({ dir: ".data/bench-pg", port: await freePort(), database: "postgres", quiet: true });
-const dbName = `bench_signin_${Date.now().toString(36)}`;
-const admin = new pg.Client({ connectionString: pgServer.url });
-await admin.connect();
-await admin.query(`create database "${dbName}"`);
-await admin.end();
-const url = Object.assign(new URL(pgServer.url), { pathname: `/${dbName}` }).toString();
-await migrate(url);
-process.env.DATABASE_URL = url;
+process.env.DATABASE_URL = await freshDatabase(pgServer.url, `bench_signin_${Date.now().toString(36)}`);
 
 // Salted SHA-1 ({SSHA}) passwords, as a real directory stores them.
 const ssha = (password: string) => {

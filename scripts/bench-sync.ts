@@ -8,7 +8,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { freePort, startEmbeddedDb } from "./lib/embedded-db.ts";
-import { migrate } from "./lib/migrate.ts";
+import { freshDatabase } from "./lib/migrate.ts";
 import { startSlapd, type LdapUser } from "../test/ldap/slapd.ts";
 
 const { values } = parseArgs({ options: { users: { type: "string", default: "100000" } } });
@@ -34,13 +34,7 @@ function syncInChild(connectionId: string, mode: "full" | "incremental"): ChildR
 }
 
 for (const n of sizes) {
-  const dbName = `bench_${n}_${Date.now().toString(36)}`;
-  const admin = new pg.Client({ connectionString: pgServer.url });
-  await admin.connect();
-  await admin.query(`create database "${dbName}"`);
-  await admin.end();
-  const url = Object.assign(new URL(pgServer.url), { pathname: `/${dbName}` }).toString();
-  await migrate(url);
+  const url = await freshDatabase(pgServer.url, `bench_${n}_${Date.now().toString(36)}`);
   process.env.DATABASE_URL = url;
 
   console.error(`[bench] loading ${n} users into slapd…`);

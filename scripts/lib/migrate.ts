@@ -46,3 +46,17 @@ export async function migrate(databaseUrl: string, options: { dir?: string; log?
   }
   return applied;
 }
+
+/** A new, migrated database on the server of `serverUrl`; returns its URL. For benchmarks and tests. */
+export async function freshDatabase(serverUrl: string, name: string): Promise<string> {
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  try {
+    await admin.query(`create database "${name.replace(/"/g, '""')}"`);
+  } finally {
+    await admin.end();
+  }
+  const url = Object.assign(new URL(serverUrl), { pathname: `/${name}` }).toString();
+  await migrate(url);
+  return url;
+}
