@@ -21,6 +21,7 @@ const USAGE = `Usage: npm run cli -- <command>
   connection test <connection-id>
   connection list <org-slug> [--json]
   sync <org-slug> [--connection <id>] [--dry-run]
+  transfer <from-email> <to-email>
   db migrate`;
 
 class CliError extends Error {}
@@ -136,6 +137,14 @@ async function main(argv: string[]): Promise<number> {
         failed ||= outcome.status === "FAILED";
       }
       return failed ? 3 : 0;
+    } else if (cmd === "transfer" && sub) {
+      const { transferOwnership } = await import("@/lib/transfers/service");
+      const [from, to] = await Promise.all([sub, rest[0]].map((e) => db.user.findUnique({ where: { email: (e ?? "").toLowerCase() }, select: { id: true, memberships: { select: { organizationId: true } } } })));
+      if (!from || !to) throw new CliError(`no account ${!from ? sub : rest[0]}`);
+      const shared = from.memberships.map((m) => m.organizationId).find((o) => to.memberships.some((m) => m.organizationId === o));
+      if (!shared) throw new CliError("the two accounts share no organisation");
+      const result = await transferOwnership({ actorId: null, organizationId: shared }, from.id, to.id);
+      console.log(`${result.files} files moved from ${result.from} to ${result.to}`);
     } else if (cmd === "users" && sub) {
       const org = await db.organization.findUnique({ where: { slug: sub }, select: { id: true } });
       if (!org) throw new CliError(`no organisation ${sub}`);

@@ -2,7 +2,7 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { signOut } from "next-auth/react";
-import { Building2, Network, Home, LogOut, ScrollText, ShieldCheck, Tags, UserCircle, Users } from "lucide-react";
+import { Bell, Building2, Network, Home, LogOut, ScrollText, ShieldCheck, Tags, UserCircle, Users } from "lucide-react";
 import type { ReactNode } from "react";
 
 function NavLink({ href, icon, children }: { href: string; icon: ReactNode; children: ReactNode }) {
@@ -29,7 +29,7 @@ function Section({ title, children }: { title: string; children: ReactNode }) {
   );
 }
 
-export function Sidebar({ user, isPlatformAdmin, adminOrgs }: { user: { name: string; email: string }; isPlatformAdmin: boolean; adminOrgs: { slug: string; name: string }[] }) {
+export function Sidebar({ user, isPlatformAdmin, adminOrgs }: { user: { name: string; email: string }; isPlatformAdmin: boolean; adminOrgs: { slug: string; name: string; notifications: number }[] }) {
   const icon = "size-4 shrink-0";
   return (
     <aside className="sticky top-0 flex h-screen w-60 shrink-0 flex-col border-r border-slate-200 bg-white px-3 py-4">
@@ -46,6 +46,10 @@ export function Sidebar({ user, isPlatformAdmin, adminOrgs }: { user: { name: st
           <Section key={org.slug} title={org.name}>
             <NavLink href={`/org/${org.slug}/users`} icon={<Users className={icon} />}>Users</NavLink>
             <NavLink href={`/org/${org.slug}/ldap`} icon={<Network className={icon} />}>LDAP Connections</NavLink>
+            <NavLink href={`/org/${org.slug}/notifications`} icon={<Bell className={icon} />}>
+              Notifications
+              {org.notifications > 0 && <span className="ml-auto rounded-full bg-red-600 px-1.5 text-xs font-semibold text-white" aria-label={`${org.notifications} open`}>{org.notifications}</span>}
+            </NavLink>
             <NavLink href={`/org/${org.slug}/logs`} icon={<ScrollText className={icon} />}>Debug and Warning logs</NavLink>
           </Section>
         ))}

@@ -66,3 +66,5 @@ export type UserListQuery = z.output<typeof userListQuerySchema>;
 
 export const SOURCE_LABELS = { DIRECTORY: "Directory", LOCAL: "Local", ADHOC: "Ad hoc" } as const;
 export const STATUS_LABELS = { ACTIVE: "Active", DISABLED: "Disabled", PENDING_TRANSFER: "Pending transfer" } as const;
+
+export const transferSchema = z.object({ fromUserId: z.string().uuid(), toUserId: z.string().uuid("Choose the user who receives the files.") });
