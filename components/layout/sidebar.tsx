@@ -2,7 +2,7 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { signOut } from "next-auth/react";
-import { Bell, Building2, Network, Home, LogOut, ScrollText, ShieldCheck, Tags, UserCircle, Users } from "lucide-react";
+import { Bell, Building2, Globe, Network, Home, LogOut, ScrollText, ShieldCheck, Tags, UserCircle, Users } from "lucide-react";
 import type { ReactNode } from "react";
 
 function NavLink({ href, icon, children }: { href: string; icon: ReactNode; children: ReactNode }) {
@@ -46,6 +46,7 @@ export function Sidebar({ user, isPlatformAdmin, adminOrgs }: { user: { name: st
           <Section key={org.slug} title={org.name}>
             <NavLink href={`/org/${org.slug}/users`} icon={<Users className={icon} />}>Users</NavLink>
             <NavLink href={`/org/${org.slug}/ldap`} icon={<Network className={icon} />}>LDAP Connections</NavLink>
+            <NavLink href={`/org/${org.slug}/domains`} icon={<Globe className={icon} />}>Domains</NavLink>
             <NavLink href={`/org/${org.slug}/notifications`} icon={<Bell className={icon} />}>
               Notifications
               {org.notifications > 0 && <span className="ml-auto rounded-full bg-red-600 px-1.5 text-xs font-semibold text-white" aria-label={`${org.notifications} open`}>{org.notifications}</span>}

@@ -19,13 +19,15 @@ const attribute = (label: string) =>
     .max(64, "At most 64 characters.")
     .regex(/^(?:[A-Za-z][A-Za-z0-9-]*|\d+(?:\.\d+)+)$/, "An LDAP attribute name: letters, digits and dashes, starting with a letter.");
 
-const dn = (label: string) =>
+const dn = (label: string, options: { allowPrincipal?: boolean } = {}) =>
   z
     .string()
     .trim()
     .min(1, `Enter the ${label}.`)
     .max(512, "At most 512 characters.")
     .superRefine((value, ctx) => {
+      // Active Directory also binds as user@domain (a user principal name) or DOMAIN\user.
+      if (options.allowPrincipal && !value.includes("=") && /^[^@\s\\]+@[^@\s\\]+$|^[^\\\s]+\\[^\\\s]+$/.test(value)) return;
       const error = dnError(value);
       if (error) ctx.addIssue({ code: "custom", message: error });
     });
@@ -61,7 +63,7 @@ export const connectionSchema = z
       .int("A whole number of milliseconds.")
       .min(TIMEOUT_MIN_MS, `At least ${TIMEOUT_MIN_MS} ms.`)
       .max(TIMEOUT_MAX_MS, `At most ${TIMEOUT_MAX_MS} ms (5 minutes).`),
-    managerDn: dn("manager DN"),
+    managerDn: dn("manager DN", { allowPrincipal: true }),
     // Empty on edit keeps the stored password (it is never sent to the browser).
     managerPassword: z.string().max(128, "At most 128 characters."),
     baseDn: dn("base DN"),
@@ -129,7 +131,7 @@ export const connectionIdSchema = z.object({ connectionId: z.string().uuid() });
 export const FIELD_HELP: Record<string, { label: string; help: string; max?: number }> = {
   serverUrl: { label: "Server URL", help: "The address of the server running LDAP. LDAP over TLS is also supported. Example: ldap://ldap.xy-company.com" },
   serverTimeout: { label: "Server Timeout", help: "The amount of time (in milliseconds) that the platform will wait when attempting to connect to or read data from the LDAP server." },
-  managerDn: { label: "Manager DN", max: 512, help: "The Distinguished Name (DN) of the 'manager' user who has privileges to perform LDAP authentication and synchronisation and browse the Base DN." },
+  managerDn: { label: "Manager DN", max: 512, help: "The Distinguished Name (DN) of the 'manager' user who has privileges to perform LDAP authentication and synchronisation and browse the Base DN. Active Directory also accepts user@domain." },
   managerPassword: { label: "Manager password", max: 128, help: "The password for the 'manager' user who has privileges to perform LDAP authentication and synchronisation and browse the Base DN." },
   baseDn: { label: "Base DN", max: 512, help: "The root node in LDAP from which the platform finds users and groups. Example: ou=users,dc=xy-company,dc=com" },
   syncFilter: { label: "Sync filter", max: 512, help: "The filter used to specify which users will be synchronised based on their LDAP path and attributes. Examples: (memberOf=CN=groupName,OU=users,DC=xy-company,DC=com) · (&(objectclass=user)(objectcategory=person)) · (&(&(objectclass=user)(objectcategory=person))(mail=*@xy-company.com))" },

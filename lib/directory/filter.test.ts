@@ -100,8 +100,10 @@ describe("connection schema", () => {
     managerDn: "CN=svc-console,OU=Service,DC=corp,DC=example,DC=com", managerPassword: "secret", baseDn: "DC=corp,DC=example,DC=com",
     domain: "corp.example.com", startTls: false, caCertificate: "", ...PRESETS.ACTIVE_DIRECTORY,
   };
-  it("accepts a complete Active Directory connection", () => {
+  it("accepts a complete Active Directory connection, binding by DN, user@domain or DOMAIN\\user", () => {
     expect(connectionSchema.safeParse(good).success).toBe(true);
+    expect(connectionSchema.safeParse({ ...good, managerDn: "svc-console@corp.example.com" }).success).toBe(true);
+    expect(connectionSchema.safeParse({ ...good, managerDn: "CORP\\svc-console" }).success).toBe(true);
   });
   it("puts each error on its field", () => {
     const bad = connectionSchema.safeParse({
