@@ -1,0 +1,49 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { db } from "@/lib/db";
+import { authenticate } from "@/lib/auth/sign-in";
+import { syncConnection } from "@/lib/sync/engine";
+import { createDomain, saveAdvanced, saveDirectoryService, testDirectoryService } from "@/lib/domains/service";
+import { startSlapd, type Slapd } from "@/test/ldap/slapd";
+import { makeOrg, uid } from "@/test/factories";
+
+// Apple Open Directory style: people under cn=users,dc=…, inetOrgPerson entries with uid and mail.
+describe("a domain mapped from an Open Directory style slapd", () => {
+  let slapd: Slapd;
+  const label = `od${uid()}`;
+  const domain = `${label}.example`;
+  const base = `dc=${label},dc=example`;
+
+  beforeAll(async () => {
+    const people = [["olive", "Olive Oak"], ["otto", "Otto Orr"]].map(([u, cn]) =>
+      `dn: uid=${u},cn=users,${base}\nobjectClass: top\nobjectClass: person\nobjectClass: organizationalPerson\nobjectClass: inetOrgPerson\nuid: ${u}\ncn: ${cn}\nsn: ${cn.split(" ")[1]}\nmail: ${u}@${domain}\nuserPassword: ${u}-Passw0rd`).join("\n\n");
+    slapd = await startSlapd({ baseDn: base, extraLdif: `dn: cn=users,${base}\nobjectClass: organizationalRole\ncn: users\n\n${people}` });
+  }, 60_000);
+  afterAll(async () => slapd?.stop());
+
+  it("tests, saves, synchronises, and lets people sign in as NT\\name, name@domain and by email", async () => {
+    const org = await makeOrg();
+    const ctx = { actorId: null, organizationId: org.id };
+    const { id } = await createDomain(ctx, domain);
+    expect((await db.domain.findUniqueOrThrow({ where: { id } })).kerberosRealm).toBe(domain.toUpperCase());
+    await saveAdvanced(ctx, id, { kerberosRealm: domain.toUpperCase(), pamServiceName: "", ntDomain: label.toUpperCase(), bindIpAddress: "" });
+    const values = { mappingEnabled: true, directoryType: "OPEN_DIRECTORY" as const, hostname: slapd.url.replace("ldap://", ""), username: slapd.managerDn, password: slapd.managerPassword, useLdaps: false };
+    const test = await testDirectoryService(ctx, id, values);
+    expect(test).toMatchObject({ ok: true, count: 2 });
+    await saveDirectoryService(ctx, id, values);
+    const saved = await db.domain.findUniqueOrThrow({ where: { id }, include: { connection: true } });
+    expect(saved.connection).toMatchObject({ baseDn: `cn=users,${base}`, preset: "OPEN_DIRECTORY", accountNameField: "uid", emailField: "mail", enabled: true });
+
+    const outcome = await syncConnection(saved.connectionId!, { trigger: "MANUAL" });
+    expect(outcome.counts.created).toBe(2);
+    const olive = await db.user.findUniqueOrThrow({ where: { email: `olive@${domain}` } });
+    expect(await authenticate(`${label.toUpperCase()}\\olive`, "olive-Passw0rd", "10.7.0.1")).toBe(olive.id);
+    expect(await authenticate(`olive@${domain}`, "olive-Passw0rd", "10.7.0.2")).toBe(olive.id);
+    expect(await authenticate(`${label.toUpperCase()}\\olive`, "wrong", "10.7.0.3")).toBeNull();
+
+    // Turning mapping off disables the connection and keeps it; the password is kept when left empty.
+    await saveDirectoryService(ctx, id, { ...values, mappingEnabled: false, password: "" });
+    expect((await db.ldapConnection.findUniqueOrThrow({ where: { id: saved.connectionId! } })).enabled).toBe(false);
+    await saveDirectoryService(ctx, id, { ...values, password: "" });
+    expect((await db.ldapConnection.findUniqueOrThrow({ where: { id: saved.connectionId! } })).enabled).toBe(true);
+  });
+});
