@@ -47,6 +47,19 @@ test("a domain mapped from a real Samba AD through the Directory Service tab: te
   await panel.getByRole("button", { name: "Save" }).click();
   await expect(page.getByText("Directory service saved")).toBeVisible();
 
+  // Migration: a local account whose account name is in the directory becomes a directory account.
+  const local = await createUser({ org, roles: ["ORIGINATOR"], name: "Nora Local" });
+  await db.user.update({ where: { id: local.id }, data: { accountName: "nora" } });
+  await page.reload();
+  await page.getByRole("button", { name: "Find local accounts in the directory" }).click();
+  const list = page.getByRole("list", { name: "Accounts to migrate" });
+  await expect(list).toContainText(local.email);
+  await expect(list).toContainText("matched by account name");
+  await page.getByRole("button", { name: "Convert 1 accounts" }).click();
+  await page.getByRole("alertdialog").getByRole("button", { name: "Convert accounts" }).click();
+  await expect(page.getByText("1 accounts now come from the directory")).toBeVisible();
+  expect(await db.user.findUniqueOrThrow({ where: { id: local.id } })).toMatchObject({ source: "DIRECTORY", email: "nora@corp.example.com" });
+
   // The same connection model and engine: it is on the LDAP Connections page and syncs from there.
   await page.goto(`/org/${org.slug}/ldap`);
   const row = page.getByRole("listitem", { name: "corp.example.com (Directory Service)" });

@@ -12,6 +12,7 @@ import { applyResult } from "@/components/ui/apply-result";
 import { TestResultPanel } from "@/components/connections/test-result";
 import { advancedSchema, directoryServiceSchema, domainNameSchema, isIpAddress, type AdvancedInput, type DirectoryServiceInput } from "@/lib/domains/schema";
 import type { TestResult } from "@/lib/directory/test-connection";
+import { MigrationPanel } from "@/components/domains/migration-panel";
 import { deleteDomainAction, renameDomainAction, saveAdvancedAction, saveDirectoryServiceAction, testDirectoryServiceAction } from "@/app/(console)/org/[slug]/domains/actions";
 
 type Domain = {
@@ -77,6 +78,7 @@ function General({ slug, domain }: { slug: string; domain: Domain }) {
           </>
         )}
       </Card>
+      {domain.connection && <MigrationPanel slug={slug} domainId={domain.id} />}
     </div>
   );
 }

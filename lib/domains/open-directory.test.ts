@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { authenticate } from "@/lib/auth/sign-in";
 import { syncConnection } from "@/lib/sync/engine";
-import { createDomain, saveAdvanced, saveDirectoryService, testDirectoryService } from "@/lib/domains/service";
+import { createDomain, findMigrationCandidates, migrateAccounts, saveAdvanced, saveDirectoryService, testDirectoryService } from "@/lib/domains/service";
 import { startSlapd, type Slapd } from "@/test/ldap/slapd";
 import { makeOrg, uid } from "@/test/factories";
 
@@ -33,8 +33,22 @@ describe("a domain mapped from an Open Directory style slapd", () => {
     const saved = await db.domain.findUniqueOrThrow({ where: { id }, include: { connection: true } });
     expect(saved.connection).toMatchObject({ baseDn: `cn=users,${base}`, preset: "OPEN_DIRECTORY", accountNameField: "uid", emailField: "mail", enabled: true });
 
+    // Migration: a local account whose account name matches an entry becomes a directory account, files kept.
+    const planId = (await db.organization.findUniqueOrThrow({ where: { id: org.id } })).defaultPlanId;
+    const localOtto = await db.user.create({ data: { email: `otto.local-${label}@elsewhere.example`, name: "Otto Local", accountName: "otto", source: "LOCAL", passwordHash: "x", memberships: { create: { organizationId: org.id, roles: ["ORIGINATOR", "ORG_ADMIN"], planId } } } });
+    await db.file.create({ data: { organizationId: org.id, ownerId: localOtto.id, name: "kept.txt", sizeBytes: 1n, mimeType: "text/plain", storageKey: `k-${label}` } });
+    const candidates = await findMigrationCandidates(ctx, id);
+    expect(candidates).toEqual([expect.objectContaining({ userId: localOtto.id, matchedBy: "account name", dn: `uid=otto,cn=users,${base}`, files: 1 })]);
+    expect(await migrateAccounts(ctx, id, [localOtto.id])).toEqual({ migrated: 1 });
+    const migrated = await db.user.findUniqueOrThrow({ where: { id: localOtto.id }, include: { memberships: true, files: true } });
+    expect(migrated).toMatchObject({ source: "DIRECTORY", connectionId: saved.connectionId, passwordHash: null, email: `otto@${domain}` });
+    expect(migrated.memberships[0].roles).toEqual(["ORIGINATOR", "ORG_ADMIN"]);
+    expect(migrated.files).toHaveLength(1);
+
     const outcome = await syncConnection(saved.connectionId!, { trigger: "MANUAL" });
-    expect(outcome.counts.created).toBe(2);
+    // Olive is new; Otto is the migrated account, found by its email.
+    expect(outcome.counts.created).toBe(1);
+    expect(await db.user.findUniqueOrThrow({ where: { id: localOtto.id } })).toMatchObject({ status: "ACTIVE", source: "DIRECTORY" });
     const olive = await db.user.findUniqueOrThrow({ where: { email: `olive@${domain}` } });
     expect(await authenticate(`${label.toUpperCase()}\\olive`, "olive-Passw0rd", "10.7.0.1")).toBe(olive.id);
     expect(await authenticate(`olive@${domain}`, "olive-Passw0rd", "10.7.0.2")).toBe(olive.id);

@@ -128,3 +128,81 @@ export async function getDomain(organizationId: string, id: string) {
     },
   });
 }
+
+// --- Kerio: "Migrating user accounts from local database to directory service" ---
+
+export type MigrationCandidate = { userId: string; email: string; name: string; accountName: string | null; dn: string; matchedBy: "email" | "account name"; directoryEmail: string; files: number };
+
+async function directoryMatches(ctx: Ctx, domainId: string) {
+  const domain = await own(ctx, domainId);
+  if (!domain.connectionId) throw new UserError("Map this domain from a directory service first (Directory Service tab).");
+  const connection = await db.ldapConnection.findUniqueOrThrow({ where: { id: domain.connectionId } });
+  const locals = await db.user.findMany({
+    where: { source: "LOCAL", isBuiltinAdmin: false, memberships: { some: { organizationId: ctx.organizationId } } },
+    select: { id: true, email: true, name: true, accountName: true, _count: { select: { files: true } } },
+  });
+  const { DirectoryConnection } = await import("@/lib/directory/client");
+  const { escapeFilterValue } = await import("@/lib/directory/filter");
+  const { decryptSecret } = await import("@/lib/crypto");
+  const { mapEntry } = await import("@/lib/sync/map");
+  const directory = await DirectoryConnection.open({ ...connection, managerPassword: decryptSecret(connection.managerPasswordEnc) });
+  const out: (MigrationCandidate & { entry: import("@/lib/sync/map").MappedEntry })[] = [];
+  try {
+    // A few searches of up to 50 accounts each, rather than one per account.
+    for (let i = 0; i < locals.length; i += 50) {
+      const chunk = locals.slice(i, i + 50);
+      const terms = chunk.flatMap((u) => [`(${connection.emailField}=${escapeFilterValue(u.email)})`, ...(u.accountName ? [`(${connection.accountNameField}=${escapeFilterValue(u.accountName)})`] : [])]);
+      const filter = `(&${connection.syncFilter.startsWith("(") ? connection.syncFilter : `(${connection.syncFilter})`}(|${terms.join("")}))`;
+      const { entries } = await directory.search(connection.baseDn, { scope: "sub", filter, attributes: [connection.accountNameField, connection.emailField, connection.userPrincipalNameField, connection.fullNameField, connection.statusField, "objectGUID", "entryUUID"], explicitBufferAttributes: ["objectGUID"] });
+      for (const raw of entries) {
+        const mapped = mapEntry(raw, connection);
+        if (!mapped.ok) continue;
+        const e = mapped.entry;
+        const byEmail = chunk.find((u) => u.email === e.email);
+        const byName = chunk.find((u) => u.accountName && e.accountName && u.accountName.toLowerCase() === e.accountName.toLowerCase());
+        const u = byEmail ?? byName;
+        if (!u || out.some((c) => c.userId === u.id)) continue;
+        // Email is the identity: an entry whose email already belongs to another account cannot take this one.
+        if (!byEmail) {
+          const holder = await db.user.findUnique({ where: { email: e.email }, select: { id: true } });
+          if (holder && holder.id !== u.id) continue;
+        }
+        out.push({ userId: u.id, email: u.email, name: u.name, accountName: u.accountName, dn: e.dn, matchedBy: byEmail ? "email" : "account name", directoryEmail: e.email, files: u._count.files, entry: e });
+      }
+    }
+  } finally {
+    await directory.close();
+  }
+  return { connectionId: connection.id, matches: out };
+}
+
+export async function findMigrationCandidates(ctx: Ctx, domainId: string): Promise<MigrationCandidate[]> {
+  return (await directoryMatches(ctx, domainId)).matches.map(({ entry: _entry, ...c }) => c);
+}
+
+/**
+ * Converts the chosen local accounts to directory accounts of the domain's connection. Files, roles and history
+ * stay: only the account's source, directory identity and fields change, and the local password is dropped (the
+ * directory's password applies from now on).
+ */
+export async function migrateAccounts(ctx: Ctx, domainId: string, userIds: string[]) {
+  const { connectionId, matches } = await directoryMatches(ctx, domainId);
+  const chosen = matches.filter((m) => userIds.includes(m.userId));
+  if (chosen.length === 0) throw new UserError("None of the chosen accounts matches a directory entry any more.");
+  await db.$transaction(async (tx) => {
+    for (const m of chosen) {
+      const e = m.entry;
+      await tx.user.update({
+        where: { id: m.userId },
+        data: {
+          // The directory's email becomes the account's, so that synchronisation finds it.
+          email: e.email, source: "DIRECTORY", connectionId, dn: e.dn, directoryId: e.directoryId, directoryHash: null, directoryStatus: e.statusValue, userPrincipalName: e.userPrincipalName,
+          accountName: e.accountName, passwordHash: null, lastSyncedAt: new Date(),
+        },
+      });
+      await tx.syncEvent.create({ data: { userId: m.userId, action: "migrated", details: { dn: e.dn, matchedBy: m.matchedBy, reason: "migrated from the local database to the directory service" } } });
+    }
+    await audit(tx, { actorId: ctx.actorId, organizationId: ctx.organizationId, action: "domain.migrate-accounts", targetType: "domain", targetId: domainId, details: { accounts: chosen.map((c) => c.email) } });
+  });
+  return { migrated: chosen.length };
+}

@@ -51,3 +51,19 @@ export async function saveDirectoryServiceAction(slug: string, domainId: string,
 export async function testDirectoryServiceAction(slug: string, domainId: string, input: unknown) {
   return runAction(directoryServiceSchema, input, async (values) => testDirectoryService(await ctxOf(slug), id(domainId), values));
 }
+
+export async function findMigrationCandidatesAction(slug: string, domainId: string) {
+  return runAction(z.null(), null, async () => {
+    const { findMigrationCandidates } = await import("@/lib/domains/service");
+    return findMigrationCandidates(await ctxOf(slug), id(domainId));
+  });
+}
+
+export async function migrateAccountsAction(slug: string, domainId: string, input: unknown) {
+  return runAction(z.object({ userIds: z.array(z.string().uuid()).min(1, "Choose at least one account.") }), input, async ({ userIds }) => {
+    const { migrateAccounts } = await import("@/lib/domains/service");
+    const result = await migrateAccounts(await ctxOf(slug), id(domainId), userIds);
+    revalidatePath(`/org/${slug}`, "layout");
+    return result;
+  });
+}
