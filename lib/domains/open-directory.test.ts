@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { authenticate } from "@/lib/auth/sign-in";
 import { syncConnection } from "@/lib/sync/engine";
-import { createDomain, findMigrationCandidates, migrateAccounts, saveAdvanced, saveDirectoryService, testDirectoryService } from "@/lib/domains/service";
+import { createDomain, lockoutRisk, findMigrationCandidates, migrateAccounts, saveAdvanced, saveDirectoryService, testDirectoryService } from "@/lib/domains/service";
 import { startSlapd, type Slapd } from "@/test/ldap/slapd";
 import { makeOrg, uid } from "@/test/factories";
 
@@ -53,6 +53,21 @@ describe("a domain mapped from an Open Directory style slapd", () => {
     expect(await authenticate(`${label.toUpperCase()}\\olive`, "olive-Passw0rd", "10.7.0.1")).toBe(olive.id);
     expect(await authenticate(`olive@${domain}`, "olive-Passw0rd", "10.7.0.2")).toBe(olive.id);
     expect(await authenticate(`${label.toUpperCase()}\\olive`, "wrong", "10.7.0.3")).toBeNull();
+
+    // The lock-out warning: no local administrator (Otto, the only one, now comes from the directory) and the
+    // built-in admin turned off.
+    const before = process.env.ADMIN_ENABLED;
+    try {
+      process.env.ADMIN_ENABLED = "false";
+      expect(await lockoutRisk(org.id)).toBe(true);
+      process.env.ADMIN_ENABLED = "true";
+      expect(await lockoutRisk(org.id)).toBe(false);
+      process.env.ADMIN_ENABLED = "false";
+      await db.user.create({ data: { email: `local-admin-${label}@x.example`, name: "Local Admin", source: "LOCAL", memberships: { create: { organizationId: org.id, roles: ["ORG_ADMIN"], planId } } } });
+      expect(await lockoutRisk(org.id)).toBe(false);
+    } finally {
+      if (before === undefined) delete process.env.ADMIN_ENABLED; else process.env.ADMIN_ENABLED = before;
+    }
 
     // Turning mapping off disables the connection and keeps it; the password is kept when left empty.
     await saveDirectoryService(ctx, id, { ...values, mappingEnabled: false, password: "" });

@@ -206,3 +206,14 @@ export async function migrateAccounts(ctx: Ctx, domainId: string, userIds: strin
   });
   return { migrated: chosen.length };
 }
+
+/**
+ * Seed 000: "If a directory server is unavailable, it is not possible to access" the console unless a local
+ * administrator exists or the built-in admin is enabled.
+ */
+export async function lockoutRisk(organizationId: string): Promise<boolean> {
+  const { builtinAdminEnabled } = await import("@/lib/auth/builtin-admin");
+  if (builtinAdminEnabled()) return false;
+  const localAdmins = await db.membership.count({ where: { organizationId, roles: { has: "ORG_ADMIN" }, user: { source: "LOCAL", status: "ACTIVE" } } });
+  return localAdmins === 0;
+}

@@ -2,9 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { requireOrgPage } from "@/lib/auth/session";
-import { getDomain } from "@/lib/domains/service";
-import { builtinAdminEnabled } from "@/lib/auth/builtin-admin";
-import { db } from "@/lib/db";
+import { getDomain, lockoutRisk } from "@/lib/domains/service";
 import { PageHeader } from "@/components/ui/misc";
 import { DomainTabs } from "@/components/domains/domain-tabs";
 
@@ -16,15 +14,11 @@ export default async function DomainPage({ params }: { params: Promise<{ slug: s
   if (!/^[0-9a-f-]{36}$/i.test(domainId)) notFound();
   const domain = await getDomain(org.id, domainId);
   if (!domain) notFound();
-  // Seed 000: if the directory is unavailable, nobody can sign in unless a local administrator exists or the
-  // built-in admin is enabled.
-  const localAdmins = await db.membership.count({ where: { organizationId: org.id, roles: { has: "ORG_ADMIN" }, user: { source: "LOCAL", status: "ACTIVE" } } });
-  const lockoutRisk = localAdmins === 0 && !builtinAdminEnabled();
   return (
     <>
       <p className="mb-2 text-sm"><Link className="text-brand-700 hover:underline" href={`/org/${org.slug}/domains`}>← Domains</Link></p>
       <PageHeader title={domain.name} />
-      <DomainTabs slug={org.slug} domain={domain} lockoutRisk={lockoutRisk} />
+      <DomainTabs slug={org.slug} domain={domain} lockoutRisk={await lockoutRisk(org.id)} />
     </>
   );
 }
