@@ -1,5 +1,6 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { inputClass } from "@/components/ui/field";
 
 const TONES = {
   green: "bg-green-50 text-green-700 ring-green-600/20",
@@ -61,5 +62,18 @@ export function Pagination({ page, pageSize, total, params }: { page: number; pa
         {page < pages ? <Link className={link} href={href(page + 1)}>Next</Link> : <span className={`${link} text-slate-300`} aria-disabled="true">Next</span>}
       </div>
     </nav>
+  );
+}
+
+/** A filter of a server-side list: a labelled <select> in a GET form, "All …" first. */
+export function FilterSelect({ name, label, allLabel, value, options }: { name: string; label: string; allLabel: string; value?: string; options: { value: string; label: string }[] }) {
+  return (
+    <div>
+      <label htmlFor={name} className="mb-1 block text-xs font-medium text-slate-600">{label}</label>
+      <select id={name} name={name} defaultValue={value ?? ""} className={inputClass}>
+        <option value="">{allLabel}</option>
+        {options.map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
+      </select>
+    </div>
   );
 }

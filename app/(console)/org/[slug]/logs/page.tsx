@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { requireOrgPage } from "@/lib/auth/session";
 import { listConnections } from "@/lib/connections/queries";
 import { LOG_LEVELS, LOG_PAGE_SIZE, listLogs, logQuerySchema } from "@/lib/logs/queries";
-import { Badge, Card, EmptyState, PageHeader, Pagination, td, th } from "@/components/ui/misc";
+import { Badge, Card, EmptyState, FilterSelect, PageHeader, Pagination, td, th } from "@/components/ui/misc";
 import { inputClass } from "@/components/ui/field";
 import { buttonClass } from "@/components/ui/button";
 
@@ -26,20 +26,8 @@ export default async function LogsPage({ params, searchParams }: { params: Promi
       />
       <Card>
         <form method="get" className="flex flex-wrap items-end gap-3 border-b border-slate-200 p-4" aria-label="Filter logs">
-          <div>
-            <label htmlFor="level" className="mb-1 block text-xs font-medium text-slate-600">Level</label>
-            <select id="level" name="level" defaultValue={q.level ?? ""} className={inputClass}>
-              <option value="">All levels</option>
-              {LOG_LEVELS.map((l) => <option key={l} value={l}>{l.toLowerCase()}</option>)}
-            </select>
-          </div>
-          <div>
-            <label htmlFor="connection" className="mb-1 block text-xs font-medium text-slate-600">Connection</label>
-            <select id="connection" name="connection" defaultValue={q.connection ?? ""} className={inputClass}>
-              <option value="">All connections</option>
-              {connections.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
-            </select>
-          </div>
+          <FilterSelect name="level" label="Level" allLabel="All levels" value={q.level} options={LOG_LEVELS.map((l) => ({ value: l, label: l.toLowerCase() }))} />
+          <FilterSelect name="connection" label="Connection" allLabel="All connections" value={q.connection} options={connections.map((c) => ({ value: c.id, label: c.name }))} />
           <div>
             <label htmlFor="from" className="mb-1 block text-xs font-medium text-slate-600">From (UTC)</label>
             <input id="from" name="from" type="date" defaultValue={q.from?.slice(0, 10)} className={inputClass} />

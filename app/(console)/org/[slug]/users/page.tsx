@@ -4,7 +4,7 @@ import { requireOrgPage } from "@/lib/auth/session";
 import { listOrgUsers } from "@/lib/users/queries";
 import { userListQuerySchema, SOURCE_LABELS, STATUS_LABELS, USER_SOURCES, USER_STATUSES } from "@/lib/users/schema";
 import { ROLE_LABELS } from "@/lib/auth/permissions";
-import { Badge, Card, EmptyState, PageHeader, Pagination, td, th } from "@/components/ui/misc";
+import { Badge, Card, EmptyState, FilterSelect, PageHeader, Pagination, td, th } from "@/components/ui/misc";
 import { inputClass } from "@/components/ui/field";
 import { buttonClass } from "@/components/ui/button";
 import { CreateUserButton } from "@/components/users/create-user-dialog";
@@ -35,20 +35,8 @@ export default async function OrgUsersPage({ params, searchParams }: { params: P
             <label htmlFor="q" className="mb-1 block text-xs font-medium text-slate-600">Search</label>
             <input id="q" name="q" defaultValue={query.q} placeholder="Name, email or account name" className={inputClass} />
           </div>
-          <div>
-            <label htmlFor="source" className="mb-1 block text-xs font-medium text-slate-600">Source</label>
-            <select id="source" name="source" defaultValue={query.source ?? ""} className={inputClass}>
-              <option value="">All sources</option>
-              {USER_SOURCES.map((s) => <option key={s} value={s}>{SOURCE_LABELS[s]}</option>)}
-            </select>
-          </div>
-          <div>
-            <label htmlFor="status" className="mb-1 block text-xs font-medium text-slate-600">Status</label>
-            <select id="status" name="status" defaultValue={query.status ?? ""} className={inputClass}>
-              <option value="">All statuses</option>
-              {USER_STATUSES.map((s) => <option key={s} value={s}>{STATUS_LABELS[s]}</option>)}
-            </select>
-          </div>
+          <FilterSelect name="source" label="Source" allLabel="All sources" value={query.source} options={USER_SOURCES.map((s) => ({ value: s, label: SOURCE_LABELS[s] }))} />
+          <FilterSelect name="status" label="Status" allLabel="All statuses" value={query.status} options={USER_STATUSES.map((s) => ({ value: s, label: STATUS_LABELS[s] }))} />
           <button type="submit" className={buttonClass("secondary")}>Apply</button>
         </form>
         {rows.length === 0 ? (
