@@ -12,4 +12,4 @@ export function proxy(request: NextRequest) {
   return NextResponse.next();
 }
 
-export const config = { matcher: ["/admin/:path*", "/org/:path*", "/home", "/account"] };
+export const config = { matcher: ["/admin/:path*", "/org/:path*", "/home", "/account", "/files"] };

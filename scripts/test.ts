@@ -9,6 +9,8 @@ import { migrate } from "./lib/migrate.ts";
 
 const e2eOnly = process.argv.includes("--e2e-only");
 const unitOnly = process.argv.includes("--unit-only");
+// Anything else is handed on: file filters to vitest with --unit-only, to Playwright with --e2e-only.
+const passOn = process.argv.slice(2).filter((a) => a !== "--unit-only" && a !== "--e2e-only");
 const log = (m: string) => console.log(`[test] ${m}`);
 
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
@@ -70,7 +72,7 @@ try {
   if (!e2eOnly) {
     await migrate(dbUrl(unitDb));
     log("unit and integration tests");
-    const code = await run(process.execPath, ["node_modules/vitest/vitest.mjs", "run"], { ...baseEnv, DATABASE_URL: dbUrl(unitDb) });
+    const code = await run(process.execPath, ["node_modules/vitest/vitest.mjs", "run", ...(unitOnly ? passOn : [])], { ...baseEnv, DATABASE_URL: dbUrl(unitDb) });
     failed ||= code !== 0;
   }
   if (!unitOnly) {
@@ -84,18 +86,20 @@ try {
       E2E_PORT: String(await freePort()),
       // The scheduler would sync every test's connections in the background; the cron route is tested directly.
       SYNC_SCHEDULER: "false",
+      FILES_DIR: `.data/test-files/${suffix}`,
     };
     log("building the console for the end-to-end tests");
     const built = await run(process.execPath, ["node_modules/next/dist/bin/next", "build"], env);
     if (built !== 0) failed = true;
     else {
       log("end-to-end tests");
-      const code = await run(process.execPath, ["node_modules/@playwright/test/cli.js", "test"], env);
+      const code = await run(process.execPath, ["node_modules/@playwright/test/cli.js", "test", ...(e2eOnly ? passOn : [])], env);
       failed ||= code !== 0;
     }
   }
 } finally {
   await dropDatabases(serverUrl, [unitDb, e2eDb]);
   await stopDb();
+  await import("node:fs/promises").then((fs) => fs.rm(`.data/test-files/${suffix}`, { recursive: true, force: true }));
 }
 process.exit(failed ? 1 : 0);

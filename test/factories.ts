@@ -36,3 +36,9 @@ export async function makeUser(options: { org?: { id: string }; roles?: Role[]; 
   });
   return { ...user, password };
 }
+
+/** The signed-in user as services see them (lib/auth/session.ts's CurrentUser, reduced to what they use). */
+export async function memberOf(userId: string) {
+  const user = await db.user.findUniqueOrThrow({ where: { id: userId }, select: { id: true, email: true, name: true, isPlatformAdmin: true, memberships: { select: { organizationId: true, roles: true } } } });
+  return { id: user.id, email: user.email, name: user.name, isPlatformAdmin: user.isPlatformAdmin, roles: Object.fromEntries(user.memberships.map((m) => [m.organizationId, m.roles])) };
+}

@@ -6,3 +6,10 @@ if (!["127.0.0.1", "localhost", "::1"].includes(host) && process.env.ALLOW_REMOT
   throw new Error(`Refusing to run tests against a non-local database (${host}).`);
 }
 process.env.SIGNIN_MAX_FAILURES_PER_ADDRESS ??= "1000";
+
+// Uploaded files go to a directory of this test run, never to the developer's .data/files.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+process.env.FILES_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), "dc-test-files-"));
+delete process.env.SMTP_URL;

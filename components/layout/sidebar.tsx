@@ -2,7 +2,7 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { signOut } from "next-auth/react";
-import { Bell, Building2, Globe, Network, Home, LogOut, ScrollText, ShieldCheck, Tags, UserCircle, Users } from "lucide-react";
+import { Bell, Building2, FileText, Globe, Network, Home, LogOut, ScrollText, ShieldCheck, Tags, UserCircle, Users } from "lucide-react";
 import type { ReactNode } from "react";
 
 function NavLink({ href, icon, children }: { href: string; icon: ReactNode; children: ReactNode }) {
@@ -40,6 +40,7 @@ export function Sidebar({ user, isPlatformAdmin, adminOrgs }: { user: { name: st
       <nav aria-label="Main" className="flex-1 overflow-y-auto">
         <Section title="You">
           <NavLink href="/home" icon={<Home className={icon} />}>Home</NavLink>
+          <NavLink href="/files" icon={<FileText className={icon} />}>Files</NavLink>
           <NavLink href="/account" icon={<UserCircle className={icon} />}>Account</NavLink>
         </Section>
         {adminOrgs.map((org) => (

@@ -6,7 +6,7 @@ import { Dialog } from "@/components/ui/dialog";
 import { SelectInput } from "@/components/ui/field";
 import { transferOwnershipAction } from "@/app/(console)/org/[slug]/notifications/actions";
 
-export function TransferButton({ slug, from, targets, preselect }: { slug: string; from: { id: string; email: string; files: number }; targets: { id: string; email: string; name: string }[]; preselect?: string }) {
+export function TransferButton({ slug, from, targets, preselect, keepsSourceActive }: { slug: string; from: { id: string; email: string; files: number }; targets: { id: string; email: string; name: string }[]; preselect?: string; keepsSourceActive?: boolean }) {
   const [open, setOpen] = useState(false);
   const [to, setTo] = useState(preselect ?? "");
   const [error, setError] = useState<string>();
@@ -14,7 +14,7 @@ export function TransferButton({ slug, from, targets, preselect }: { slug: strin
   return (
     <>
       <Button size="sm" onClick={() => { setTo(preselect ?? ""); setError(undefined); setOpen(true); }}>Transfer ownership</Button>
-      <Dialog open={open} onOpenChange={setOpen} title={`Transfer the files of ${from.email}`} description={`All ${from.files} files and their shares move to the user you choose, at once. Then ${from.email} is disabled.`}>
+      <Dialog open={open} onOpenChange={setOpen} title={`Transfer the files of ${from.email}`} description={`All ${from.files} files and their shares move to the user you choose, at once.${keepsSourceActive ? ` ${from.email} stays active.` : ` Then ${from.email} is disabled.`}`}>
         <SelectInput label="New owner" value={to} onChange={(e) => setTo(e.target.value)} error={error}>
           <option value="">Choose a user…</option>
           {targets.map((t) => <option key={t.id} value={t.id}>{t.name} ({t.email})</option>)}

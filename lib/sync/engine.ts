@@ -3,6 +3,8 @@ import crypto from "node:crypto";
 import os from "node:os";
 import pg from "pg";
 import { db } from "@/lib/db";
+import { emailOpenNotifications } from "@/lib/notifications/email";
+import { mailConfigured } from "@/lib/mail";
 import { decryptSecret } from "@/lib/crypto";
 import { DirectoryConnection } from "@/lib/directory/client";
 import { DirectoryError } from "@/lib/directory/errors";
@@ -93,11 +95,18 @@ export async function syncConnection(connectionId: string, options: SyncOptions)
   const lock = dryRun ? null : await tryLockConnection(connectionId);
   const empty = { entriesRead: 0, created: 0, updated: 0, unchanged: 0, disabled: 0, reenabled: 0, pendingTransfer: 0 };
   if (!dryRun && !lock) return { runId: null, status: "SKIPPED", kind: "FULL", counts: empty, warnings: ["A synchronisation of this connection is already running."] };
+  let outcome: SyncOutcome;
   try {
-    return await runLocked(connectionId, options, dryRun);
+    outcome = await runLocked(connectionId, options, dryRun);
   } finally {
     await lock?.release();
   }
+  // The administrators hear about users with files to transfer by e-mail too, when SMTP is configured.
+  if (!dryRun && outcome.status === "SUCCEEDED" && mailConfigured()) {
+    const { organizationId } = await db.ldapConnection.findUniqueOrThrow({ where: { id: connectionId }, select: { organizationId: true } });
+    await emailOpenNotifications(organizationId);
+  }
+  return outcome;
 }
 
 async function runLocked(connectionId: string, options: SyncOptions, dryRun: boolean): Promise<SyncOutcome> {

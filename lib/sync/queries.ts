@@ -34,7 +34,7 @@ export async function userTimeline(organizationId: string, userId: string) {
     where: { id: userId },
     select: {
       id: true, email: true, name: true, accountName: true, userPrincipalName: true, dn: true, directoryId: true, directoryStatus: true, source: true, status: true,
-      lastSyncedAt: true, createdAt: true, connection: { select: { name: true } }, supersededBy: { select: { email: true } }, supersedes: { select: { email: true } },
+      lastSyncedAt: true, createdAt: true, connection: { select: { name: true } }, supersededBy: { select: { id: true, email: true } }, supersedes: { select: { email: true } },
       groupMemberships: { select: { group: { select: { name: true } } } },
       syncEvents: { orderBy: { createdAt: "desc" }, take: 100, select: { id: true, action: true, details: true, createdAt: true, runId: true } },
     },

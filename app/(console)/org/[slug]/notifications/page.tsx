@@ -3,6 +3,7 @@ import { requireOrgPage } from "@/lib/auth/session";
 import { openNotifications, transferTargets } from "@/lib/transfers/service";
 import { Card, EmptyState, PageHeader } from "@/components/ui/misc";
 import { TransferButton } from "@/components/notifications/transfer-button";
+import { TRANSFER_NOTICE } from "@/lib/notifications/email";
 
 export const metadata: Metadata = { title: "Notifications" };
 
@@ -23,7 +24,7 @@ export default async function NotificationsPage({ params }: { params: Promise<{ 
           {transfer.length > 0 && (
             <Card className="p-5">
               <p className="text-sm font-medium text-slate-900">
-                The following users still have files in the platform but have been disabled/deleted from your Active Directory. Please transfer the ownership of their file(s) to another user.
+                {TRANSFER_NOTICE}
               </p>
               <ul className="mt-4 divide-y divide-slate-100">
                 {transfer.map((n) => (

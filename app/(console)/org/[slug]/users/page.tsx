@@ -2,6 +2,8 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { requireOrgPage } from "@/lib/auth/session";
 import { listOrgUsers } from "@/lib/users/queries";
+import { fileTotalsByUser } from "@/lib/files/service";
+import { formatBytes } from "@/lib/files/schema";
 import { userListQuerySchema, SOURCE_LABELS, STATUS_LABELS, USER_SOURCES, USER_STATUSES } from "@/lib/users/schema";
 import { ROLE_LABELS } from "@/lib/auth/permissions";
 import { Badge, Card, EmptyState, FilterSelect, PageHeader, Pagination, td, th } from "@/components/ui/misc";
@@ -20,6 +22,8 @@ export default async function OrgUsersPage({ params, searchParams }: { params: P
   const raw = await searchParams;
   const query = userListQuerySchema.parse(raw);
   const { total, pageSize, rows } = await listOrgUsers(org.id, query);
+  // Counts and sizes of the files each user owns in this organisation; never their contents.
+  const files = await fileTotalsByUser(org.id, rows.map((r) => r.user.id));
   const filtered = Boolean(query.q || query.source || query.status);
 
   return (
@@ -73,7 +77,10 @@ export default async function OrgUsersPage({ params, searchParams }: { params: P
                       </div>
                     </td>
                     <td className={td}>{plan.name}</td>
-                    <td className={`${td} text-right tabular-nums`}>{u._count.files}</td>
+                    <td className={`${td} text-right tabular-nums`}>
+                      {files.get(u.id)?.count ?? 0}
+                      {files.get(u.id) && <div className="text-xs text-slate-500">{formatBytes(files.get(u.id)!.bytes)}</div>}
+                    </td>
                     <td className={`${td} text-right`}>
                       <UserRowActions slug={org.slug} user={{ id: u.id, email: u.email, source: u.source, status: u.status, roles }} isSelf={u.id === user.id} />
                     </td>

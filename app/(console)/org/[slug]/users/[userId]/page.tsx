@@ -3,6 +3,10 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { requireOrgPage } from "@/lib/auth/session";
 import { userTimeline } from "@/lib/sync/queries";
+import { fileTotalsByUser } from "@/lib/files/service";
+import { formatBytes } from "@/lib/files/schema";
+import { transferTargets } from "@/lib/transfers/service";
+import { TransferButton } from "@/components/notifications/transfer-button";
 import { Badge, Card, PageHeader } from "@/components/ui/misc";
 import { SOURCE_LABELS, STATUS_LABELS } from "@/lib/users/schema";
 
@@ -34,6 +38,8 @@ export default async function UserPage({ params }: { params: Promise<{ slug: str
   if (!/^[0-9a-f-]{36}$/i.test(userId)) notFound();
   const user = await userTimeline(org.id, userId);
   if (!user) notFound();
+  const [totals, targets] = await Promise.all([fileTotalsByUser(org.id, [user.id]), transferTargets(org.id)]);
+  const files = totals.get(user.id) ?? { count: 0, bytes: 0n };
   const directory = user.source === "DIRECTORY";
   const fields: [string, string | null][] = [
     ["Email", user.email], ["Full name", user.name], ["Account name", user.accountName], ["User principal name", user.userPrincipalName],
@@ -56,6 +62,24 @@ export default async function UserPage({ params }: { params: Promise<{ slug: str
           {user.supersededBy && <p className="mt-3 text-sm text-amber-800">The directory entry now has the email {user.supersededBy.email}: that account is current; this one is kept for ownership transfer.</p>}
           {user.supersedes.length > 0 && <p className="mt-3 text-sm text-slate-600">Same person, earlier email: {user.supersedes.map((s) => s.email).join(", ")}.</p>}
           {user.groupMemberships.length > 0 && <p className="mt-3 text-sm">Groups: {user.groupMemberships.map((g) => g.group.name).join(", ")}</p>}
+        </Card>
+        <Card className="p-5">
+          <h2 className="mb-2 text-base font-semibold">Files</h2>
+          <p className="text-sm text-slate-600" data-testid="file-totals">
+            {files.count === 0 ? "Owns no files in this organisation." : `Owns ${files.count} file${files.count === 1 ? "" : "s"} (${formatBytes(files.bytes)}) in this organisation.`}
+          </p>
+          {files.count > 0 && (
+            <div className="mt-3">
+              <p className="mb-2 text-xs text-slate-500">Moves every file and its shares to another active member in one step.{user.status === "PENDING_TRANSFER" ? " This account is then disabled." : ""}</p>
+              <TransferButton
+                slug={org.slug}
+                from={{ id: user.id, email: user.email, files: files.count }}
+                targets={targets.map((t) => t.user).filter((t) => t.id !== user.id)}
+                preselect={user.supersededBy?.id}
+                keepsSourceActive={user.status === "ACTIVE"}
+              />
+            </div>
+          )}
         </Card>
         <Card className="p-5">
           <h2 className="mb-3 text-base font-semibold">Synchronisation timeline</h2>

@@ -1,0 +1,41 @@
+import type { Metadata } from "next";
+import { findPasswordLink } from "@/lib/files/service";
+import { WelcomeForm } from "@/components/files/welcome-form";
+
+export const metadata: Metadata = { title: "Set your password", robots: { index: false } };
+
+// An Ad hoc person's first visit: someone shared a file with their address, and this one-time link lets them
+// choose a password. No account page is reachable without it.
+export default async function WelcomePage({ params }: { params: Promise<{ token: string }> }) {
+  const { token } = await params;
+  const link = await findPasswordLink(token);
+  return (
+    <main className="flex min-h-screen items-center justify-center bg-gradient-to-b from-brand-50 to-slate-50 px-4">
+      <div className="w-full max-w-sm">
+        <div className="mb-8 text-center">
+          <div className="mx-auto mb-3 flex size-11 items-center justify-center rounded-xl bg-brand-600 text-lg font-bold text-white">DC</div>
+          {link.state === "ok" ? (
+            <>
+              <h1 className="text-2xl font-semibold tracking-tight">Set your password</h1>
+              <p className="mt-1 text-sm text-slate-500">Files have been shared with {link.email}. Choose a password to open them.</p>
+            </>
+          ) : (
+            <>
+              <h1 className="text-2xl font-semibold tracking-tight">
+                {link.state === "used" ? "This link has been used already" : link.state === "expired" ? "This link has expired" : "This link is not valid"}
+              </h1>
+              <p className="mt-2 text-sm text-slate-500">
+                {link.state === "used" ? <>Sign in with the password you chose on the <a className="text-brand-700 underline" href="/login">sign-in page</a>.</> : "Ask the person who shared the file with you to share it again."}
+              </p>
+            </>
+          )}
+        </div>
+        {link.state === "ok" && (
+          <div className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
+            <WelcomeForm token={token} email={link.email} />
+          </div>
+        )}
+      </div>
+    </main>
+  );
+}
