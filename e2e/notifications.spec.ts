@@ -31,3 +31,27 @@ test("the notification of a user who left with files leads to a transfer of owne
   expect(await db.file.count({ where: { ownerId: receiver.id } })).toBe(2);
   expect((await db.user.findUniqueOrThrow({ where: { id: leaver.id } })).status).toBe("DISABLED");
 });
+
+test("an administrator moves an active user's files from the user's page; the user stays active", async ({ page }) => {
+  const org = await createOrg("userxfer");
+  const admin = await createUser({ org, roles: ["ORG_ADMIN"] });
+  const receiver = await createUser({ org, roles: ["ORIGINATOR"], name: "Tom Taker" });
+  const giver = await createUser({ org, roles: ["ORIGINATOR"], name: "Gina Giver" });
+  for (const [name, size] of [["a.pdf", 1500n], ["b.pdf", 2500n]] as const) {
+    await db.file.create({ data: { organizationId: org.id, ownerId: giver.id, name, sizeBytes: size, mimeType: "application/pdf", storageKey: crypto.randomUUID() } });
+  }
+  await apiLogin(page, admin.email, PASSWORD);
+  await page.goto(`/org/${org.slug}/users/${receiver.id}`);
+  await expect(page.getByTestId("file-totals")).toHaveText("Owns no files in this organisation.");
+  await expect(page.getByRole("button", { name: "Transfer ownership" })).toHaveCount(0);
+  await page.goto(`/org/${org.slug}/users/${giver.id}`);
+  await expect(page.getByTestId("file-totals")).toHaveText("Owns 2 files (3.9 KB) in this organisation.");
+  await page.getByRole("button", { name: "Transfer ownership" }).click();
+  const dialog = page.getByRole("dialog", { name: `Transfer the files of ${giver.email}` });
+  await expect(dialog).toContainText(`${giver.email} stays active.`);
+  await dialog.getByLabel("New owner").selectOption({ label: `Tom Taker (${receiver.email})` });
+  await dialog.getByRole("button", { name: "Transfer files" }).click();
+  await expect(page.getByTestId("file-totals")).toHaveText("Owns no files in this organisation.");
+  expect(await db.file.count({ where: { ownerId: receiver.id } })).toBe(2);
+  expect((await db.user.findUniqueOrThrow({ where: { id: giver.id } })).status).toBe("ACTIVE");
+});

@@ -22,6 +22,7 @@ const USAGE = `Usage: npm run cli -- <command>
   connection list <org-slug> [--json]
   sync <org-slug> [--connection <id>] [--dry-run]
   transfer <from-email> <to-email>
+  demo-directory disable|enable <uid>        change a user in the running demo directory (npm run dev)
   db migrate`;
 
 class CliError extends Error {}
@@ -137,6 +138,21 @@ async function main(argv: string[]): Promise<number> {
         failed ||= outcome.status === "FAILED";
       }
       return failed ? 3 : 0;
+    } else if (cmd === "demo-directory" && (sub === "disable" || sub === "enable") && rest[0]) {
+      const demo = await import("./lib/demo-directory.ts");
+      const { Client, Change, Attribute } = await import("ldapts");
+      const client = new Client({ url: `ldap://127.0.0.1:${process.env.DEMO_LDAP_PORT ?? 1389}`, timeout: 5000, connectTimeout: 5000 });
+      try {
+        await client.bind(demo.DEMO_MANAGER_DN, demo.DEMO_MANAGER_PASSWORD);
+        await client.modify(`uid=${rest[0]},ou=people,${demo.DEMO_BASE_DN}`, [
+          new Change({ operation: "replace", modification: new Attribute({ type: "employeeType", values: [sub === "disable" ? "disabled" : "staff"] }) }),
+        ]);
+      } catch (error) {
+        throw new CliError(`The demo directory (is \`npm run dev\` running?) refused: ${(error as Error).message}`);
+      } finally {
+        await client.unbind().catch(() => {});
+      }
+      console.log(`${rest[0]} is ${sub}d in the demo directory. Sync now on the LDAP Connections page (or wait for the scheduler) to see the effect.`);
     } else if (cmd === "transfer" && sub) {
       const { transferOwnership } = await import("@/lib/transfers/service");
       const [from, to] = await Promise.all([sub, rest[0]].map((e) => db.user.findUnique({ where: { email: (e ?? "").toLowerCase() }, select: { id: true, memberships: { select: { organizationId: true } } } })));

@@ -33,6 +33,10 @@ if (mode === "dev" || process.env.SEED_DEMO === "true") {
       if (created) log("demo LDAP connection created for Acme");
       lines.push(`demo directory                       ${demoDirectory.url}  ${demo.DEMO_MANAGER_DN} / ${demo.DEMO_MANAGER_PASSWORD} (users: password ${demo.DEMO_USER_PASSWORD})`);
       lines.push(`directory user (after a sync or at first sign-in)  ACME\\ada.adams or ada.adams@acme.example / ${demo.DEMO_USER_PASSWORD}`);
+      const { seedDemoFiles } = await import("@/lib/bootstrap/demo");
+      const files = await seedDemoFiles();
+      if (files) log(`demo files created: ${files}, owned by directory users (ada.adams, ben.hansen) and alice`);
+      lines.push(`ownership-transfer flow: npm run cli -- demo-directory disable ada.adams, then Sync now on LDAP Connections`);
     } catch (error) {
       log(`demo directory not started on port ${port}: ${(error as Error).message}`);
     }

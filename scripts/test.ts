@@ -87,6 +87,8 @@ try {
       // The scheduler would sync every test's connections in the background; the cron route is tested directly.
       SYNC_SCHEDULER: "false",
       FILES_DIR: `.data/test-files/${suffix}`,
+      // The end-to-end tests that read e-mail listen on this port (test/mail.ts); elsewhere sending fails fast.
+      SMTP_URL: `smtp://127.0.0.1:${await freePort()}`,
     };
     log("building the console for the end-to-end tests");
     const built = await run(process.execPath, ["node_modules/next/dist/bin/next", "build"], env);

@@ -62,3 +62,49 @@ export async function ensureDemoConnection(directory: { url: string; baseDn: str
   });
   return true;
 }
+
+const DEMO_FILES: { owner: string; name: string; mimeType: string; body: string; shareWith?: string[] }[] = [
+  { owner: "ada.adams@acme.example", name: "Q3 sales forecast.csv", mimeType: "text/csv", body: "region,q3\nnorth,120000\nsouth,98000\n", shareWith: ["alice@acme.example"] },
+  { owner: "ada.adams@acme.example", name: "Team offsite agenda.txt", mimeType: "text/plain", body: "09:00 Welcome\n10:00 Roadmap\n12:00 Lunch\n" },
+  { owner: "ben.hansen@acme.example", name: "Design review notes.md", mimeType: "text/markdown", body: "# Design review\n\n- Directory sync: approved\n", shareWith: ["ada.adams@acme.example"] },
+  { owner: "alice@acme.example", name: "Welcome pack.txt", mimeType: "text/plain", body: "Welcome to Acme.\n", shareWith: ["bob@acme.example", "carol@acme.example"] },
+];
+
+/**
+ * Files owned by demo directory users (and a local one), once: so that disabling Ada in the demo directory and
+ * syncing shows the whole flow — pending transfer, the notification, the transfer. Syncs the demo connection
+ * first when its users are not there yet.
+ */
+export async function seedDemoFiles(): Promise<number> {
+  const acme = await db.organization.findUnique({ where: { slug: "acme" }, select: { id: true } });
+  if (!acme || (await db.file.count({ where: { organizationId: acme.id } })) > 0) return 0;
+  const owners = [...new Set(DEMO_FILES.flatMap((f) => [f.owner, ...(f.shareWith ?? [])]))];
+  const present = async () => db.user.findMany({ where: { email: { in: owners }, memberships: { some: { organizationId: acme.id } } }, select: { id: true, email: true } });
+  let users = await present();
+  if (users.length < owners.length) {
+    const connection = await db.ldapConnection.findFirst({ where: { organizationId: acme.id, name: "Acme demo directory" }, select: { id: true } });
+    if (connection) {
+      const { syncConnection } = await import("@/lib/sync/engine");
+      await syncConnection(connection.id, { trigger: "CLI", full: true });
+      users = await present();
+    }
+  }
+  const byEmail = new Map(users.map((u) => [u.email, u.id]));
+  const { writeBytes } = await import("@/lib/files/storage");
+  let created = 0;
+  for (const f of DEMO_FILES) {
+    const ownerId = byEmail.get(f.owner);
+    if (!ownerId) continue;
+    const bytes = Buffer.from(f.body);
+    const storageKey = crypto.randomUUID();
+    await writeBytes(storageKey, bytes);
+    await db.file.create({
+      data: {
+        organizationId: acme.id, ownerId, name: f.name, mimeType: f.mimeType, sizeBytes: BigInt(bytes.length), storageKey,
+        shares: { create: (f.shareWith ?? []).flatMap((e) => (byEmail.has(e) ? [{ userId: byEmail.get(e)! }] : [])) },
+      },
+    });
+    created += 1;
+  }
+  return created;
+}

@@ -8,12 +8,13 @@ import { pipeline } from "node:stream/promises";
 // File contents live on disk under FILES_DIR (default .data/files), each under a random key: a file's name is
 // only a database column, so nothing a person types reaches a path.
 export function filesDir(): string {
-  return path.resolve(process.env.FILES_DIR ?? path.join(process.cwd(), ".data", "files"));
+  // turbopackIgnore: a runtime data directory, not part of the build's file tracing.
+  return path.resolve(/*turbopackIgnore: true*/ process.env.FILES_DIR ?? path.join(/*turbopackIgnore: true*/ process.cwd(), ".data", "files"));
 }
 
 function keyPath(key: string): string {
   if (!/^[0-9a-f-]{36}$/.test(key)) throw new Error("Invalid storage key.");
-  return path.join(filesDir(), key.slice(0, 2), key);
+  return path.join(/*turbopackIgnore: true*/ filesDir(), key.slice(0, 2), key);
 }
 
 export class TooLargeError extends Error {

@@ -2,8 +2,6 @@ import crypto from "node:crypto";
 import { Readable } from "node:stream";
 import { buffer } from "node:stream/consumers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SMTPServer } from "smtp-server";
-import { simpleParser, type ParsedMail } from "mailparser";
 import { db } from "@/lib/db";
 import { encryptSecret } from "@/lib/crypto";
 import { PRESETS } from "@/lib/directory/presets";
@@ -13,29 +11,11 @@ import { openFile, shareFile, uploadFile } from "@/lib/files/service";
 import { openStored } from "@/lib/files/storage";
 import { startSlapd, freePort, type Slapd } from "@/test/ldap/slapd";
 import { makeOrg, makeUser, memberOf } from "@/test/factories";
-
-// A real SMTP server process on 127.0.0.1 (the smtp-server package) that keeps what it receives.
-async function startMailbox() {
-  const received: { to: string[]; mail: ParsedMail }[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["STARTTLS"],
-    logger: false,
-    onData(stream, session, done) {
-      simpleParser(stream).then((mail) => {
-        received.push({ to: session.envelope.rcptTo.map((r) => r.address), mail });
-        done();
-      }, done);
-    },
-  });
-  const port = await freePort();
-  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
-  return { url: `smtp://127.0.0.1:${port}`, port, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
+import { startMailbox, type Mailbox } from "@/test/mail";
 
 describe("a directory user with files leaves: notification on the page and by e-mail, then transfer", () => {
   let slapd: Slapd;
-  let mailbox: Awaited<ReturnType<typeof startMailbox>>;
+  let mailbox: Mailbox;
   beforeAll(async () => {
     slapd = await startSlapd({ users: [
       { uid: "leaver", cn: "Lea Leaver", mail: "leaver@mail-flow.example" },

@@ -73,15 +73,39 @@ export async function startDemoDirectory(port: number): Promise<{ url: string; s
       return next();
     }
     if (!authorized(req)) return next(new ldap.InsufficientAccessRightsError());
+    // ldapjs compares each entry's lower-cased attribute names with the requested names as sent: lower-case
+    // those too, so that employeeType and entryUUID are answered as a real server would.
+    res.attributes = (res.attributes as string[]).map((a) => a.toLowerCase());
     const base = norm(req.dn);
     if (!byDn.has(base)) return next(new ldap.NoSuchObjectError(String(req.dn)));
     for (const entry of entries) {
       const dn = entry.dn.toLowerCase();
       const inScope = req.scope === "base" ? dn === base : req.scope === "one" ? dn.endsWith(`,${base}`) && dn.split(",").length === base.split(",").length + 1 : dn === base || dn.endsWith(`,${base}`);
       if (inScope && req.filter.matches(entry.attributes, false)) {
-        res.send({ dn: entry.dn, attributes: entry.attributes });
+        res.send({ dn: entry.dn, attributes: { ...entry.attributes } });
       }
     }
+    res.end();
+    return next();
+  });
+
+  // The manager may change entries (ldapmodify, or `npm run cli -- demo-directory disable <uid>`), so that a
+  // newcomer can disable a user and watch the sync, the notification and the transfer. Changes live in memory
+  // until the console stops; modifyTimestamp is stamped so incremental syncs see them.
+  server.modify(DEMO_BASE_DN, (req: any, res: any, next: any) => {
+    if (!authorized(req)) return next(new ldap.InsufficientAccessRightsError());
+    const entry = byDn.get(norm(req.dn));
+    if (!entry) return next(new ldap.NoSuchObjectError(String(req.dn)));
+    for (const change of req.changes as any[]) {
+      const type = String(change.modification.type).toLowerCase();
+      const values = (change.modification.values as unknown[]).map(String);
+      const current = entry.attributes[type] ?? [];
+      if (change.operation === "replace") entry.attributes[type] = values;
+      else if (change.operation === "add") entry.attributes[type] = [...current, ...values];
+      else if (change.operation === "delete") entry.attributes[type] = values.length ? current.filter((v: string) => !values.includes(v)) : [];
+      if (entry.attributes[type].length === 0) delete entry.attributes[type];
+    }
+    entry.attributes.modifytimestamp = [new Date().toISOString().replace(/[-:T]/g, "").replace(/\.\d+Z$/, "Z")];
     res.end();
     return next();
   });
