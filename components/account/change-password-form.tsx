@@ -14,6 +14,8 @@ export function ChangePasswordForm() {
   const { register, handleSubmit, formState } = form;
   return (
     <form
+      // POST, so that a submit before hydration never puts a password in the URL.
+      method="post"
       noValidate
       className="mt-4 space-y-4"
       onSubmit={handleSubmit(async (values) => {

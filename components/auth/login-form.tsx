@@ -19,6 +19,8 @@ export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
   const { register, handleSubmit, formState } = useForm<LoginInput>({ resolver: zodResolver(loginSchema) });
   return (
     <form
+      // POST, so that a submit before hydration never puts a password in the URL.
+      method="post"
       noValidate
       className="space-y-4"
       onSubmit={handleSubmit(async (values) => {

@@ -99,6 +99,8 @@ export function ConnectionForm({ initial, editing, onSubmit, onTest, submitLabel
 
   return (
     <form
+      // POST, so that a submit before hydration never puts a password in the URL.
+      method="post"
       noValidate
       onSubmit={handleSubmit(async (values) => {
         setFormError(undefined);

@@ -14,6 +14,8 @@ export function WelcomeForm({ token, email }: { token: string; email: string }) 
   const form = useForm<SetPasswordByLinkInput>({ resolver: zodResolver(setPasswordByLinkSchema), defaultValues: { token, password: "", confirmPassword: "" } });
   return (
     <form
+      // POST, so that a submit before hydration never puts a password in the URL.
+      method="post"
       noValidate
       className="space-y-4"
       onSubmit={form.handleSubmit(async (values) => {

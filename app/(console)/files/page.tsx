@@ -42,8 +42,8 @@ export default async function FilesPage() {
                       <tr key={f.id} aria-label={f.name}>
                         <td className={`${td} font-medium text-slate-900`}>{f.name}</td>
                         {manyOrgs && <td className={td}>{orgName.get(f.organizationId)}</td>}
-                        <td className={td}>{formatBytes(f.sizeBytes)}</td>
-                        <td className={td}>{date(f.createdAt)}</td>
+                        <td className={`${td} whitespace-nowrap`}>{formatBytes(f.sizeBytes)}</td>
+                        <td className={`${td} whitespace-nowrap`}>{date(f.createdAt)}</td>
                         <td className={td}>{f.shares.length === 0 ? <span className="text-slate-400">—</span> : f.shares.map((s) => s.user.email).join(", ")}</td>
                         <td className={`${td} whitespace-nowrap text-right`}>
                           <div className="flex justify-end gap-1.5">
@@ -76,7 +76,7 @@ export default async function FilesPage() {
                       <tr key={f.id} aria-label={f.name}>
                         <td className={`${td} font-medium text-slate-900`}>{f.name}</td>
                         <td className={td}>{f.owner.name} <span className="text-slate-500">({f.owner.email})</span></td>
-                        <td className={td}>{formatBytes(f.sizeBytes)}</td>
+                        <td className={`${td} whitespace-nowrap`}>{formatBytes(f.sizeBytes)}</td>
                         <td className={td}>{date(f.sharedAt)}</td>
                         <td className={`${td} text-right`}><DownloadLink fileId={f.id} name={f.name} /></td>
                       </tr>
