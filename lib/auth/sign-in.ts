@@ -21,10 +21,12 @@ export async function authenticate(rawLogin: string, password: string, address: 
   await assertNotLocked(login, address);
 
   const parsed = parseLogin(rawLogin);
-  const local = parsed.kind === "nt" ? null : await db.user.findFirst({
-    where: login.includes("@") ? { email: login, source: { not: "DIRECTORY" } } : { accountName: { equals: login, mode: "insensitive" }, source: { not: "DIRECTORY" } },
-    select: { id: true, passwordHash: true, status: true, isBuiltinAdmin: true },
-  });
+  type Local = { id: string; passwordHash: string | null; status: string; isBuiltinAdmin: boolean };
+  const local = parsed.kind === "nt" ? null : login.includes("@")
+    ? await db.user.findFirst({ where: { email: login, source: { not: "DIRECTORY" } }, select: { id: true, passwordHash: true, status: true, isBuiltinAdmin: true } })
+    // The partial index on lower("accountName") for local and Ad hoc accounts serves this (migration 0004).
+    : ((await db.$queryRaw<Local[]>`select id, "passwordHash", status::text as status, "isBuiltinAdmin" from "User"
+         where lower("accountName") = ${login} and source <> 'DIRECTORY' limit 1`)[0] ?? null);
 
   let userId: string | null = null;
   if (local) {

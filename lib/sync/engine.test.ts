@@ -5,6 +5,7 @@ import { encryptSecret } from "@/lib/crypto";
 import { PRESETS } from "@/lib/directory/presets";
 import { syncConnection } from "@/lib/sync/engine";
 import { runDueConnections } from "@/lib/sync/due";
+import { userTimeline } from "@/lib/sync/queries";
 import { startSlapd, type LdapUser, type Slapd } from "@/test/ldap/slapd";
 import { makeOrg, uid } from "@/test/factories";
 
@@ -80,7 +81,8 @@ describe("full synchronisation against a real slapd", () => {
     const notes = await db.notification.findMany({ where: { organizationId: org.id, userId: ben.id } });
     expect(notes).toMatchObject([{ kind: "OWNERSHIP_TRANSFER", resolvedAt: null }]);
     expect(await db.notification.count({ where: { organizationId: org.id, user: { email: "dan@example.com" } } })).toBe(0);
-    const timeline = await db.syncEvent.findMany({ where: { user: { email: "dan@example.com" } }, orderBy: { createdAt: "asc" }, select: { action: true, details: true } });
+    const dan = await db.user.findUniqueOrThrow({ where: { email: "dan@example.com" } });
+    const timeline = (await userTimeline(org.id, dan.id))!.syncEvents.reverse();
     expect(timeline.map((t) => t.action)).toEqual(["created", "updated", "disabled"]);
     expect(JSON.stringify(timeline[2].details)).toContain("disabled");
 
@@ -253,5 +255,50 @@ describe("identity rules", () => {
     expect(outcome.counts.updated).toBe(1);
     expect((await db.user.findUniqueOrThrow({ where: { email: "inc7@example.com" } })).name).toBe("Changed Seven");
     expect(await db.user.count({ where: { connectionId: conn.id, status: "ACTIVE" } })).toBe(50);
+  });
+  it("a full sync of a connection synchronised before lists ids and marks, reads only what changed, and still catches every change", async () => {
+    const s = await directory(Array.from({ length: 30 }, (_, i) => person(`lst${i}`)));
+    const org = await makeOrg();
+    const conn = await connect(s, org, { debugLogging: true, disableThresholdPercent: 100 });
+    const sleep = () => new Promise((r) => setTimeout(r, 1100));
+    const modify = (u: string, attribute: string, value: string) => s.ldif(`dn: ${s.userDn(u)}\nchangetype: modify\nreplace: ${attribute}\n${attribute}: ${value}\n`);
+    const logs = async (message: string, since: Date) => db.logEntry.count({ where: { connectionId: conn.id, message, createdAt: { gte: since } } });
+    const full = () => syncConnection(conn.id, { trigger: "MANUAL", full: true });
+
+    expect((await syncConnection(conn.id, { trigger: "MANUAL" })).counts.created).toBe(30);
+    await sleep();
+    modify("lst1", "cn", "Later One");
+    expect((await full()).counts).toMatchObject({ entriesRead: 30, updated: 1, unchanged: 29 });
+
+    // Now 28 entries are older than the newest mark: listed, not read again. lst1 (at the newest mark) is read
+    // again, lst2 changed, lst3 is gone.
+    await sleep();
+    modify("lst2", "cn", "Later Two");
+    s.ldif(`dn: ${s.userDn("lst3")}\nchangetype: delete\n`);
+    const since = new Date();
+    const third = await full();
+    expect(third).toMatchObject({ status: "SUCCEEDED", kind: "FULL", counts: { entriesRead: 29, unchanged: 28, updated: 1, disabled: 1 } });
+    expect(await logs("list", since)).toBe(1);
+    expect(await logs("page", since)).toBe(0);
+    expect((await db.user.findUniqueOrThrow({ where: { email: "lst2@example.com" } })).name).toBe("Later Two");
+    expect((await db.user.findUniqueOrThrow({ where: { email: "lst3@example.com" } })).status).toBe("DISABLED");
+
+    // Two changes within one second, with a sync between them: the second is not lost.
+    modify("lst6", "cn", "First Change");
+    await full();
+    modify("lst6", "cn", "Second Change");
+    await full();
+    expect((await db.user.findUniqueOrThrow({ where: { email: "lst6@example.com" } })).name).toBe("Second Change");
+    // Disabled, then enabled again, in the directory.
+    modify("lst7", "employeeType", "disabled");
+    expect((await full()).counts.disabled).toBe(1);
+    modify("lst7", "employeeType", "staff");
+    expect((await full()).counts.reenabled).toBe(1);
+
+    // Changing the mapping makes every stored mark stale: every entry is read again with the new field.
+    await db.ldapConnection.update({ where: { id: conn.id }, data: { fullNameField: "uid" } });
+    expect((await full()).counts).toMatchObject({ entriesRead: 29, updated: 29 });
+    expect((await db.user.findUniqueOrThrow({ where: { email: "lst5@example.com" } })).name).toBe("lst5");
+    expect((await db.user.findUniqueOrThrow({ where: { email: "lst7@example.com" } })).status).toBe("ACTIVE");
   });
 });

@@ -8,7 +8,8 @@ import { mailConfigured } from "@/lib/mail";
 import { decryptSecret } from "@/lib/crypto";
 import { DirectoryConnection } from "@/lib/directory/client";
 import { DirectoryError } from "@/lib/directory/errors";
-import { CHANGE_ATTRIBUTES, STABLE_ID_ATTRIBUTES, isAscii, mapEntry, type MappedEntry } from "@/lib/sync/map";
+import { CHANGE_ATTRIBUTES, STABLE_ID_ATTRIBUTES, isAscii, listingOf, mapEntry, mappingKey, type MappedEntry } from "@/lib/sync/map";
+import { isDisabledValue } from "@/lib/directory/presets";
 import { syncGroups } from "@/lib/sync/groups";
 import { tryLockConnection } from "@/lib/sync/lock";
 import { sql } from "@/lib/sync/sql";
@@ -160,66 +161,63 @@ async function runLocked(connectionId: string, options: SyncOptions, dryRun: boo
     ];
     await debug("search", { base: connection.baseDn, filter, kind });
 
-    // A full read knows the connection's accounts up front (one query), so that unchanged entries cost no
-    // round trip; only emails it does not know are looked up per batch.
-    let tp = performance.now();
-    // Loaded while the first page is read; the first batch waits for it.
-    const knownPromise = kind === "FULL" ? loadKnown(connectionId, orgId) : Promise.resolve(undefined);
-    knownPromise.catch(() => {});
-    let known: Known | undefined;
-    // Pages are mapped while the previous batch is written: the database works on its own core meanwhile.
+    const batchCtx: BatchCtx = { run, connectionId, orgId, defaultPlanId: stored.organization.defaultPlanId, myPosition, positions, dryRun, runId: runRow?.id ?? null, markKey: mappingKey(connection) };
     let lastProgress = 0;
-    for await (const page of prefetch(directory.searchPages(connection.baseDn, { scope: "sub", filter, attributes, explicitBufferAttributes: ["objectGUID"] }, PAGE_SIZE))) {
-      T("ldap wait", tp);
-      const tm = performance.now();
-      const batch: MappedEntry[] = [];
-      for (const raw of page.entries) {
-        run.counts.entriesRead++;
-        const mapped = mapEntry(raw, connection);
-        if (!mapped.ok) {
-          run.warn(`Entry without email (${connection.emailField}) skipped: ${mapped.dn}`);
-          continue;
-        }
-        const e = mapped.entry;
-        if (run.emailsSeen.has(e.email)) {
-          run.warn(`Two entries have the email ${e.email}; the second (${e.dn}) was skipped.`);
-          continue;
-        }
-        run.emailsSeen.add(e.email);
-        if (e.accountName && !isAscii(e.accountName)) run.warn(`Account name "${e.accountName}" (${e.email}) is not ASCII: use ASCII for usernames.`);
-        if (e.changeMark && (!run.maxChangeMark || compareMarks(e.changeMark, run.maxChangeMark) > 0)) run.maxChangeMark = e.changeMark;
-        batch.push(e);
+    const progress = async (read: number) => {
+      // The progress bar reads this; more than a few writes a second would only cost time.
+      if (runRow && Date.now() - lastProgress > 500) {
+        lastProgress = Date.now();
+        await db.syncRun.update({ where: { id: runRow.id }, data: { entriesRead: read } });
       }
-      T("map", tm);
-      const tw = performance.now();
+      options.onProgress?.(read);
+    };
+
+    // A connection synchronised before is listed first (ids and change marks only); only entries that changed
+    // are read in full. Without marks, or when much changed, everything is read.
+    let tp = performance.now();
+    const listed = kind === "FULL" && !dryRun && !options.overrides && Boolean(stored.lastFullSyncAt) &&
+      (await listThenRead(directory, { baseDn: connection.baseDn, filter, attributes, fields: connection, previousMark: stored.highWaterMark }, batchCtx, progress, debug));
+    T("list then read", tp);
+
+    if (!listed) {
+      // A full read knows the connection's accounts up front (one query), so that unchanged entries cost no
+      // round trip; only emails it does not know are looked up per batch.
+      tp = performance.now();
+      // Loaded while the first page is read; the first batch waits for it.
+      const knownPromise = kind === "FULL" ? loadKnown(connectionId, orgId) : Promise.resolve(undefined);
+      knownPromise.catch(() => {});
+      let known: Known | undefined;
+      // Pages are mapped while the previous batch is written: the database works on its own core meanwhile.
+      for await (const page of prefetch(directory.searchPages(connection.baseDn, { scope: "sub", filter, attributes, explicitBufferAttributes: ["objectGUID"] }, PAGE_SIZE))) {
+        T("ldap wait", tp);
+        const tm = performance.now();
+        const batch = mapPage(page.entries, run, connection);
+        T("map", tm);
+        const tw = performance.now();
+        await inFlight;
+        T("wait write", tw);
+        known ??= await knownPromise;
+        tp = performance.now();
+        const read = run.counts.entriesRead;
+        inFlight = (async () => {
+          await processBatch(batch, { ...batchCtx, known });
+          await debug("page", { entries: page.entries.length, total: read });
+          await progress(read);
+        })();
+        inFlight.catch(() => {}); // awaited above on the next page, or below
+      }
       await inFlight;
-      T("wait write", tw);
       known ??= await knownPromise;
       tp = performance.now();
-      const read = run.counts.entriesRead;
-      inFlight = (async () => {
-        await processBatch(batch, { run, connectionId, orgId, defaultPlanId: stored.organization.defaultPlanId, myPosition, positions, dryRun, runId: runRow?.id ?? null, known });
-        await debug("page", { entries: page.entries.length, total: read });
-        // The progress bar reads this; more than a few writes a second would only cost time.
-        if (runRow && Date.now() - lastProgress > 500) {
-          lastProgress = Date.now();
-          await db.syncRun.update({ where: { id: runRow.id }, data: { entriesRead: read } });
-        }
-        options.onProgress?.(read);
-      })();
-      inFlight.catch(() => {}); // awaited above on the next page, or below
-    }
-    await inFlight;
-    known ??= await knownPromise;
-    tp = performance.now();
 
-    // The read is complete: only now may anything be disabled. Deletions are found by full reads only.
-    if (kind === "FULL" && known) {
-      // Accounts of this connection known at the start that the complete read did not see are gone. (Accounts
-      // created during the run are all seen.)
-      for (const u of known.byEmail.values()) {
-        if (u.source === "DIRECTORY" && !u.supersededById && u.status === "ACTIVE" && !run.seen.has(u.id) && !run.toDisable.has(u.id)) {
-          run.toDisable.set(u.id, { id: u.id, email: u.email, name: u.name, kind: "gone", reason: "no longer in the directory under Base DN and Sync filter" });
+      // The read is complete: only now may anything be disabled. Deletions are found by full reads only.
+      if (kind === "FULL" && known) {
+        // Accounts of this connection known at the start that the complete read did not see are gone. (Accounts
+        // created during the run are all seen.)
+        for (const u of known.byEmail.values()) {
+          if (u.source === "DIRECTORY" && !u.supersededById && u.status === "ACTIVE" && !run.seen.has(u.id) && !run.toDisable.has(u.id)) {
+            run.toDisable.set(u.id, { id: u.id, email: u.email, name: u.name, kind: "gone", reason: "no longer in the directory under Base DN and Sync filter" });
+          }
         }
       }
     }
@@ -285,13 +283,13 @@ async function finish(runId: string, connectionId: string, intervalMinutes: numb
   });
 }
 
-type BatchCtx = { run: Run; connectionId: string; orgId: string; defaultPlanId: string; myPosition: number; positions: { id: string; name: string; position: number; enabled: boolean }[]; dryRun: boolean; runId: string | null; known?: Known };
+type BatchCtx = { run: Run; connectionId: string; orgId: string; defaultPlanId: string; myPosition: number; positions: { id: string; name: string; position: number; enabled: boolean }[]; dryRun: boolean; runId: string | null; known?: Known; markKey: string };
 
-type KnownUser = ExistingUser & { accountName: string | null; userPrincipalName: string | null; dn: string | null; directoryStatus: string | null; membershipId: string | null; roles: Role[] | null };
+type KnownUser = ExistingUser & { accountName: string | null; userPrincipalName: string | null; dn: string | null; directoryStatus: string | null; directoryMark: string | null; membershipId: string | null; roles: Role[] | null };
 type Known = { byEmail: Map<string, KnownUser>; byDirectoryId: Map<string, KnownUser> };
 
 const USER_COLUMNS = `u.id, u.email, u.name, u."accountName", u."userPrincipalName", u.dn, u."directoryStatus", u.source::text as source, u.status::text as status,
-  u."connectionId", u."directoryId", u."directoryHash", u."supersededById", m.id as "membershipId", m.roles::text[] as roles`;
+  u."connectionId", u."directoryId", u."directoryHash", u."supersededById", u."directoryMark", m.id as "membershipId", m.roles::text[] as roles`;
 
 async function loadKnown(connectionId: string, orgId: string): Promise<Known> {
   // Straight through pg with array rows: at 100,000 accounts this costs a fraction of the memory of a Prisma
@@ -301,7 +299,7 @@ async function loadKnown(connectionId: string, orgId: string): Promise<Known> {
   try {
     const result = await client.query<unknown[]>({
       text: `select u.id, u.email, u.name, u."accountName", u."userPrincipalName", u.dn, u."directoryStatus", u.source::text, u.status::text,
-               u."connectionId", u."directoryId", u."directoryHash", u."supersededById", m.id, m.roles::text[]
+               u."connectionId", u."directoryId", u."directoryHash", u."supersededById", m.id, m.roles::text[], u."directoryMark"
              from "User" u left join "Membership" m on m."userId" = u.id and m."organizationId" = $2::uuid where u."connectionId" = $1::uuid`,
       values: [connectionId, orgId],
       rowMode: "array",
@@ -311,7 +309,7 @@ async function loadKnown(connectionId: string, orgId: string): Promise<Known> {
     for (const r of result.rows as (string | null)[][]) {
       const u = {
         id: r[0], email: r[1], name: r[2], accountName: r[3], userPrincipalName: r[4], dn: r[5], directoryStatus: r[6], source: r[7], status: r[8],
-        connectionId: r[9], directoryId: r[10], directoryHash: r[11], supersededById: r[12], membershipId: r[13], roles: r[14] as unknown as Role[] | null,
+        connectionId: r[9], directoryId: r[10], directoryHash: r[11], supersededById: r[12], membershipId: r[13], roles: r[14] as unknown as Role[] | null, directoryMark: r[15],
       } as KnownUser;
       byEmail.set(u.email, u);
       if (u.directoryId && !u.supersededById) byDirectoryId.set(u.directoryId, u);
@@ -320,6 +318,130 @@ async function loadKnown(connectionId: string, orgId: string): Promise<Known> {
   } finally {
     await client.end();
   }
+}
+
+/** Maps a page of entries, with the run's warnings: no email, duplicate emails, non-ASCII account names. */
+function mapPage(entries: import("ldapts").Entry[], run: Run, fields: import("@/lib/directory/presets").FieldNames): MappedEntry[] {
+  const batch: MappedEntry[] = [];
+  for (const raw of entries) {
+    run.counts.entriesRead++;
+    const mapped = mapEntry(raw, fields);
+    if (!mapped.ok) {
+      run.warn(`Entry without email (${fields.emailField}) skipped: ${mapped.dn}`);
+      continue;
+    }
+    const e = mapped.entry;
+    if (run.emailsSeen.has(e.email)) {
+      run.warn(`Two entries have the email ${e.email}; the second (${e.dn}) was skipped.`);
+      continue;
+    }
+    run.emailsSeen.add(e.email);
+    if (e.accountName && !isAscii(e.accountName)) run.warn(`Account name "${e.accountName}" (${e.email}) is not ASCII: use ASCII for usernames.`);
+    if (e.changeMark && (!run.maxChangeMark || compareMarks(e.changeMark, run.maxChangeMark) > 0)) run.maxChangeMark = e.changeMark;
+    batch.push(e);
+  }
+  return batch;
+}
+
+type ListTarget = { baseDn: string; filter: string; attributes: string[]; fields: import("@/lib/directory/presets").FieldNames; previousMark: string | null };
+
+/**
+ * A full read in two steps, for a connection synchronised before: list every entry's stable id and change mark
+ * (uSNChanged, entryCSN, modifyTimestamp) only, then read in full just the entries whose version is not the
+ * stored one, or whose account's status disagrees with its stored directory status (a run held by the
+ * threshold). Where only modifyTimestamp exists (it counts seconds: a second change in the second of the previous
+ * read keeps it), entries not older than the previous run's newest mark are read again every time. Entries not
+ * listed are gone, as in a full read. Returns false, having written nothing, when the directory gives no ids or
+ * marks, when some accounts have no stable id, or when so much changed that reading everything is cheaper.
+ */
+async function listThenRead(directory: DirectoryConnection, target: ListTarget, ctx: BatchCtx, progress: (read: number) => Promise<void>, debug: (m: string, d?: object) => Promise<void>): Promise<boolean> {
+  const { run, connectionId } = ctx;
+  if (!target.previousMark) return false;
+  let t0 = performance.now();
+  const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await client.connect();
+  // directoryId -> [user id, stored mark, consistent]: 100,000 accounts fit in a few tens of MB this way.
+  const known = new Map<string, [string, string | null, boolean]>();
+  const active = new Set<string>();
+  try {
+    const rows = await client.query<unknown[]>({
+      text: `select id, "directoryId", "directoryMark", status::text, "directoryStatus" from "User"
+             where "connectionId" = $1::uuid and source = 'DIRECTORY' and "supersededById" is null`,
+      values: [connectionId],
+      rowMode: "array",
+    });
+    for (const r of rows.rows as (string | null)[][]) {
+      const [id, directoryId, mark, status, statusValue] = r as [string, string | null, string | null, string, string | null];
+      if (!directoryId) return false;
+      const disabledThere = isDisabledValue(statusValue ? statusValue.split(";") : [], target.fields.statusDisabled, target.fields.statusDisabledMode);
+      known.set(directoryId, [id, mark, disabledThere ? status !== "ACTIVE" : status === "ACTIVE"]);
+      if (status === "ACTIVE") active.add(id);
+    }
+  } finally {
+    await client.end();
+  }
+
+  T("light: known", t0); t0 = performance.now();
+  const unchanged: string[] = [];
+  const changed: string[] = [];
+  let listedCount = 0;
+  let maxMark: string | null = null;
+  await debug("list", { base: target.baseDn, filter: target.filter });
+  const pages = prefetch(directory.searchPages(target.baseDn, { scope: "sub", filter: target.filter, attributes: [...STABLE_ID_ATTRIBUTES, ...CHANGE_ATTRIBUTES], explicitBufferAttributes: ["objectGUID"] }, PAGE_SIZE));
+  for await (const page of pages) {
+    for (const raw of page.entries) {
+      listedCount++;
+      const { id, version, exact, timestamp, mark } = listingOf(raw);
+      if (!id || !version || !mark) return false;
+      if (!maxMark || compareMarks(mark, maxMark) > 0) maxMark = mark;
+      const k = known.get(id);
+      // A version to the second is trusted only when older than the newest mark of the previous run.
+      if (k && k[2] && k[1] === `${ctx.markKey}:${version}` && (exact || compareMarks(timestamp!, target.previousMark) < 0)) unchanged.push(k[0]);
+      else changed.push(raw.dn);
+    }
+    await progress(listedCount);
+  }
+  T("light: list", t0); t0 = performance.now();
+  // Reading a few entries one by one is cheap; past this, one paged read of everything is cheaper.
+  if (changed.length > Math.max(2000, listedCount / 5)) return false;
+
+  run.counts.entriesRead += unchanged.length;
+  run.counts.unchanged += unchanged.length;
+  for (const id of unchanged) run.seen.add(id);
+  run.maxChangeMark = maxMark;
+
+  // The changed entries, by DN, a few requests at a time on the one connection; each must still match the filter.
+  const entries: import("ldapts").Entry[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < changed.length) {
+      const dn = changed[next++];
+      try {
+        const result = await directory.search(dn, { scope: "base", filter: target.filter, attributes: target.attributes, explicitBufferAttributes: ["objectGUID"] });
+        entries.push(...result.entries);
+      } catch (error) {
+        // Deleted between the listing and now: it is gone, as if it had not been listed.
+        if (error instanceof DirectoryError && error.kind === "base-dn-not-found") continue;
+        throw error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(16, changed.length) }, worker));
+  for (let i = 0; i < entries.length; i += PAGE_SIZE) {
+    const batch = mapPage(entries.slice(i, i + PAGE_SIZE), run, target.fields);
+    run.maxChangeMark = maxMark;
+    await processBatch(batch, ctx);
+  }
+  await progress(listedCount);
+  T("light: details", t0); t0 = performance.now();
+
+  // Accounts of this connection that were active and not listed are gone.
+  const gone = [...active].filter((id) => !run.seen.has(id) && !run.toDisable.has(id));
+  if (gone.length) {
+    const rows = await sql<{ id: string; email: string; name: string }>(`select id, email, name from "User" where id = any($1::uuid[])`, [gone]);
+    for (const u of rows) run.toDisable.set(u.id, { id: u.id, email: u.email, name: u.name, kind: "gone", reason: "no longer in the directory under Base DN and Sync filter" });
+  }
+  return true;
 }
 
 /** Reads the next page while the current one is written, so that directory and database work overlap. */
@@ -372,9 +494,17 @@ async function processBatch(batch: MappedEntry[], ctx: BatchCtx) {
   const roleChanges: { membershipId: string; roles: Role[] }[] = [];
   const reenable: { id: string; e: MappedEntry }[] = [];
   const events: { userId: string; action: string; details: object }[] = [];
+  const marks: { id: string; mark: string }[] = [];
+  const markOf = (e: MappedEntry) => (e.version ? `${ctx.markKey}:${e.version}` : null);
 
   for (const e of batch) {
     let u = byEmail.get(e.email);
+    if (u && u.connectionId === connectionId && u.directoryId && e.directoryId && u.directoryId !== e.directoryId && run.seen.has(u.id) && !u.supersededById) {
+      // Another entry of this directory, already read in this run, has this email (a full read that lists ids and
+      // marks first sees the unchanged one without its email).
+      run.warn(`Two entries have the email ${e.email}; the second (${e.dn}) was skipped.`);
+      continue;
+    }
     if (u && u.source === "DIRECTORY" && u.connectionId && u.connectionId !== connectionId) {
       const owner = ctx.positions.find((p) => p.id === u!.connectionId);
       if (owner && owner.enabled && owner.position < ctx.myPosition) {
@@ -423,6 +553,8 @@ async function processBatch(batch: MappedEntry[], ctx: BatchCtx) {
       run.note("update", { email: e.email, name: e.fullName, reason: link ? (u.source === "ADHOC" ? "Ad hoc account becomes a Collaborator" : "existing account linked to the directory") : fields.join(", ") });
     } else {
       run.counts.unchanged++;
+      const mark = markOf(e);
+      if (mark && u.directoryMark !== mark) marks.push({ id: u.id, mark });
     }
     if (e.disabled && u.status === "ACTIVE") {
       run.toDisable.set(u.id, { id: u.id, email: u.email, name: e.fullName, kind: "status", reason: `${ctxField(e)} is disabled in the directory` });
@@ -444,17 +576,19 @@ async function processBatch(batch: MappedEntry[], ctx: BatchCtx) {
     // Set-based insert of the whole batch (Prisma's createMany costs about ten times as much here).
     const u = (f: (c: (typeof creates)[number]) => string | null) => creates.map(f);
     await sql(
-      `insert into "User" (id, email, name, "accountName", "userPrincipalName", dn, source, status, "connectionId", "directoryId", "directoryHash", "directoryStatus", "lastSyncedAt", "createdAt", "updatedAt")
-       select v.id, v.email, v.name, v.account, v.upn, v.dn, 'DIRECTORY', v.status::"UserStatus", $11::uuid, v.did, v.hash, v.sv, now(), now(), now()
-       from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])
-         as v(id, email, name, account, upn, dn, status, did, hash, sv)`,
+      `insert into "User" (id, email, name, "accountName", "userPrincipalName", dn, source, status, "connectionId", "directoryId", "directoryHash", "directoryStatus", "directoryMark", "createdByRunId", "lastSyncedAt", "createdAt", "updatedAt")
+       select v.id, v.email, v.name, v.account, v.upn, v.dn, 'DIRECTORY', v.status::"UserStatus", $11::uuid, v.did, v.hash, v.sv, v.mark, $13::uuid, now(), now(), now()
+       from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $12::text[])
+         as v(id, email, name, account, upn, dn, status, did, hash, sv, mark)`,
       [u((c) => c.id), u((c) => c.user.email), u((c) => c.user.fullName), u((c) => c.user.accountName), u((c) => c.user.userPrincipalName), u((c) => c.user.dn),
-       u((c) => (c.user.disabled ? "DISABLED" : "ACTIVE")), u((c) => c.user.directoryId), u((c) => c.user.hash), u((c) => c.user.statusValue), connectionId],
+       u((c) => (c.user.disabled ? "DISABLED" : "ACTIVE")), u((c) => c.user.directoryId), u((c) => c.user.hash), u((c) => c.user.statusValue), connectionId, u((c) => markOf(c.user)), ctx.runId],
     );
     newMemberships.push(...creates.map((c) => ({ userId: c.id, roles: ["ORIGINATOR"] as Role[] })));
     T("create users", t0); t0 = performance.now();
   }
-  const createdEvents = creates.map((c) => ({ userId: c.id, action: "created", details: { email: c.user.email, dn: c.user.dn, directoryId: c.user.directoryId, disabled: c.user.disabled, ...(c.supersedes ? { previousAccount: c.supersedes } : {}) } }));
+  // The timeline's "created" line of an account comes from its createdByRunId; only an account made because an
+  // email changed gets a row, naming the previous account.
+  const createdEvents = creates.filter((c) => c.supersedes).map((c) => ({ userId: c.id, action: "created", details: { email: c.user.email, dn: c.user.dn, directoryId: c.user.directoryId, disabled: c.user.disabled, ...(c.supersedes ? { previousAccount: c.supersedes } : {}) } }));
   // Memberships and the timeline's "created" entries are independent: written side by side on two connections.
   await Promise.all([
     newMemberships.length === 0 ? null : sql(
@@ -474,11 +608,11 @@ async function processBatch(batch: MappedEntry[], ctx: BatchCtx) {
     await sql(
       `update "User" as u set
          name = v.name, "accountName" = v.account, "userPrincipalName" = v.upn, dn = v.dn, "directoryId" = v.did,
-         "directoryHash" = v.hash, "directoryStatus" = v.status, "connectionId" = $9::uuid, source = 'DIRECTORY',
+         "directoryHash" = v.hash, "directoryStatus" = v.status, "directoryMark" = v.mark, "connectionId" = $9::uuid, source = 'DIRECTORY',
          "supersededById" = null, "lastSyncedAt" = now(), "updatedAt" = now()
-       from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) as v(id, name, account, upn, dn, did, hash, status)
+       from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $10::text[]) as v(id, name, account, upn, dn, did, hash, status, mark)
        where u.id = v.id`,
-      [col((x) => x.id), col((x) => x.e.fullName), col((x) => x.e.accountName), col((x) => x.e.userPrincipalName), col((x) => x.e.dn), col((x) => x.e.directoryId), col((x) => x.e.hash), col((x) => x.e.statusValue), connectionId],
+      [col((x) => x.id), col((x) => x.e.fullName), col((x) => x.e.accountName), col((x) => x.e.userPrincipalName), col((x) => x.e.dn), col((x) => x.e.directoryId), col((x) => x.e.hash), col((x) => x.e.statusValue), connectionId, col((x) => markOf(x.e))],
     );
     for (const x of updates) events.push({ userId: x.id, action: x.link ? "linked" : "updated", details: { fields: x.fields } });
   }
@@ -487,6 +621,11 @@ async function processBatch(batch: MappedEntry[], ctx: BatchCtx) {
     await db.user.updateMany({ where: { id: { in: ids } }, data: { status: "ACTIVE" } });
     await db.notification.updateMany({ where: { userId: { in: ids }, resolvedAt: null }, data: { resolvedAt: stamp } });
     for (const r of reenable) events.push({ userId: r.id, action: "re-enabled", details: { statusValue: r.e.statusValue } });
+  }
+  if (marks.length) {
+    // Unchanged entries whose mark is new (the first full read after an upgrade, or a change that touched no
+    // mapped attribute): remember the mark, so that the next full read skips them.
+    await sql(`update "User" as u set "directoryMark" = v.mark from unnest($1::uuid[], $2::text[]) as v(id, mark) where u.id = v.id`, [marks.map((m) => m.id), marks.map((m) => m.mark)]);
   }
   T("updates", t0); t0 = performance.now();
   if (events.length) await insertEvents(events, ctx.runId);

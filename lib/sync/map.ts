@@ -13,12 +13,15 @@ export type MappedEntry = {
   statusValue: string | null;
   disabled: boolean;
   hash: string;
+  /** uSNChanged or modifyTimestamp: the high-water mark of incremental syncs. */
   changeMark: string | null;
+  /** The entry's version: uSNChanged (Active Directory) or entryCSN (OpenLDAP), exact; else modifyTimestamp, to the second. */
+  version: string | null;
 };
 
 // Stable ids: Active Directory objectGUID (binary), OpenLDAP/389 entryUUID / nsUniqueId, Open Directory GeneratedUID.
 export const STABLE_ID_ATTRIBUTES = ["objectGUID", "entryUUID", "nsUniqueId", "apple-generateduid", "GeneratedUID"];
-export const CHANGE_ATTRIBUTES = ["uSNChanged", "modifyTimestamp"];
+export const CHANGE_ATTRIBUTES = ["uSNChanged", "modifyTimestamp", "entryCSN"];
 
 /** objectGUID bytes to the usual string form: the first three groups are little-endian. */
 export function guidToString(buf: Buffer): string {
@@ -50,6 +53,45 @@ function text(entry: Entry, attribute: string): string | null {
   return s.trim() === "" ? null : s.trim();
 }
 
+/**
+ * What changes whenever the entry changes: Active Directory's uSNChanged and OpenLDAP's entryCSN exactly (every
+ * modification gets a new one); otherwise modifyTimestamp, which two changes within one second share.
+ */
+export function versionOf(entry: Entry): { version: string | null; exact: boolean; timestamp: string | null } {
+  const timestamp = text(entry, "modifyTimestamp");
+  const exact = text(entry, "uSNChanged") ?? text(entry, "entryCSN");
+  return exact ? { version: exact, exact: true, timestamp } : { version: timestamp, exact: false, timestamp };
+}
+
+export type Listing = { id: string | null; version: string | null; exact: boolean; timestamp: string | null; mark: string | null };
+
+/**
+ * stableId, versionOf and the change mark of an entry read with only those attributes, in one pass over its
+ * keys: the listing step of a full sync does this 100,000 times.
+ */
+export function listingOf(entry: Entry): Listing {
+  let guid: Buffer | string | undefined;
+  let other: string | undefined;
+  let usn: string | undefined;
+  let csn: string | undefined;
+  let timestamp: string | undefined;
+  for (const key of Object.keys(entry)) {
+    const raw = entry[key];
+    const v = (Array.isArray(raw) ? raw[0] : raw) as Buffer | string | undefined;
+    if (v === undefined) continue;
+    switch (key.toLowerCase()) {
+      case "objectguid": guid = v; break;
+      case "entryuuid": case "nsuniqueid": case "apple-generateduid": case "generateduid": other ??= String(v).trim().toLowerCase() || undefined; break;
+      case "usnchanged": usn = String(v).trim() || undefined; break;
+      case "entrycsn": csn = String(v).trim() || undefined; break;
+      case "modifytimestamp": timestamp = String(v).trim() || undefined; break;
+    }
+  }
+  const id = guid !== undefined ? (Buffer.isBuffer(guid) ? guidToString(guid) : String(guid)) : (other ?? null);
+  const exact = usn ?? csn;
+  return { id, version: exact ?? timestamp ?? null, exact: Boolean(exact), timestamp: timestamp ?? null, mark: usn ?? timestamp ?? null };
+}
+
 export function stableId(entry: Entry): string | null {
   const guid = values(entry, "objectGUID")[0];
   if (guid !== undefined) return Buffer.isBuffer(guid) ? guidToString(guid) : String(guid);
@@ -73,7 +115,16 @@ export function mapEntry(entry: Entry, fields: FieldNames): MapOutcome {
   const disabled = isDisabledValue(statusValues, fields.statusDisabled, fields.statusDisabledMode);
   const hash = crypto.createHash("sha1").update([entry.dn, email, accountName ?? "\u0002", userPrincipalName ?? "\u0002", fullName, statusValue ?? "\u0002"].join("\u0001")).digest("base64");
   const changeMark = text(entry, "uSNChanged") ?? text(entry, "modifyTimestamp");
-  return { ok: true, entry: { dn: entry.dn, directoryId: stableId(entry), email, accountName, userPrincipalName, fullName, statusValue, disabled, hash, changeMark } };
+  return { ok: true, entry: { dn: entry.dn, directoryId: stableId(entry), email, accountName, userPrincipalName, fullName, statusValue, disabled, hash, changeMark, version: versionOf(entry).version } };
+}
+
+/**
+ * A short key of the fields a connection maps: stored in front of each entry's change mark, so that changing the
+ * mapping (another email field, another status rule) makes every stored mark stale and the next full sync reads
+ * every entry's attributes again.
+ */
+export function mappingKey(fields: FieldNames): string {
+  return crypto.createHash("sha1").update([fields.accountNameField, fields.emailField, fields.userPrincipalNameField, fields.fullNameField, fields.statusField, fields.statusDisabled, fields.statusDisabledMode].join("\u0001").toLowerCase()).digest("hex").slice(0, 8);
 }
 
 export function isAscii(value: string): boolean {

@@ -34,10 +34,14 @@ export async function userTimeline(organizationId: string, userId: string) {
     where: { id: userId },
     select: {
       id: true, email: true, name: true, accountName: true, userPrincipalName: true, dn: true, directoryId: true, directoryStatus: true, source: true, status: true,
-      lastSyncedAt: true, createdAt: true, connection: { select: { name: true } }, supersededBy: { select: { id: true, email: true } }, supersedes: { select: { email: true } },
+      lastSyncedAt: true, createdAt: true, createdByRunId: true, connection: { select: { name: true } }, supersededBy: { select: { id: true, email: true } }, supersedes: { select: { email: true } },
       groupMemberships: { select: { group: { select: { name: true } } } },
       syncEvents: { orderBy: { createdAt: "desc" }, take: 100, select: { id: true, action: true, details: true, createdAt: true, runId: true } },
     },
   });
+  // Accounts a sync created carry the run instead of a "created" row (lib/sync/engine.ts).
+  if (user.createdByRunId && !user.syncEvents.some((e) => e.action === "created")) {
+    user.syncEvents.push({ id: `created-${user.id}`, action: "created", details: { dn: user.dn }, createdAt: user.createdAt, runId: user.createdByRunId });
+  }
   return user;
 }
