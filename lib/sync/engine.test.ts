@@ -294,6 +294,13 @@ describe("identity rules", () => {
     expect((await full()).counts.disabled).toBe(1);
     modify("lst7", "employeeType", "staff");
     expect((await full()).counts.reenabled).toBe(1);
+    // A run held by the threshold leaves the statuses as they were; the confirmed run still applies them.
+    await db.ldapConnection.update({ where: { id: conn.id }, data: { disableThresholdCount: 1 } });
+    modify("lst8", "employeeType", "disabled");
+    modify("lst9", "employeeType", "disabled");
+    expect((await full()).status).toBe("HELD");
+    expect((await syncConnection(conn.id, { trigger: "CONFIRMATION", allowDisable: true })).counts).toMatchObject({ entriesRead: 29, disabled: 2 });
+    expect((await db.user.findUniqueOrThrow({ where: { email: "lst9@example.com" } })).status).toBe("DISABLED");
 
     // Changing the mapping makes every stored mark stale: every entry is read again with the new field.
     await db.ldapConnection.update({ where: { id: conn.id }, data: { fullNameField: "uid" } });

@@ -12,7 +12,7 @@ import { CHANGE_ATTRIBUTES, STABLE_ID_ATTRIBUTES, isAscii, listingOf, mapEntry, 
 import { isDisabledValue } from "@/lib/directory/presets";
 import { syncGroups } from "@/lib/sync/groups";
 import { tryLockConnection } from "@/lib/sync/lock";
-import { sql } from "@/lib/sync/sql";
+import { sql, syncPool } from "@/lib/sync/sql";
 import type { Role, SyncTrigger } from "@/lib/generated/prisma/enums";
 import type { ConnectionValues } from "@/lib/connections/schema";
 
@@ -65,6 +65,10 @@ class Run {
   toDisable = new Map<string, Disable>();
   plan: SyncPlan = { create: [], update: [], disable: [], pendingTransfer: [], reenable: [] };
   maxChangeMark: string | null = null;
+  /** The connection's current accounts, when a listing counted them. */
+  accounts: number | null = null;
+  /** The stable ids a listing found (a full sync that read only changed entries). */
+  listed: Set<string> | null = null;
 
   warn(message: string) {
     this.warningCount++;
@@ -111,6 +115,7 @@ export async function syncConnection(connectionId: string, options: SyncOptions)
 }
 
 async function runLocked(connectionId: string, options: SyncOptions, dryRun: boolean): Promise<SyncOutcome> {
+  const tStart = performance.now();
   const stored = await db.ldapConnection.findUniqueOrThrow({ where: { id: connectionId }, include: { organization: { select: { id: true, defaultPlanId: true } } } });
   const connection = { ...stored, ...(options.overrides ?? {}) };
   const orgId = stored.organizationId;
@@ -172,6 +177,7 @@ async function runLocked(connectionId: string, options: SyncOptions, dryRun: boo
       options.onProgress?.(read);
     };
 
+    T("setup", tStart);
     // A connection synchronised before is listed first (ids and change marks only); only entries that changed
     // are read in full. Without marks, or when much changed, everything is read.
     let tp = performance.now();
@@ -223,7 +229,7 @@ async function runLocked(connectionId: string, options: SyncOptions, dryRun: boo
     }
 
     T("gone", tp); tp = performance.now();
-    const total = await db.user.count({ where: { connectionId, source: "DIRECTORY", supersededById: null } });
+    const total = run.accounts ?? (await db.user.count({ where: { connectionId, source: "DIRECTORY", supersededById: null } }));
     const wouldDisable = [...run.toDisable.values()].filter((d) => d.kind !== "superseded").length;
     const limit = Math.min(Math.ceil((stored.disableThresholdPercent / 100) * total), stored.disableThresholdCount);
     if (!options.allowDisable && wouldDisable > 0 && wouldDisable > limit) {
@@ -239,6 +245,7 @@ async function runLocked(connectionId: string, options: SyncOptions, dryRun: boo
     await applyDisables(run, { orgId, runId: runRow?.id ?? null, dryRun });
     T("disables", tp); tp = performance.now();
     if (!dryRun && kind === "FULL") await syncGroups(directory, { connectionId, orgId, preset: connection.preset, baseDn: connection.baseDn }, run.warn.bind(run));
+    T("groups", tp); tp = performance.now();
 
     const mark = usnMark ?? run.maxChangeMark ?? stored.highWaterMark;
     if (!dryRun) {
@@ -247,6 +254,7 @@ async function runLocked(connectionId: string, options: SyncOptions, dryRun: boo
       await log("INFO", `${kind === "FULL" ? "Full" : "Incremental"} sync: ${run.counts.entriesRead} read, ${run.counts.created} created, ${run.counts.updated} updated, ${run.counts.disabled} disabled, ${run.counts.pendingTransfer} pending transfer, ${run.counts.reenabled} re-enabled.`);
       await finish(runRow!.id, connectionId, stored.syncIntervalMinutes, run, { status: "SUCCEEDED" }, mark, kind);
     }
+    T("finish", tp);
     return { runId: runRow?.id ?? null, status: "SUCCEEDED", kind, counts: run.counts, warnings: run.warnings, plan: dryRun ? run.plan : undefined, wouldDisable: run.counts.disabled + run.counts.pendingTransfer };
   } catch (error) {
     // A batch still being written finishes before the run is marked failed and the lock released.
@@ -355,93 +363,122 @@ type ListTarget = { baseDn: string; filter: string; attributes: string[]; fields
  * marks, when some accounts have no stable id, or when so much changed that reading everything is cheaper.
  */
 async function listThenRead(directory: DirectoryConnection, target: ListTarget, ctx: BatchCtx, progress: (read: number) => Promise<void>, debug: (m: string, d?: object) => Promise<void>): Promise<boolean> {
-  const { run, connectionId } = ctx;
   if (!target.previousMark) return false;
-  let t0 = performance.now();
-  const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
-  await client.connect();
-  // directoryId -> [user id, stored mark, consistent]: 100,000 accounts fit in a few tens of MB this way.
-  const known = new Map<string, [string, string | null, boolean]>();
-  const active = new Set<string>();
-  try {
-    const rows = await client.query<unknown[]>({
-      text: `select id, "directoryId", "directoryMark", status::text, "directoryStatus" from "User"
-             where "connectionId" = $1::uuid and source = 'DIRECTORY' and "supersededById" is null`,
-      values: [connectionId],
-      rowMode: "array",
-    });
-    for (const r of rows.rows as (string | null)[][]) {
-      const [id, directoryId, mark, status, statusValue] = r as [string, string | null, string | null, string, string | null];
-      if (!directoryId) return false;
-      const disabledThere = isDisabledValue(statusValue ? statusValue.split(";") : [], target.fields.statusDisabled, target.fields.statusDisabledMode);
-      known.set(directoryId, [id, mark, disabledThere ? status !== "ACTIVE" : status === "ACTIVE"]);
-      if (status === "ACTIVE") active.add(id);
-    }
-  } finally {
-    await client.end();
-  }
-
-  T("light: known", t0); t0 = performance.now();
-  const unchanged: string[] = [];
-  const changed: string[] = [];
-  let listedCount = 0;
-  let maxMark: string | null = null;
-  await debug("list", { base: target.baseDn, filter: target.filter });
   const pages = prefetch(directory.searchPages(target.baseDn, { scope: "sub", filter: target.filter, attributes: [...STABLE_ID_ATTRIBUTES, ...CHANGE_ATTRIBUTES], explicitBufferAttributes: ["objectGUID"] }, PAGE_SIZE));
-  for await (const page of pages) {
-    for (const raw of page.entries) {
-      listedCount++;
-      const { id, version, exact, timestamp, mark } = listingOf(raw);
-      if (!id || !version || !mark) return false;
-      if (!maxMark || compareMarks(mark, maxMark) > 0) maxMark = mark;
-      const k = known.get(id);
-      // A version to the second is trusted only when older than the newest mark of the previous run.
-      if (k && k[2] && k[1] === `${ctx.markKey}:${version}` && (exact || compareMarks(timestamp!, target.previousMark) < 0)) unchanged.push(k[0]);
-      else changed.push(raw.dn);
+  try {
+    return await listThenReadPages(pages, directory, target as ListTarget & { previousMark: string }, ctx, progress, debug);
+  } finally {
+    // Given up early (a fallback to a full read): the listing's pending page is dropped.
+    void pages.return(undefined).catch(() => {});
+  }
+}
+
+async function listThenReadPages(pages: AsyncGenerator<{ entries: import("ldapts").Entry[] }>, directory: DirectoryConnection, target: ListTarget & { previousMark: string }, ctx: BatchCtx, progress: (read: number) => Promise<void>, debug: (m: string, d?: object) => Promise<void>): Promise<boolean> {
+  const { run, connectionId } = ctx;
+  let t0 = performance.now();
+  // The comparison happens in PostgreSQL, page by page while the directory lists: each page's ids and versions go
+  // into a temporary table of this session, and only the entries whose version is not the stored one come back.
+  const client = await syncPool().connect();
+  const pending: Promise<unknown>[] = [];
+  try {
+    await client.query(`create temp table if not exists sync_listed (did text) on commit preserve rows; truncate sync_listed`);
+    const { rows: [{ missing }] } = await client.query<{ missing: boolean }>(
+      `select exists (select 1 from "User" where "connectionId" = $1::uuid and source = 'DIRECTORY' and "supersededById" is null and "directoryId" is null) as missing`,
+      [connectionId],
+    );
+    // Accounts without a stable id cannot be matched by a listing: read everything.
+    if (missing) return false;
+
+    const changed: string[] = [];
+    const listed = new Set<string>();
+    let maxMark: string | null = null;
+    await debug("list", { base: target.baseDn, filter: target.filter });
+    for await (const page of pages) {
+      const ids: string[] = [];
+      const versions: string[] = [];
+      const dns: string[] = [];
+      for (const raw of page.entries) {
+        const { id, version, exact, timestamp, mark } = listingOf(raw);
+        if (!id || !version || !mark) return false;
+        if (!maxMark || compareMarks(mark, maxMark) > 0) maxMark = mark;
+        ids.push(id);
+        listed.add(id);
+        // A version to the second is trusted only when older than the newest mark of the previous run.
+        versions.push(exact || compareMarks(timestamp!, target.previousMark) < 0 ? `${ctx.markKey}:${version}` : "");
+        dns.push(raw.dn);
+      }
+      // Queued on the session without waiting: the database compares while the next page is read.
+      pending.push(client.query<unknown[]>({
+        text: `with l as (select * from unnest($1::text[], $2::text[]) with ordinality as l(did, ver, idx)),
+                    ins as (insert into sync_listed select did from l)
+               select (l.idx - 1)::int from l
+               where not exists (select 1 from "User" u where u."connectionId" = $3::uuid and u."directoryId" = l.did
+                                   and u.source = 'DIRECTORY' and u."supersededById" is null and u."directoryMark" = l.ver)`,
+        values: [ids, versions, connectionId],
+        rowMode: "array",
+      }).then((result) => {
+        for (const [i] of result.rows as number[][]) changed.push(dns[i]);
+      }));
+      await progress(listed.size);
+    }
+    await Promise.all(pending);
+    const listedCount = listed.size;
+    T("light: list", t0); t0 = performance.now();
+    // Reading a few entries one by one is cheap; past this, one paged read of everything is cheaper.
+    if (changed.length > Math.max(2000, listedCount / 5)) return false;
+
+    // Active accounts of this connection that were not listed are gone; and how many accounts there are.
+    await client.query("analyze sync_listed");
+    const gone = await client.query<{ id: string; email: string; name: string }>(
+      `select u.id, u.email, u.name from "User" u
+       where u."connectionId" = $1::uuid and u.source = 'DIRECTORY' and u."supersededById" is null and u.status = 'ACTIVE'
+         and not exists (select 1 from sync_listed l where l.did = u."directoryId")`,
+      [connectionId],
+    );
+    const { rows: [{ accounts }] } = await client.query<{ accounts: number }>(
+      `select count(*)::int as accounts from "User" where "connectionId" = $1::uuid and source = 'DIRECTORY' and "supersededById" is null`,
+      [connectionId],
+    );
+    const unchanged = listedCount - changed.length;
+    run.counts.entriesRead += unchanged;
+    run.counts.unchanged += unchanged;
+    run.maxChangeMark = maxMark;
+    run.listed = listed;
+
+    // The changed entries, by DN, a few requests at a time on the one connection; each must still match the filter.
+    const entries: import("ldapts").Entry[] = [];
+    let next = 0;
+    const worker = async () => {
+      while (next < changed.length) {
+        const dn = changed[next++];
+        try {
+          const result = await directory.search(dn, { scope: "base", filter: target.filter, attributes: target.attributes, explicitBufferAttributes: ["objectGUID"] });
+          entries.push(...result.entries);
+        } catch (error) {
+          // Deleted between the listing and now: it is gone, as if it had not been listed.
+          if (error instanceof DirectoryError && error.kind === "base-dn-not-found") continue;
+          throw error;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(16, changed.length) }, worker));
+    for (let i = 0; i < entries.length; i += PAGE_SIZE) {
+      const batch = mapPage(entries.slice(i, i + PAGE_SIZE), run, target.fields);
+      run.maxChangeMark = maxMark;
+      await processBatch(batch, ctx);
     }
     await progress(listedCount);
-  }
-  T("light: list", t0); t0 = performance.now();
-  // Reading a few entries one by one is cheap; past this, one paged read of everything is cheaper.
-  if (changed.length > Math.max(2000, listedCount / 5)) return false;
+    T("light: details", t0);
 
-  run.counts.entriesRead += unchanged.length;
-  run.counts.unchanged += unchanged.length;
-  for (const id of unchanged) run.seen.add(id);
-  run.maxChangeMark = maxMark;
-
-  // The changed entries, by DN, a few requests at a time on the one connection; each must still match the filter.
-  const entries: import("ldapts").Entry[] = [];
-  let next = 0;
-  const worker = async () => {
-    while (next < changed.length) {
-      const dn = changed[next++];
-      try {
-        const result = await directory.search(dn, { scope: "base", filter: target.filter, attributes: target.attributes, explicitBufferAttributes: ["objectGUID"] });
-        entries.push(...result.entries);
-      } catch (error) {
-        // Deleted between the listing and now: it is gone, as if it had not been listed.
-        if (error instanceof DirectoryError && error.kind === "base-dn-not-found") continue;
-        throw error;
-      }
+    for (const u of gone.rows) {
+      if (!run.seen.has(u.id) && !run.toDisable.has(u.id)) run.toDisable.set(u.id, { id: u.id, email: u.email, name: u.name, kind: "gone", reason: "no longer in the directory under Base DN and Sync filter" });
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(16, changed.length) }, worker));
-  for (let i = 0; i < entries.length; i += PAGE_SIZE) {
-    const batch = mapPage(entries.slice(i, i + PAGE_SIZE), run, target.fields);
-    run.maxChangeMark = maxMark;
-    await processBatch(batch, ctx);
+    run.accounts = accounts;
+    return true;
+  } finally {
+    await Promise.allSettled(pending);
+    client.release();
   }
-  await progress(listedCount);
-  T("light: details", t0); t0 = performance.now();
-
-  // Accounts of this connection that were active and not listed are gone.
-  const gone = [...active].filter((id) => !run.seen.has(id) && !run.toDisable.has(id));
-  if (gone.length) {
-    const rows = await sql<{ id: string; email: string; name: string }>(`select id, email, name from "User" where id = any($1::uuid[])`, [gone]);
-    for (const u of rows) run.toDisable.set(u.id, { id: u.id, email: u.email, name: u.name, kind: "gone", reason: "no longer in the directory under Base DN and Sync filter" });
-  }
-  return true;
 }
 
 /** Reads the next page while the current one is written, so that directory and database work overlap. */
@@ -495,13 +532,16 @@ async function processBatch(batch: MappedEntry[], ctx: BatchCtx) {
   const reenable: { id: string; e: MappedEntry }[] = [];
   const events: { userId: string; action: string; details: object }[] = [];
   const marks: { id: string; mark: string }[] = [];
+  // Accounts whose status this run changes (or, held by the threshold, would): their version is stored only once
+  // a later read finds the status settled, so that a listing never skips a disable that was not applied.
+  const unsettled: string[] = [];
   const markOf = (e: MappedEntry) => (e.version ? `${ctx.markKey}:${e.version}` : null);
 
   for (const e of batch) {
     let u = byEmail.get(e.email);
-    if (u && u.connectionId === connectionId && u.directoryId && e.directoryId && u.directoryId !== e.directoryId && run.seen.has(u.id) && !u.supersededById) {
-      // Another entry of this directory, already read in this run, has this email (a full read that lists ids and
-      // marks first sees the unchanged one without its email).
+    if (u && u.connectionId === connectionId && u.directoryId && e.directoryId && u.directoryId !== e.directoryId && !u.supersededById && (run.seen.has(u.id) || run.listed?.has(u.directoryId))) {
+      // Another entry of this directory, read in this run or listed by it, has this email (a full read that lists
+      // ids and versions first sees an unchanged entry without its email).
       run.warn(`Two entries have the email ${e.email}; the second (${e.dn}) was skipped.`);
       continue;
     }
@@ -558,9 +598,11 @@ async function processBatch(batch: MappedEntry[], ctx: BatchCtx) {
     }
     if (e.disabled && u.status === "ACTIVE") {
       run.toDisable.set(u.id, { id: u.id, email: u.email, name: e.fullName, kind: "status", reason: `${ctxField(e)} is disabled in the directory` });
+      unsettled.push(u.id);
     } else if (!e.disabled && u.status !== "ACTIVE") {
       reenable.push({ id: u.id, e });
       run.note("reenable", { email: e.email, name: e.fullName });
+      unsettled.push(u.id);
     }
   }
 
@@ -627,6 +669,7 @@ async function processBatch(batch: MappedEntry[], ctx: BatchCtx) {
     // mapped attribute): remember the mark, so that the next full read skips them.
     await sql(`update "User" as u set "directoryMark" = v.mark from unnest($1::uuid[], $2::text[]) as v(id, mark) where u.id = v.id`, [marks.map((m) => m.id), marks.map((m) => m.mark)]);
   }
+  if (unsettled.length) await sql(`update "User" set "directoryMark" = null where id = any($1::uuid[])`, [unsettled]);
   T("updates", t0); t0 = performance.now();
   if (events.length) await insertEvents(events, ctx.runId);
   T("events", t0);

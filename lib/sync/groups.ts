@@ -63,6 +63,10 @@ export async function syncGroups(directory: DirectoryConnection, ctx: { connecti
     warn(`Groups were not read: ${(error as Error).message}`);
     return;
   }
+  if (groups.length === 0) {
+    await db.directoryGroup.deleteMany({ where: { connectionId: ctx.connectionId } });
+    return;
+  }
   const users = await db.user.findMany({ where: { connectionId: ctx.connectionId, dn: { not: null } }, select: { id: true, dn: true } });
   const byDn = new Map(users.map((u) => [u.dn!.toLowerCase().replace(/\s*,\s*/g, ","), u.id]));
   await db.$transaction(async (tx) => {
