@@ -302,6 +302,14 @@ describe("identity rules", () => {
     expect((await syncConnection(conn.id, { trigger: "CONFIRMATION", allowDisable: true })).counts).toMatchObject({ entriesRead: 29, disabled: 2 });
     expect((await db.user.findUniqueOrThrow({ where: { email: "lst9@example.com" } })).status).toBe("DISABLED");
 
+    // A new entry with an unchanged entry's email: the listed one keeps the account, the newcomer is skipped.
+    await db.ldapConnection.update({ where: { id: conn.id }, data: { disableThresholdCount: 500 } });
+    s.ldif(`dn: uid=copycat,ou=people,${s.baseDn}\nchangetype: add\nobjectClass: inetOrgPerson\nuid: copycat\ncn: Copy Cat\nsn: Cat\nmail: lst10@example.com\n`);
+    const copy = await full();
+    expect(copy.warnings).toContain(`Two entries have the email lst10@example.com; the second (uid=copycat,ou=people,${s.baseDn}) was skipped.`);
+    expect((await db.user.findUniqueOrThrow({ where: { email: "lst10@example.com" } })).dn).toBe(s.userDn("lst10"));
+    s.ldif(`dn: uid=copycat,ou=people,${s.baseDn}\nchangetype: delete\n`);
+
     // Changing the mapping makes every stored mark stale: every entry is read again with the new field.
     await db.ldapConnection.update({ where: { id: conn.id }, data: { fullNameField: "uid" } });
     expect((await full()).counts).toMatchObject({ entriesRead: 29, updated: 29 });

@@ -141,7 +141,9 @@ async function runLocked(connectionId: string, options: SyncOptions, dryRun: boo
   const positions = await db.ldapConnection.findMany({ where: { organizationId: orgId }, select: { id: true, name: true, position: true, enabled: true } });
   const myPosition = positions.find((p) => p.id === connectionId)!.position;
   let directory: DirectoryConnection | undefined;
-  let inFlight: Promise<void> = Promise.resolve();
+  // Batches being written: up to two at a time, on their own pool connections, so that the database works on a
+  // batch's accounts while it writes the previous batch's memberships.
+  const writing: Promise<void>[] = [];
   try {
     const password = options.overrides?.managerPassword || decryptSecret(stored.managerPasswordEnc);
     directory = await DirectoryConnection.open({ ...connection, managerPassword: password });
@@ -200,19 +202,20 @@ async function runLocked(connectionId: string, options: SyncOptions, dryRun: boo
         const batch = mapPage(page.entries, run, connection);
         T("map", tm);
         const tw = performance.now();
-        await inFlight;
+        while (writing.length >= 2) await writing.shift();
         T("wait write", tw);
         known ??= await knownPromise;
         tp = performance.now();
         const read = run.counts.entriesRead;
-        inFlight = (async () => {
+        const write = (async () => {
           await processBatch(batch, { ...batchCtx, known });
           await debug("page", { entries: page.entries.length, total: read });
           await progress(read);
         })();
-        inFlight.catch(() => {}); // awaited above on the next page, or below
+        write.catch(() => {}); // awaited above on a later page, or below
+        writing.push(write);
       }
-      await inFlight;
+      while (writing.length) await writing.shift();
       known ??= await knownPromise;
       tp = performance.now();
 
@@ -258,7 +261,7 @@ async function runLocked(connectionId: string, options: SyncOptions, dryRun: boo
     return { runId: runRow?.id ?? null, status: "SUCCEEDED", kind, counts: run.counts, warnings: run.warnings, plan: dryRun ? run.plan : undefined, wouldDisable: run.counts.disabled + run.counts.pendingTransfer };
   } catch (error) {
     // A batch still being written finishes before the run is marked failed and the lock released.
-    await inFlight.catch(() => {});
+    await Promise.allSettled(writing);
     const message = error instanceof DirectoryError ? error.message : "The synchronisation failed unexpectedly; see the server log.";
     if (!(error instanceof DirectoryError)) console.error("sync failed", error);
     if (!dryRun) {
@@ -390,7 +393,7 @@ async function listThenReadPages(pages: AsyncGenerator<{ entries: import("ldapts
     if (missing) return false;
 
     const changed: string[] = [];
-    const listed = new Set<string>();
+    let listedCount = 0;
     let maxMark: string | null = null;
     await debug("list", { base: target.baseDn, filter: target.filter });
     for await (const page of pages) {
@@ -402,7 +405,6 @@ async function listThenReadPages(pages: AsyncGenerator<{ entries: import("ldapts
         if (!id || !version || !mark) return false;
         if (!maxMark || compareMarks(mark, maxMark) > 0) maxMark = mark;
         ids.push(id);
-        listed.add(id);
         // A version to the second is trusted only when older than the newest mark of the previous run.
         versions.push(exact || compareMarks(timestamp!, target.previousMark) < 0 ? `${ctx.markKey}:${version}` : "");
         dns.push(raw.dn);
@@ -412,23 +414,26 @@ async function listThenReadPages(pages: AsyncGenerator<{ entries: import("ldapts
         text: `with l as (select * from unnest($1::text[], $2::text[]) with ordinality as l(did, ver, idx)),
                     ins as (insert into sync_listed select did from l)
                select (l.idx - 1)::int from l
-               where not exists (select 1 from "User" u where u."connectionId" = $3::uuid and u."directoryId" = l.did
-                                   and u.source = 'DIRECTORY' and u."supersededById" is null and u."directoryMark" = l.ver)`,
+               -- One index lookup per entry (a hash of every account per page would cost far more).
+               left join lateral (select u."directoryMark" as mark from "User" u
+                                  where u."connectionId" = $3::uuid and u."directoryId" = l.did and u.source = 'DIRECTORY' and u."supersededById" is null
+                                  limit 1) m on true
+               where m.mark is distinct from l.ver or l.ver = ''`,
         values: [ids, versions, connectionId],
         rowMode: "array",
       }).then((result) => {
         for (const [i] of result.rows as number[][]) changed.push(dns[i]);
       }));
-      await progress(listed.size);
+      listedCount += ids.length;
+      await progress(listedCount);
     }
     await Promise.all(pending);
-    const listedCount = listed.size;
     T("light: list", t0); t0 = performance.now();
     // Reading a few entries one by one is cheap; past this, one paged read of everything is cheaper.
     if (changed.length > Math.max(2000, listedCount / 5)) return false;
 
-    // Active accounts of this connection that were not listed are gone; and how many accounts there are.
-    await client.query("analyze sync_listed");
+    // Active accounts of this connection that were not listed are gone (a hash anti-join); and how many accounts
+    // there are.
     const gone = await client.query<{ id: string; email: string; name: string }>(
       `select u.id, u.email, u.name from "User" u
        where u."connectionId" = $1::uuid and u.source = 'DIRECTORY' and u."supersededById" is null and u.status = 'ACTIVE'
@@ -443,7 +448,6 @@ async function listThenReadPages(pages: AsyncGenerator<{ entries: import("ldapts
     run.counts.entriesRead += unchanged;
     run.counts.unchanged += unchanged;
     run.maxChangeMark = maxMark;
-    run.listed = listed;
 
     // The changed entries, by DN, a few requests at a time on the one connection; each must still match the filter.
     const entries: import("ldapts").Entry[] = [];
@@ -462,6 +466,16 @@ async function listThenReadPages(pages: AsyncGenerator<{ entries: import("ldapts
       }
     };
     await Promise.all(Array.from({ length: Math.min(16, changed.length) }, worker));
+    // Which accounts holding these entries' emails belong to another entry that is still listed (a duplicate email).
+    if (entries.length) {
+      const emails = entries.map((e) => mapEntry(e, target.fields)).flatMap((m) => (m.ok ? [m.entry.email] : []));
+      const { rows } = await client.query<{ did: string }>(
+        `select u."directoryId" as did from "User" u where u.email = any($1::text[]) and u."connectionId" = $2::uuid and u."directoryId" is not null
+           and exists (select 1 from sync_listed l where l.did = u."directoryId")`,
+        [emails, connectionId],
+      );
+      run.listed = new Set(rows.map((r) => r.did));
+    }
     for (let i = 0; i < entries.length; i += PAGE_SIZE) {
       const batch = mapPage(entries.slice(i, i + PAGE_SIZE), run, target.fields);
       run.maxChangeMark = maxMark;
