@@ -132,13 +132,15 @@ async function runLocked(connectionId: string, options: SyncOptions, dryRun: boo
   const incremental = !options.full && !dryRun && !options.allowDisable && Boolean(stored.highWaterMark) && Boolean(stored.lastFullSyncAt) &&
     now.getTime() - stored.lastFullSyncAt!.getTime() < stored.fullSyncIntervalMinutes * 60_000;
   const kind = incremental ? "INCREMENTAL" : "FULL";
-  const runRow = dryRun ? null : await db.syncRun.create({ data: { connectionId, trigger: options.trigger, kind, runnerId: RUNNER_ID }, select: { id: true } });
+  const [runRow, positions] = await Promise.all([
+    dryRun ? null : db.syncRun.create({ data: { connectionId, trigger: options.trigger, kind, runnerId: RUNNER_ID }, select: { id: true } }),
+    db.ldapConnection.findMany({ where: { organizationId: orgId }, select: { id: true, name: true, position: true, enabled: true } }),
+  ]);
   const run = new Run();
   const log = (level: "DEBUG" | "INFO" | "WARNING" | "ERROR", message: string, details: object = {}) =>
     dryRun ? Promise.resolve() : db.logEntry.create({ data: { organizationId: orgId, connectionId, level, message, details } }).then(() => undefined);
   const debug = (message: string, details: object = {}) => (stored.debugLogging ? log("DEBUG", message, details) : Promise.resolve());
 
-  const positions = await db.ldapConnection.findMany({ where: { organizationId: orgId }, select: { id: true, name: true, position: true, enabled: true } });
   const myPosition = positions.find((p) => p.id === connectionId)!.position;
   let directory: DirectoryConnection | undefined;
   // Batches being written: up to two at a time, on their own pool connections, so that the database works on a
@@ -382,15 +384,17 @@ async function listThenReadPages(pages: AsyncGenerator<{ entries: import("ldapts
   // The comparison happens in PostgreSQL, page by page while the directory lists: each page's ids and versions go
   // into a temporary table of this session, and only the entries whose version is not the stored one come back.
   const client = await syncPool().connect();
-  const pending: Promise<unknown>[] = [];
+  let compared: Promise<void> = Promise.resolve();
   try {
     await client.query(`create temp table if not exists sync_listed (did text) on commit preserve rows; truncate sync_listed`);
-    const { rows: [{ missing }] } = await client.query<{ missing: boolean }>(
-      `select exists (select 1 from "User" where "connectionId" = $1::uuid and source = 'DIRECTORY' and "supersededById" is null and "directoryId" is null) as missing`,
+    const { rows: [stats] } = await client.query<{ missing: boolean; accounts: number; active: number }>(
+      `select count(*) filter (where "directoryId" is null) > 0 as missing, count(*)::int as accounts, count(*) filter (where status = 'ACTIVE')::int as active
+       from "User" where "connectionId" = $1::uuid and source = 'DIRECTORY' and "supersededById" is null`,
       [connectionId],
     );
     // Accounts without a stable id cannot be matched by a listing: read everything.
-    if (missing) return false;
+    if (stats.missing) return false;
+    let activeListed = 0;
 
     const changed: string[] = [];
     let listedCount = 0;
@@ -409,39 +413,37 @@ async function listThenReadPages(pages: AsyncGenerator<{ entries: import("ldapts
         versions.push(exact || compareMarks(timestamp!, target.previousMark) < 0 ? `${ctx.markKey}:${version}` : "");
         dns.push(raw.dn);
       }
-      // Queued on the session without waiting: the database compares while the next page is read.
-      pending.push(client.query<unknown[]>({
+      // Chained on the session without waiting for it: the database compares while the next page is read.
+      compared = compared.then(() => client.query<{ changed: number[] | null; active: number }>({
         text: `with l as (select * from unnest($1::text[], $2::text[]) with ordinality as l(did, ver, idx)),
                     ins as (insert into sync_listed select did from l)
-               select (l.idx - 1)::int from l
+               select array_agg((l.idx - 1)::int) filter (where m.mark is distinct from l.ver or l.ver = '') as changed,
+                      count(*) filter (where m.active)::int as active
+               from l
                -- One index lookup per entry (a hash of every account per page would cost far more).
-               left join lateral (select u."directoryMark" as mark from "User" u
+               left join lateral (select u."directoryMark" as mark, u.status = 'ACTIVE' as active from "User" u
                                   where u."connectionId" = $3::uuid and u."directoryId" = l.did and u.source = 'DIRECTORY' and u."supersededById" is null
-                                  limit 1) m on true
-               where m.mark is distinct from l.ver or l.ver = ''`,
+                                  limit 1) m on true`,
         values: [ids, versions, connectionId],
-        rowMode: "array",
-      }).then((result) => {
-        for (const [i] of result.rows as number[][]) changed.push(dns[i]);
-      }));
+      })).then(({ rows: [row] }) => {
+        for (const i of row.changed ?? []) changed.push(dns[i]);
+        activeListed += row.active;
+      });
+      compared.catch(() => {});
       listedCount += ids.length;
       await progress(listedCount);
     }
-    await Promise.all(pending);
+    await compared;
     T("light: list", t0); t0 = performance.now();
     // Reading a few entries one by one is cheap; past this, one paged read of everything is cheaper.
     if (changed.length > Math.max(2000, listedCount / 5)) return false;
 
-    // Active accounts of this connection that were not listed are gone (a hash anti-join); and how many accounts
-    // there are.
-    const gone = await client.query<{ id: string; email: string; name: string }>(
+    // Active accounts of this connection that were not listed are gone. When every active account was listed
+    // (the usual case) there is nothing to look for.
+    const gone = activeListed === stats.active ? { rows: [] } : await client.query<{ id: string; email: string; name: string }>(
       `select u.id, u.email, u.name from "User" u
        where u."connectionId" = $1::uuid and u.source = 'DIRECTORY' and u."supersededById" is null and u.status = 'ACTIVE'
          and not exists (select 1 from sync_listed l where l.did = u."directoryId")`,
-      [connectionId],
-    );
-    const { rows: [{ accounts }] } = await client.query<{ accounts: number }>(
-      `select count(*)::int as accounts from "User" where "connectionId" = $1::uuid and source = 'DIRECTORY' and "supersededById" is null`,
       [connectionId],
     );
     const unchanged = listedCount - changed.length;
@@ -487,10 +489,10 @@ async function listThenReadPages(pages: AsyncGenerator<{ entries: import("ldapts
     for (const u of gone.rows) {
       if (!run.seen.has(u.id) && !run.toDisable.has(u.id)) run.toDisable.set(u.id, { id: u.id, email: u.email, name: u.name, kind: "gone", reason: "no longer in the directory under Base DN and Sync filter" });
     }
-    run.accounts = accounts;
+    run.accounts = stats.accounts;
     return true;
   } finally {
-    await Promise.allSettled(pending);
+    await compared.catch(() => {});
     client.release();
   }
 }
