@@ -386,7 +386,7 @@ async function listThenReadPages(pages: AsyncGenerator<{ entries: import("ldapts
   const client = await syncPool().connect();
   let compared: Promise<void> = Promise.resolve();
   try {
-    await client.query(`create temp table if not exists sync_listed (did text) on commit preserve rows; truncate sync_listed`);
+    await client.query(`create temp table if not exists sync_listed2 (did text, ver text, dn text) on commit preserve rows; truncate sync_listed2`);
     const { rows: [stats] } = await client.query<{ missing: boolean; accounts: number; active: number }>(
       `select count(*) filter (where "directoryId" is null) > 0 as missing, count(*)::int as accounts, count(*) filter (where status = 'ACTIVE')::int as active
        from "User" where "connectionId" = $1::uuid and source = 'DIRECTORY' and "supersededById" is null`,
@@ -394,7 +394,6 @@ async function listThenReadPages(pages: AsyncGenerator<{ entries: import("ldapts
     );
     // Accounts without a stable id cannot be matched by a listing: read everything.
     if (stats.missing) return false;
-    let activeListed = 0;
 
     const changed: string[] = [];
     let listedCount = 0;
@@ -413,37 +412,32 @@ async function listThenReadPages(pages: AsyncGenerator<{ entries: import("ldapts
         versions.push(exact || compareMarks(timestamp!, target.previousMark) < 0 ? `${ctx.markKey}:${version}` : "");
         dns.push(raw.dn);
       }
-      // Chained on the session without waiting for it: the database compares while the next page is read.
-      compared = compared.then(() => client.query<{ changed: number[] | null; active: number }>({
-        text: `with l as (select * from unnest($1::text[], $2::text[]) with ordinality as l(did, ver, idx)),
-                    ins as (insert into sync_listed select did from l)
-               select array_agg((l.idx - 1)::int) filter (where m.mark is distinct from l.ver or l.ver = '') as changed,
-                      count(*) filter (where m.active)::int as active
-               from l
-               -- One index lookup per entry (a hash of every account per page would cost far more).
-               left join lateral (select u."directoryMark" as mark, u.status = 'ACTIVE' as active from "User" u
-                                  where u."connectionId" = $3::uuid and u."directoryId" = l.did and u.source = 'DIRECTORY' and u."supersededById" is null
-                                  limit 1) m on true`,
-        values: [ids, versions, connectionId],
-      })).then(({ rows: [row] }) => {
-        for (const i of row.changed ?? []) changed.push(dns[i]);
-        activeListed += row.active;
-      });
+      // Chained on the session without waiting for it: the page is stored while the next one is read.
+      compared = compared.then(() => client.query(`insert into sync_listed2 select * from unnest($1::text[], $2::text[], $3::text[])`, [ids, versions, dns])).then(() => {});
       compared.catch(() => {});
       listedCount += ids.length;
       await progress(listedCount);
     }
     await compared;
+    // One hash join of the listing with the connection's accounts: the entries whose version is not the stored one.
+    // It also counts the active accounts listed: when that is all of them (the usual case), nothing is gone.
+    const { rows: [joined] } = await client.query<{ changed: string[] | null; active: number }>(
+      `select array_agg(l.dn) filter (where u.id is null or u."directoryMark" is distinct from l.ver or l.ver = '') as changed,
+              count(*) filter (where u.status = 'ACTIVE')::int as active
+       from sync_listed2 l
+       left join "User" u on u."connectionId" = $1::uuid and u."directoryId" = l.did and u.source = 'DIRECTORY' and u."supersededById" is null`,
+      [connectionId],
+    );
+    changed.push(...(joined.changed ?? []));
     T("light: list", t0); t0 = performance.now();
     // Reading a few entries one by one is cheap; past this, one paged read of everything is cheaper.
     if (changed.length > Math.max(2000, listedCount / 5)) return false;
 
-    // Active accounts of this connection that were not listed are gone. When every active account was listed
-    // (the usual case) there is nothing to look for.
-    const gone = activeListed === stats.active ? { rows: [] } : await client.query<{ id: string; email: string; name: string }>(
+    // Active accounts of this connection that were not listed are gone.
+    const gone = joined.active === stats.active ? { rows: [] } : await client.query<{ id: string; email: string; name: string }>(
       `select u.id, u.email, u.name from "User" u
        where u."connectionId" = $1::uuid and u.source = 'DIRECTORY' and u."supersededById" is null and u.status = 'ACTIVE'
-         and not exists (select 1 from sync_listed l where l.did = u."directoryId")`,
+         and not exists (select 1 from sync_listed2 l where l.did = u."directoryId")`,
       [connectionId],
     );
     const unchanged = listedCount - changed.length;
@@ -473,7 +467,7 @@ async function listThenReadPages(pages: AsyncGenerator<{ entries: import("ldapts
       const emails = entries.map((e) => mapEntry(e, target.fields)).flatMap((m) => (m.ok ? [m.entry.email] : []));
       const { rows } = await client.query<{ did: string }>(
         `select u."directoryId" as did from "User" u where u.email = any($1::text[]) and u."connectionId" = $2::uuid and u."directoryId" is not null
-           and exists (select 1 from sync_listed l where l.did = u."directoryId")`,
+           and exists (select 1 from sync_listed2 l where l.did = u."directoryId")`,
         [emails, connectionId],
       );
       run.listed = new Set(rows.map((r) => r.did));

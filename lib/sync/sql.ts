@@ -7,7 +7,7 @@ const globalForPool = globalThis as unknown as { syncPool?: pg.Pool };
 
 export function syncPool(): pg.Pool {
   if (!globalForPool.syncPool) {
-    const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 4 });
+    const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 8 });
     // An idle connection the server closed (a restart, a failover) must not take the process down with it.
     pool.on("error", (error) => console.error("database connection lost (sync pool)", error.message));
     globalForPool.syncPool = pool;
