@@ -1,4 +1,5 @@
 import "server-only";
+import net from "node:net";
 import tls from "node:tls";
 import { Client, type Entry, type SearchOptions } from "ldapts";
 import { DirectoryError, translateDirectoryError } from "@/lib/directory/errors";
@@ -22,7 +23,8 @@ export function endpointOf(serverUrl: string): Endpoint {
 }
 
 function tlsOptions(config: DirectoryConfig, host: string): tls.ConnectionOptions {
-  const options: tls.ConnectionOptions = { servername: host, minVersion: "TLSv1.2" };
+  // SNI carries host names only (RFC 6066); an IP address is still checked against the certificate's IP entries.
+  const options: tls.ConnectionOptions = { servername: net.isIP(host) ? undefined : host, minVersion: "TLSv1.2" };
   // A given CA is trusted in addition to the system's.
   if (config.caCertificate?.trim()) options.ca = [...tls.rootCertificates, config.caCertificate.trim()];
   return options;

@@ -239,7 +239,7 @@ async function runLocked(connectionId: string, options: SyncOptions, dryRun: boo
     const limit = Math.min(Math.ceil((stored.disableThresholdPercent / 100) * total), stored.disableThresholdCount);
     if (!options.allowDisable && wouldDisable > 0 && wouldDisable > limit) {
       const heldReason = `This run would disable ${wouldDisable} of ${total} users, more than the threshold (${stored.disableThresholdPercent}% or ${stored.disableThresholdCount}). Nothing was disabled: confirm to apply.`;
-      for (const d of run.toDisable.values()) run.note("disable", { email: d.email, name: d.name, reason: d.reason });
+      for (const d of byEmail(run.toDisable.values())) run.note("disable", { email: d.email, name: d.name, reason: d.reason });
       if (!dryRun) {
         await log("WARNING", heldReason);
         await finish(runRow!.id, connectionId, stored.syncIntervalMinutes, run, { status: "HELD", heldReason }, null, kind);
@@ -698,9 +698,14 @@ function ctxField(e: MappedEntry) {
   return e.statusValue ? `the status value ${e.statusValue}` : "the entry";
 }
 
+/** The plan names people in email order, whatever order the database returned them in. */
+function byEmail(items: Iterable<Disable>): Disable[] {
+  return [...items].sort((a, b) => (a.email < b.email ? -1 : a.email > b.email ? 1 : 0));
+}
+
 /** Users who own files are not disabled but marked pending transfer, and the organisation's administrators told. */
 async function applyDisables(run: Run, ctx: { orgId: string; runId: string | null; dryRun: boolean }) {
-  const list = [...run.toDisable.values()];
+  const list = byEmail(run.toDisable.values());
   if (list.length === 0) return;
   const owners = new Set((await db.file.groupBy({ by: ["ownerId"], where: { ownerId: { in: list.map((d) => d.id) } } })).map((g) => g.ownerId));
   const pending = list.filter((d) => owners.has(d.id));
