@@ -12,7 +12,7 @@ const once = async () => {
   return { outcome, seconds: Number(process.hrtime.bigint() - start) / 1e9 };
 };
 const { outcome, seconds } = await once();
-const timing = (globalThis as { __t?: unknown }).__t;
+const timing = structuredClone((globalThis as { __t?: unknown }).__t);
 // "full-twice": the same unchanged sync again in this now warm process, as a running server would do it.
 const warmSeconds = mode === "full-twice" ? (await once()).seconds : undefined;
 console.log(JSON.stringify({ seconds, warmSeconds, peakMb: process.resourceUsage().maxRSS / 1024, status: outcome.status, kind: outcome.kind, counts: outcome.counts, timing }));

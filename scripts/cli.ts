@@ -23,6 +23,7 @@ const USAGE = `Usage: npm run cli -- <command>
   sync <org-slug> [--connection <id>] [--dry-run]
   transfer <from-email> <to-email>
   demo-directory disable|enable <uid>        change a user in the running demo directory (npm run dev)
+  files check [--remove-orphans]             stored bytes without a file row, file rows without bytes
   db migrate`;
 
 class CliError extends Error {}
@@ -42,6 +43,7 @@ async function main(argv: string[]): Promise<number> {
       help: { type: "boolean", short: "h" },
       connection: { type: "string" },
       "dry-run": { type: "boolean" },
+      "remove-orphans": { type: "boolean" },
     },
   });
   const [cmd, sub, ...rest] = positionals;
@@ -153,6 +155,13 @@ async function main(argv: string[]): Promise<number> {
         await client.unbind().catch(() => {});
       }
       console.log(`${rest[0]} is ${sub}d in the demo directory. Sync now on the LDAP Connections page (or wait for the scheduler) to see the effect.`);
+    } else if (key === "files check") {
+      const { checkStorage } = await import("@/lib/files/service");
+      const result = await checkStorage({ removeOrphans: values["remove-orphans"] });
+      console.log(`${result.files} files in the database`);
+      for (const m of result.missing) console.log(`  missing bytes: ${m.name} (${m.id}), owner ${m.owner}`);
+      console.log(`${result.orphans.length} stored without a file row${result.orphans.length && values["remove-orphans"] ? ": removed" : result.orphans.length ? " (--remove-orphans deletes them)" : ""}`);
+      if (result.missing.length) return 1;
     } else if (cmd === "transfer" && sub) {
       const { transferOwnership } = await import("@/lib/transfers/service");
       const [from, to] = await Promise.all([sub, rest[0]].map((e) => db.user.findUnique({ where: { email: (e ?? "").toLowerCase() }, select: { id: true, memberships: { select: { organizationId: true } } } })));

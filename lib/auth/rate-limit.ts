@@ -6,7 +6,7 @@ import { RateLimiterPostgres, RateLimiterRes } from "rate-limiter-flexible";
 // Failed sign-ins are counted in PostgreSQL (table "RateLimit"), so every instance behind a load balancer
 // sees the same counts. Per account: 5 failures in 15 minutes lock that login for 15 minutes. Per address:
 // 30 failures in 15 minutes. Keys are the typed login, whether or not an account exists: no enumeration.
-const globalForLimiter = globalThis as unknown as { signInLimiters?: { account: RateLimiterPostgres; address: RateLimiterPostgres } };
+const globalForLimiter = globalThis as unknown as { signInLimiters?: { account: RateLimiterPostgres; address: RateLimiterPostgres; adhoc: RateLimiterPostgres } };
 
 function limiters() {
   if (globalForLimiter.signInLimiters) return globalForLimiter.signInLimiters;
@@ -28,6 +28,13 @@ function limiters() {
       points: Number(process.env.SIGNIN_MAX_FAILURES_PER_ADDRESS ?? 30),
       duration: 15 * 60,
       blockDuration: 15 * 60,
+    }),
+    // New Ad hoc accounts a member creates by sharing with unknown addresses: each is an account and a link.
+    adhoc: new RateLimiterPostgres({
+      ...common,
+      keyPrefix: "adhoc-invite",
+      points: Number(process.env.ADHOC_INVITES_PER_HOUR ?? 50),
+      duration: 60 * 60,
     }),
   };
   return globalForLimiter.signInLimiters;
@@ -60,4 +67,14 @@ export async function recordFailure(login: string, address: string): Promise<voi
 
 export async function recordSuccess(login: string): Promise<void> {
   await limiters().account.delete(k(login));
+}
+
+/** Counts one new Ad hoc account created by this member; throws when the hour's allowance is spent. */
+export async function consumeAdhocInvite(userId: string): Promise<void> {
+  try {
+    await limiters().adhoc.consume(k(userId), 1);
+  } catch (error) {
+    if (error instanceof RateLimiterRes) throw new TooManyAttemptsError(Math.ceil(error.msBeforeNext / 1000));
+    throw error;
+  }
 }

@@ -5,8 +5,8 @@ import { Readable } from "node:stream";
 import { buffer } from "node:stream/consumers";
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
-import { deleteFile, listFiles, openFile, renameFile, setPasswordByLink, shareFile, unshareFile, uploadFile, findPasswordLink } from "@/lib/files/service";
-import { filesDir, openStored } from "@/lib/files/storage";
+import { checkStorage, deleteFile, listFiles, openFile, renameFile, setPasswordByLink, shareFile, unshareFile, uploadFile, findPasswordLink } from "@/lib/files/service";
+import { filesDir, openStored, writeBytes } from "@/lib/files/storage";
 import { authenticate } from "@/lib/auth/sign-in";
 import { ForbiddenError, NotFoundError, UserError } from "@/lib/errors";
 import { makeOrg, makeUser, memberOf, uid } from "@/test/factories";
@@ -165,5 +165,48 @@ describe("files", () => {
     await expect(setPasswordByLink(token, "Guest-password-2026")).rejects.toThrow(/expired/);
     expect(await findPasswordLink("x".repeat(43))).toEqual({ state: "unknown" });
     expect((await db.user.findUniqueOrThrow({ where: { email } })).passwordHash).toBeNull();
+  });
+
+  it("limits how many new Ad hoc accounts one member creates in an hour", async () => {
+    const org = await makeOrg();
+    const owner = await makeUser({ org });
+    const file = await upload(owner.id, org.id, Buffer.from("x"));
+    const m = await memberOf(owner.id);
+    // The default allowance: 50 new addresses an hour per member.
+    let created = 0;
+    let refused: unknown;
+    for (let i = 0; i < 60 && !refused; i++) {
+      try {
+        await shareFile(m, file.id, `flood-${uid()}@outside.example`);
+        created++;
+      } catch (error) {
+        refused = error;
+      }
+    }
+    expect(created).toBe(50);
+    expect(refused).toMatchObject({ message: expect.stringMatching(/^You have shared with many new addresses in the last hour/) });
+    // People who have an account are not counted.
+    const colleague = await makeUser({ org });
+    await expect(shareFile(m, file.id, colleague.email)).resolves.toMatchObject({ createdAdhoc: false });
+  });
+
+  it("the storage check finds bytes without a row and rows without bytes, and removes only the orphaned bytes", async () => {
+    const org = await makeOrg();
+    const owner = await makeUser({ org });
+    const kept = await upload(owner.id, org.id, Buffer.from("kept"), "kept.txt");
+    const orphan = crypto.randomUUID();
+    await writeBytes(orphan, Buffer.from("left behind"));
+    const lost = await db.file.create({ data: { organizationId: org.id, ownerId: owner.id, name: "lost.txt", sizeBytes: 4n, mimeType: "text/plain", storageKey: crypto.randomUUID() } });
+
+    // Just written: it may be an upload whose row is on its way, so it is not an orphan yet.
+    expect((await checkStorage()).orphans).not.toContain(orphan);
+    const before = await checkStorage({ olderThanMs: 0 });
+    expect(before.orphans).toContain(orphan);
+    expect(before.missing).toContainEqual({ id: lost.id, name: "lost.txt", owner: owner.email });
+    await checkStorage({ removeOrphans: true, olderThanMs: 0 });
+    const after = await checkStorage({ olderThanMs: 0 });
+    expect(after.orphans).not.toContain(orphan);
+    expect(after.missing.map((m) => m.id)).toContain(lost.id);
+    expect((await download(owner.id, kept.id))!.toString()).toBe("kept");
   });
 });

@@ -5,9 +5,10 @@ import { audit } from "@/lib/audit";
 import { ForbiddenError, NotFoundError, UserError } from "@/lib/errors";
 import { type Actor, canInOrg, ROLE_LABELS } from "@/lib/auth/permissions";
 import { hashPassword } from "@/lib/auth/password";
+import { consumeAdhocInvite, TooManyAttemptsError } from "@/lib/auth/rate-limit";
 import { mailConfigured, publicUrl, sendMail } from "@/lib/mail";
 import { fileNameField, formatBytes } from "@/lib/files/schema";
-import { removeStored, TooLargeError, writeStream } from "@/lib/files/storage";
+import { removeStored, storedKeys, TooLargeError, writeStream } from "@/lib/files/storage";
 
 export type Member = Actor & { email: string; name: string };
 
@@ -185,6 +186,16 @@ export async function shareFile(member: Member, fileId: string, email: string): 
   }
   if (email === member.email) throw new UserError("You own this file already.", { email: "Enter someone else's email." });
 
+  if (!(await db.user.findUnique({ where: { email }, select: { id: true } }))) {
+    try {
+      await consumeAdhocInvite(member.id);
+    } catch (error) {
+      if (error instanceof TooManyAttemptsError) {
+        throw new UserError(`You have shared with many new addresses in the last hour. Try again in ${Math.ceil(error.retryAfterSeconds / 60)} minutes, or share with people who have an account.`, { email: "Too many new addresses in the last hour." });
+      }
+      throw error;
+    }
+  }
   const token = crypto.randomBytes(32).toString("base64url");
   const outcome = await db.$transaction(async (tx) => {
     const org = await tx.organization.findUniqueOrThrow({ where: { id: file.organizationId }, select: { defaultPlanId: true } });
@@ -263,4 +274,24 @@ export async function fileTotalsByUser(organizationId: string, userIds: string[]
   if (userIds.length === 0) return new Map<string, { count: number; bytes: bigint }>();
   const rows = await db.file.groupBy({ by: ["ownerId"], where: { organizationId, ownerId: { in: userIds } }, _count: { _all: true }, _sum: { sizeBytes: true } });
   return new Map(rows.map((r) => [r.ownerId, { count: r._count._all, bytes: r._sum.sizeBytes ?? 0n }]));
+}
+
+// --- For operators: the storage directory against the database ---
+
+/**
+ * Bytes on disk that no file row names (left by a crash between deleting a row and its bytes, or by a restored
+ * database), and file rows whose bytes are missing. With `removeOrphans`, the orphaned bytes are deleted; rows are
+ * never touched.
+ */
+export async function checkStorage(options: { removeOrphans?: boolean; olderThanMs?: number } = {}) {
+  const stored = await storedKeys();
+  const onDisk = new Set(stored.map((s) => s.key));
+  const rows = await db.file.findMany({ select: { id: true, name: true, storageKey: true, owner: { select: { email: true } } } });
+  const known = new Set(rows.map((r) => r.storageKey));
+  // An upload's bytes land a moment before its row: only bytes older than this (an hour by default) are orphans.
+  const cutoff = Date.now() - (options.olderThanMs ?? 3_600_000);
+  const orphans = stored.filter((s) => !known.has(s.key) && s.writtenAt < cutoff).map((s) => s.key);
+  const missing = rows.filter((r) => !onDisk.has(r.storageKey)).map((r) => ({ id: r.id, name: r.name, owner: r.owner.email }));
+  if (options.removeOrphans) for (const key of orphans) await removeStored(key);
+  return { files: rows.length, orphans, missing };
 }

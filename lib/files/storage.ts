@@ -62,3 +62,19 @@ export async function removeStored(key: string): Promise<void> {
 export async function writeBytes(key: string, bytes: Uint8Array): Promise<void> {
   await writeStream(key, Readable.from([bytes]), Number.MAX_SAFE_INTEGER);
 }
+
+/** Every key stored on disk (finished files only) with when it was written, for the storage check. */
+export async function storedKeys(): Promise<{ key: string; writtenAt: number }[]> {
+  const root = filesDir();
+  const shards = await fsp.readdir(root).catch(() => [] as string[]);
+  const keys: { key: string; writtenAt: number }[] = [];
+  for (const shard of shards) {
+    const dir = path.join(/*turbopackIgnore: true*/ root, shard);
+    for (const name of await fsp.readdir(dir).catch(() => [] as string[])) {
+      if (!/^[0-9a-f-]{36}$/.test(name)) continue;
+      const stat = await fsp.stat(path.join(/*turbopackIgnore: true*/ dir, name)).catch(() => null);
+      if (stat) keys.push({ key: name, writtenAt: stat.mtimeMs });
+    }
+  }
+  return keys;
+}

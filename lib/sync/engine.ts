@@ -418,7 +418,9 @@ async function listThenReadPages(pages: AsyncGenerator<{ entries: import("ldapts
       listedCount += ids.length;
       await progress(listedCount);
     }
+    T("light: listing", t0); t0 = performance.now();
     await compared;
+    T("light: tail", t0); t0 = performance.now();
     // One hash join of the listing with the connection's accounts: the entries whose version is not the stored one.
     // It also counts the active accounts listed: when that is all of them (the usual case), nothing is gone.
     const { rows: [joined] } = await client.query<{ changed: string[] | null; active: number }>(
