@@ -397,7 +397,7 @@ async function listThenReadPages(pages: AsyncGenerator<{ entries: import("ldapts
   const client = await syncPool().connect();
   let compared: Promise<void> = Promise.resolve();
   try {
-    await client.query(`create temp table if not exists sync_listed2 (did text, ver text, dn text) on commit preserve rows; truncate sync_listed2`);
+    await client.query(`create temp table if not exists sync_listing (did text, ver text, dn text) on commit preserve rows; truncate sync_listing`);
     const { rows: [stats] } = await client.query<{ missing: boolean; accounts: number; active: number }>(
       `select count(*) filter (where "directoryId" is null) > 0 as missing, count(*)::int as accounts, count(*) filter (where status = 'ACTIVE')::int as active
        from "User" where "connectionId" = $1::uuid and source = 'DIRECTORY' and "supersededById" is null`,
@@ -424,7 +424,7 @@ async function listThenReadPages(pages: AsyncGenerator<{ entries: import("ldapts
         dns.push(raw.dn);
       }
       // Chained on the session without waiting for it: the page is stored while the next one is read.
-      compared = compared.then(() => client.query(`insert into sync_listed2 select * from unnest($1::text[], $2::text[], $3::text[])`, [ids, versions, dns])).then(() => {});
+      compared = compared.then(() => client.query(`insert into sync_listing select * from unnest($1::text[], $2::text[], $3::text[])`, [ids, versions, dns])).then(() => {});
       compared.catch(() => {});
       listedCount += ids.length;
       await progress(listedCount);
@@ -437,7 +437,7 @@ async function listThenReadPages(pages: AsyncGenerator<{ entries: import("ldapts
     const { rows: [joined] } = await client.query<{ changed: string[] | null; active: number }>(
       `select array_agg(l.dn) filter (where u.id is null or u."directoryMark" is distinct from l.ver or l.ver = '') as changed,
               count(*) filter (where u.status = 'ACTIVE')::int as active
-       from sync_listed2 l
+       from sync_listing l
        left join "User" u on u."connectionId" = $1::uuid and u."directoryId" = l.did and u.source = 'DIRECTORY' and u."supersededById" is null`,
       [connectionId],
     );
@@ -450,7 +450,7 @@ async function listThenReadPages(pages: AsyncGenerator<{ entries: import("ldapts
     const gone = joined.active === stats.active ? { rows: [] } : await client.query<{ id: string; email: string; name: string }>(
       `select u.id, u.email, u.name from "User" u
        where u."connectionId" = $1::uuid and u.source = 'DIRECTORY' and u."supersededById" is null and u.status = 'ACTIVE'
-         and not exists (select 1 from sync_listed2 l where l.did = u."directoryId")`,
+         and not exists (select 1 from sync_listing l where l.did = u."directoryId")`,
       [connectionId],
     );
     const unchanged = listedCount - changed.length;
@@ -480,7 +480,7 @@ async function listThenReadPages(pages: AsyncGenerator<{ entries: import("ldapts
       const emails = entries.map((e) => mapEntry(e, target.fields)).flatMap((m) => (m.ok ? [m.entry.email] : []));
       const { rows } = await client.query<{ did: string }>(
         `select u."directoryId" as did from "User" u where u.email = any($1::text[]) and u."connectionId" = $2::uuid and u."directoryId" is not null
-           and exists (select 1 from sync_listed2 l where l.did = u."directoryId")`,
+           and exists (select 1 from sync_listing l where l.did = u."directoryId")`,
         [emails, connectionId],
       );
       run.listed = new Set(rows.map((r) => r.did));
