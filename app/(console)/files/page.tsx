@@ -33,7 +33,7 @@ export default async function FilesPage() {
               {owned.length === 0 ? (
                 <EmptyState title="No files yet">Upload a file to keep it here and share it with others.</EmptyState>
               ) : (
-                <table className="w-full">
+                <div className="overflow-x-auto"><table className="w-full">
                   <thead className="border-b border-slate-200 bg-slate-50">
                     <tr><th className={th}>Name</th>{manyOrgs && <th className={th}>Organisation</th>}<th className={th}>Size</th><th className={th}>Uploaded</th><th className={th}>Shared with</th><th className={th}><span className="sr-only">Actions</span></th></tr>
                   </thead>
@@ -44,7 +44,7 @@ export default async function FilesPage() {
                         {manyOrgs && <td className={td}>{orgName.get(f.organizationId)}</td>}
                         <td className={`${td} whitespace-nowrap`}>{formatBytes(f.sizeBytes)}</td>
                         <td className={`${td} whitespace-nowrap`}>{date(f.createdAt)}</td>
-                        <td className={td}>{f.shares.length === 0 ? <span className="text-slate-400">—</span> : f.shares.map((s) => s.user.email).join(", ")}</td>
+                        <td className={`${td} max-w-64 truncate`} title={f.shares.map((s) => s.user.email).join(", ")}>{f.shares.length === 0 ? <span className="text-slate-400">—</span> : f.shares.length > 2 ? `${f.shares[0].user.email} and ${f.shares.length - 1} more` : f.shares.map((s) => s.user.email).join(", ")}</td>
                         <td className={`${td} whitespace-nowrap text-right`}>
                           <div className="flex justify-end gap-1.5">
                             <DownloadLink fileId={f.id} name={f.name} />
@@ -56,7 +56,7 @@ export default async function FilesPage() {
                       </tr>
                     ))}
                   </tbody>
-                </table>
+                </table></div>
               )}
             </Card>
           </section>
@@ -67,7 +67,7 @@ export default async function FilesPage() {
               {shared.length === 0 ? (
                 <EmptyState title="Nothing shared with you">Files that others share with {user.email} appear here.</EmptyState>
               ) : (
-                <table className="w-full">
+                <div className="overflow-x-auto"><table className="w-full">
                   <thead className="border-b border-slate-200 bg-slate-50">
                     <tr><th className={th}>Name</th><th className={th}>Owner</th><th className={th}>Size</th><th className={th}>Shared</th><th className={th}><span className="sr-only">Actions</span></th></tr>
                   </thead>
@@ -82,7 +82,7 @@ export default async function FilesPage() {
                       </tr>
                     ))}
                   </tbody>
-                </table>
+                </table></div>
               )}
             </Card>
           </section>
