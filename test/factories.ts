@@ -42,3 +42,16 @@ export async function memberOf(userId: string) {
   const user = await db.user.findUniqueOrThrow({ where: { id: userId }, select: { id: true, email: true, name: true, isPlatformAdmin: true, memberships: { select: { organizationId: true, roles: true } } } });
   return { id: user.id, email: user.email, name: user.name, isPlatformAdmin: user.isPlatformAdmin, roles: Object.fromEntries(user.memberships.map((m) => [m.organizationId, m.roles])) };
 }
+
+/** An OpenLDAP-preset connection of `org` to a test directory, reading the users under ou=people. */
+export async function connectTo(s: { url: string; managerDn: string; managerPassword: string; baseDn: string }, org: { id: string }, overrides: Record<string, unknown> = {}) {
+  const { encryptSecret } = await import("@/lib/crypto");
+  const { PRESETS } = await import("@/lib/directory/presets");
+  return db.ldapConnection.create({
+    data: {
+      organizationId: org.id, name: `Dir ${uid()}`, preset: "OPENLDAP", serverUrl: s.url, serverTimeout: 5000, managerDn: s.managerDn,
+      managerPasswordEnc: encryptSecret(s.managerPassword), baseDn: `ou=people,${s.baseDn}`, domain: "example.com", ...PRESETS.OPENLDAP, ...overrides,
+    },
+    select: { id: true },
+  });
+}

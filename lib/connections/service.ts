@@ -1,8 +1,7 @@
 import "server-only";
-import crypto from "node:crypto";
 import { db } from "@/lib/db";
 import { audit } from "@/lib/audit";
-import { decryptSecret, encryptSecret } from "@/lib/crypto";
+import { decryptSecret, encryptSecret, hashLinkToken, newLinkToken } from "@/lib/crypto";
 import { NotFoundError, UserError } from "@/lib/errors";
 import { testConnection, type TestResult } from "@/lib/directory/test-connection";
 import type { ConnectionValues } from "@/lib/connections/schema";
@@ -137,15 +136,12 @@ export async function testStoredConnection(ctx: OrgCtx, connectionId: string): P
 
 export const REQUEST_TTL_HOURS = 72;
 
-function hashToken(token: string) {
-  return crypto.createHash("sha256").update(token).digest("hex");
-}
 
 export async function createConnectionRequest(ctx: OrgCtx, note?: string) {
-  const token = crypto.randomBytes(32).toString("base64url");
+  const token = newLinkToken();
   const expiresAt = new Date(Date.now() + REQUEST_TTL_HOURS * 3600_000);
   await db.$transaction(async (tx) => {
-    const request = await tx.connectionRequest.create({ data: { organizationId: ctx.organizationId, tokenHash: hashToken(token), createdById: ctx.actorId, note: note || null, expiresAt }, select: { id: true } });
+    const request = await tx.connectionRequest.create({ data: { organizationId: ctx.organizationId, tokenHash: hashLinkToken(token), createdById: ctx.actorId, note: note || null, expiresAt }, select: { id: true } });
     await audit(tx, { actorId: ctx.actorId, organizationId: ctx.organizationId, action: "connection-request.create", targetType: "connection-request", targetId: request.id });
   });
   // The token itself is shown once and stored only as a hash.
@@ -156,7 +152,7 @@ export type RequestState = { state: "valid"; organizationName: string; expiresAt
 
 export async function findConnectionRequest(token: string): Promise<RequestState & { id?: string; organizationId?: string }> {
   if (!/^[\w-]{20,100}$/.test(token)) return { state: "unknown" };
-  const request = await db.connectionRequest.findUnique({ where: { tokenHash: hashToken(token) }, select: { id: true, organizationId: true, usedAt: true, expiresAt: true, note: true, organization: { select: { name: true } } } });
+  const request = await db.connectionRequest.findUnique({ where: { tokenHash: hashLinkToken(token) }, select: { id: true, organizationId: true, usedAt: true, expiresAt: true, note: true, organization: { select: { name: true } } } });
   if (!request) return { state: "unknown" };
   if (request.usedAt) return { state: "used" };
   if (request.expiresAt < new Date()) return { state: "expired" };

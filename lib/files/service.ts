@@ -1,6 +1,7 @@
 import "server-only";
 import crypto from "node:crypto";
 import { db } from "@/lib/db";
+import { hashLinkToken, newLinkToken } from "@/lib/crypto";
 import { audit } from "@/lib/audit";
 import { ForbiddenError, NotFoundError, UserError } from "@/lib/errors";
 import { type Actor, canInOrg, ROLE_LABELS } from "@/lib/auth/permissions";
@@ -15,9 +16,6 @@ export type Member = Actor & { email: string; name: string };
 const NOT_FOUND = "File not found.";
 const LINK_DAYS = 7;
 
-function hashToken(token: string) {
-  return crypto.createHash("sha256").update(token).digest("hex");
-}
 
 function roleName(member: Member, organizationId: string): string {
   const roles = member.roles[organizationId] ?? [];
@@ -196,7 +194,7 @@ export async function shareFile(member: Member, fileId: string, email: string): 
       throw error;
     }
   }
-  const token = crypto.randomBytes(32).toString("base64url");
+  const token = newLinkToken();
   const outcome = await db.$transaction(async (tx) => {
     const org = await tx.organization.findUniqueOrThrow({ where: { id: file.organizationId }, select: { defaultPlanId: true } });
     let recipient = await tx.user.findUnique({ where: { email }, select: { id: true, source: true, passwordHash: true } });
@@ -212,7 +210,7 @@ export async function shareFile(member: Member, fileId: string, email: string): 
     // An Ad hoc person who has not set a password yet gets a (new) link each time something is shared.
     const needsLink = recipient.source === "ADHOC" && !recipient.passwordHash;
     if (needsLink) {
-      await tx.passwordLink.create({ data: { userId: recipient.id, tokenHash: hashToken(token), createdById: member.id, expiresAt: new Date(Date.now() + LINK_DAYS * 86_400_000) } });
+      await tx.passwordLink.create({ data: { userId: recipient.id, tokenHash: hashLinkToken(token), createdById: member.id, expiresAt: new Date(Date.now() + LINK_DAYS * 86_400_000) } });
     }
     return { createdAdhoc, needsLink };
   });
@@ -246,7 +244,7 @@ export type LinkState = { state: "unknown" | "used" | "expired" } | { state: "ok
 
 export async function findPasswordLink(token: string): Promise<LinkState> {
   if (!/^[\w-]{20,100}$/.test(token)) return { state: "unknown" };
-  const link = await db.passwordLink.findUnique({ where: { tokenHash: hashToken(token) }, select: { usedAt: true, expiresAt: true, user: { select: { email: true, source: true, status: true } } } });
+  const link = await db.passwordLink.findUnique({ where: { tokenHash: hashLinkToken(token) }, select: { usedAt: true, expiresAt: true, user: { select: { email: true, source: true, status: true } } } });
   if (!link || link.user.source !== "ADHOC" || link.user.status !== "ACTIVE") return { state: "unknown" };
   if (link.usedAt) return { state: "used" };
   if (link.expiresAt < new Date()) return { state: "expired" };
@@ -260,7 +258,7 @@ export async function setPasswordByLink(token: string, password: string): Promis
   const passwordHash = await hashPassword(password);
   return db.$transaction(async (tx) => {
     const now = new Date();
-    const spent = await tx.passwordLink.updateMany({ where: { tokenHash: hashToken(token), usedAt: null }, data: { usedAt: now } });
+    const spent = await tx.passwordLink.updateMany({ where: { tokenHash: hashLinkToken(token), usedAt: null }, data: { usedAt: now } });
     if (spent.count !== 1) throw new UserError("This link is no longer valid.");
     const user = await tx.user.update({ where: { email: state.email }, data: { passwordHash, passwordChangedAt: now }, select: { id: true, email: true } });
     await tx.passwordLink.updateMany({ where: { userId: user.id, usedAt: null }, data: { usedAt: now } });

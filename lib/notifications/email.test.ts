@@ -3,14 +3,12 @@ import { Readable } from "node:stream";
 import { buffer } from "node:stream/consumers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
-import { encryptSecret } from "@/lib/crypto";
-import { PRESETS } from "@/lib/directory/presets";
 import { syncConnection } from "@/lib/sync/engine";
 import { transferOwnership } from "@/lib/transfers/service";
 import { openFile, shareFile, uploadFile } from "@/lib/files/service";
 import { openStored } from "@/lib/files/storage";
 import { startSlapd, freePort, type Slapd } from "@/test/ldap/slapd";
-import { makeOrg, makeUser, memberOf } from "@/test/factories";
+import { connectTo, makeOrg, makeUser, memberOf } from "@/test/factories";
 import { startMailbox, type Mailbox } from "@/test/mail";
 
 describe("a directory user with files leaves: notification on the page and by e-mail, then transfer", () => {
@@ -34,12 +32,7 @@ describe("a directory user with files leaves: notification on the page and by e-
 
   it("disabling in slapd marks the owner pending transfer, e-mails the administrators once, and the transfer moves the files and disables the account", async () => {
     const org = await makeOrg();
-    const conn = await db.ldapConnection.create({
-      data: {
-        organizationId: org.id, name: "Mail flow", preset: "OPENLDAP", serverUrl: slapd.url, serverTimeout: 5000, managerDn: slapd.managerDn,
-        managerPasswordEnc: encryptSecret(slapd.managerPassword), baseDn: `ou=people,${slapd.baseDn}`, domain: "mail-flow.example", ...PRESETS.OPENLDAP, disableThresholdPercent: 100,
-      },
-    });
+    const conn = await connectTo(slapd, org, { name: "Mail flow", domain: "mail-flow.example", disableThresholdPercent: 100 });
     await syncConnection(conn.id, { trigger: "MANUAL" });
     const admin = await makeUser({ org, roles: ["ORG_ADMIN", "ORIGINATOR"] });
     await makeUser({ org, roles: ["ORG_ADMIN"], status: "DISABLED" });
@@ -93,13 +86,7 @@ describe("a directory user with files leaves: notification on the page and by e-
 
   it("a mail server that is down leaves the notification un-mailed with a warning in the log, and the next sync sends it", async () => {
     const org = await makeOrg();
-    const conn = await db.ldapConnection.create({
-      data: {
-        organizationId: org.id, name: "Mail down", preset: "OPENLDAP", serverUrl: slapd.url, serverTimeout: 5000, managerDn: slapd.managerDn,
-        managerPasswordEnc: encryptSecret(slapd.managerPassword), baseDn: `ou=people,${slapd.baseDn}`, domain: "mail-flow.example", ...PRESETS.OPENLDAP, disableThresholdPercent: 100,
-        syncFilter: "(&(objectClass=inetOrgPerson)(uid=solo))",
-      },
-    });
+    const conn = await connectTo(slapd, org, { name: "Mail down", domain: "mail-flow.example", disableThresholdPercent: 100, syncFilter: "(&(objectClass=inetOrgPerson)(uid=solo))" });
     await syncConnection(conn.id, { trigger: "MANUAL" });
     await makeUser({ org, roles: ["ORG_ADMIN"] });
     const solo = await db.user.findUniqueOrThrow({ where: { email: "solo@mail-flow.example" } });

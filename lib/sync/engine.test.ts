@@ -1,13 +1,11 @@
 import crypto from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
-import { encryptSecret } from "@/lib/crypto";
-import { PRESETS } from "@/lib/directory/presets";
 import { syncConnection } from "@/lib/sync/engine";
 import { runDueConnections } from "@/lib/sync/due";
 import { userTimeline } from "@/lib/sync/queries";
 import { startSlapd, type LdapUser, type Slapd } from "@/test/ldap/slapd";
-import { makeOrg, uid } from "@/test/factories";
+import { connectTo, makeOrg } from "@/test/factories";
 
 const servers: Slapd[] = [];
 afterAll(async () => {
@@ -18,16 +16,6 @@ async function directory(users: LdapUser[], extraLdif?: string) {
   const s = await startSlapd({ users, extraLdif });
   servers.push(s);
   return s;
-}
-
-async function connect(s: Slapd, org: { id: string }, overrides: Record<string, unknown> = {}) {
-  return db.ldapConnection.create({
-    data: {
-      organizationId: org.id, name: `Dir ${uid()}`, preset: "OPENLDAP", serverUrl: s.url, serverTimeout: 5000, managerDn: s.managerDn,
-      managerPasswordEnc: encryptSecret(s.managerPassword), baseDn: `ou=people,${s.baseDn}`, domain: "example.com", ...PRESETS.OPENLDAP, ...overrides,
-    },
-    select: { id: true },
-  });
 }
 
 const person = (n: string, extra: Partial<LdapUser> = {}): LdapUser => ({ uid: n, cn: `${n[0].toUpperCase()}${n.slice(1)} Person`, mail: `${n}@example.com`, password: `${n}-pw`, ...extra });
@@ -48,7 +36,7 @@ describe("full synchronisation against a real slapd", () => {
   beforeAll(async () => {
     s = await directory([person("ann"), person("ben"), person("cat", { employeeType: "disabled" }), person("dan"), person("eve"), person("fay"), person("gus"), person("hal"), person("ida"), person("jon"), person("kim"), person("lou")]);
     org = await makeOrg();
-    conn = await connect(s, org, { disableThresholdPercent: 50 });
+    conn = await connectTo(s, org, { disableThresholdPercent: 50 });
   }, 60_000);
 
   it("creates Originators on the default plan, disabled entries disabled, and changes nothing the second time", async () => {
@@ -136,7 +124,7 @@ describe("safety", () => {
   it("holds a run that would disable more than the threshold, and applies it once confirmed", async () => {
     const s = await directory(Array.from({ length: 20 }, (_, i) => person(`p${i}`)));
     const org = await makeOrg();
-    const conn = await connect(s, org);
+    const conn = await connectTo(s, org);
     await syncConnection(conn.id, { trigger: "MANUAL" });
     s.ldif(Array.from({ length: 5 }, (_, i) => `dn: ${s.userDn(`p${i}`)}\nchangetype: delete\n`).join("\n"));
     const held = await syncConnection(conn.id, { trigger: "MANUAL", full: true });
@@ -151,7 +139,7 @@ describe("safety", () => {
   it("disables nothing when the directory goes away in the middle of a read, and marks the run failed", async () => {
     const s = await directory(Array.from({ length: 10000 }, (_, i) => person(`q${i}`)));
     const org = await makeOrg();
-    const conn = await connect(s, org, { disableThresholdPercent: 100, disableThresholdCount: 100000 });
+    const conn = await connectTo(s, org, { disableThresholdPercent: 100, disableThresholdCount: 100000 });
     await syncConnection(conn.id, { trigger: "MANUAL" });
     expect(await db.user.count({ where: { connectionId: conn.id, status: "ACTIVE" } })).toBe(10000);
     let stopped = false;
@@ -172,7 +160,7 @@ describe("safety", () => {
   it("runs one sync per connection at a time, and recovers from a run interrupted by a crash", async () => {
     const s = await directory(Array.from({ length: 300 }, (_, i) => person(`r${i}`)));
     const org = await makeOrg();
-    const conn = await connect(s, org);
+    const conn = await connectTo(s, org);
     const [a, b] = await Promise.all([syncConnection(conn.id, { trigger: "CRON" }), syncConnection(conn.id, { trigger: "CRON" })]);
     expect([a.status, b.status].sort()).toEqual(["SKIPPED", "SUCCEEDED"]);
     expect(await db.syncRun.count({ where: { connectionId: conn.id } })).toBe(1);
@@ -190,8 +178,8 @@ describe("safety", () => {
   it("runs due connections from the cron function and skips disabled ones", async () => {
     const s = await directory([person("due1")]);
     const org = await makeOrg();
-    const on = await connect(s, org);
-    const off = await connect(s, org, { enabled: false });
+    const on = await connectTo(s, org);
+    const off = await connectTo(s, org, { enabled: false });
     const summary = await runDueConnections({ organizationId: org.id });
     expect(summary.ran.map((r) => r.connectionId)).toEqual([on.id]);
     expect(await db.syncRun.count({ where: { connectionId: off.id } })).toBe(0);
@@ -207,7 +195,7 @@ describe("identity rules", () => {
     const planId = (await db.organization.findUniqueOrThrow({ where: { id: org.id } })).defaultPlanId;
     const local = await db.user.create({ data: { email: "lin@example.com", name: "Lin Local", source: "LOCAL", memberships: { create: { organizationId: org.id, roles: ["ORIGINATOR", "ORG_ADMIN"], planId } } } });
     const adhoc = await db.user.create({ data: { email: "adh@example.com", name: "Ad Hoc", source: "ADHOC", memberships: { create: { organizationId: org.id, roles: ["ADHOC"], planId } } } });
-    const conn = await connect(s, org);
+    const conn = await connectTo(s, org);
     const outcome = await syncConnection(conn.id, { trigger: "MANUAL" });
     expect(outcome.counts).toMatchObject({ created: 1, updated: 2 });
     expect(await db.user.count({ where: { email: "lin@example.com" } })).toBe(1);
@@ -222,8 +210,8 @@ describe("identity rules", () => {
     const first = await directory([person("dup")]);
     const second = await directory([{ ...person("dup"), cn: "Dup Second" }]);
     const org = await makeOrg();
-    const one = await connect(first, org, { position: 0 });
-    const two = await connect(second, org, { position: 1 });
+    const one = await connectTo(first, org, { position: 0 });
+    const two = await connectTo(second, org, { position: 1 });
     await syncConnection(two.id, { trigger: "MANUAL" });
     await syncConnection(one.id, { trigger: "MANUAL" });
     const outcome = await syncConnection(two.id, { trigger: "MANUAL", full: true });
@@ -234,7 +222,7 @@ describe("identity rules", () => {
   it("maps groups with their members", async () => {
     const s = await directory([person("g1"), person("g2"), person("g3")], `dn: cn=staff,ou=groups,dc=example,dc=com\nobjectClass: groupOfNames\ncn: staff\nmember: uid=g1,ou=people,dc=example,dc=com\nmember: uid=g3,ou=people,dc=example,dc=com`);
     const org = await makeOrg();
-    const conn = await connect(s, org, { baseDn: "dc=example,dc=com" });
+    const conn = await connectTo(s, org, { baseDn: "dc=example,dc=com" });
     await syncConnection(conn.id, { trigger: "MANUAL" });
     const group = await db.directoryGroup.findFirstOrThrow({ where: { connectionId: conn.id }, include: { members: { include: { user: { select: { email: true } } } } } });
     expect(group.name).toBe("staff");
@@ -244,7 +232,7 @@ describe("identity rules", () => {
   it("reads only what changed between full syncs (modifyTimestamp)", async () => {
     const s = await directory(Array.from({ length: 50 }, (_, i) => person(`inc${i}`)));
     const org = await makeOrg();
-    const conn = await connect(s, org);
+    const conn = await connectTo(s, org);
     await syncConnection(conn.id, { trigger: "MANUAL" });
     expect((await db.ldapConnection.findUniqueOrThrow({ where: { id: conn.id } })).highWaterMark).toMatch(/^\d{14}Z$/);
     await new Promise((r) => setTimeout(r, 1100));
@@ -259,7 +247,7 @@ describe("identity rules", () => {
   it("a full sync of a connection synchronised before lists ids and marks, reads only what changed, and still catches every change", async () => {
     const s = await directory(Array.from({ length: 30 }, (_, i) => person(`lst${i}`)));
     const org = await makeOrg();
-    const conn = await connect(s, org, { debugLogging: true, disableThresholdPercent: 100 });
+    const conn = await connectTo(s, org, { debugLogging: true, disableThresholdPercent: 100 });
     const sleep = () => new Promise((r) => setTimeout(r, 1100));
     const modify = (u: string, attribute: string, value: string) => s.ldif(`dn: ${s.userDn(u)}\nchangetype: modify\nreplace: ${attribute}\n${attribute}: ${value}\n`);
     const logs = async (message: string, since: Date) => db.logEntry.count({ where: { connectionId: conn.id, message, createdAt: { gte: since } } });

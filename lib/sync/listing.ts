@@ -3,7 +3,7 @@ import type { Entry } from "ldapts";
 import type { DirectoryConnection } from "@/lib/directory/client";
 import { DirectoryError } from "@/lib/directory/errors";
 import type { FieldNames } from "@/lib/directory/presets";
-import { CHANGE_ATTRIBUTES, STABLE_ID_ATTRIBUTES, listingOf, mapEntry } from "@/lib/sync/map";
+import { CHANGE_ATTRIBUTES, STABLE_ID_ATTRIBUTES, listingOf } from "@/lib/sync/map";
 import { syncPool } from "@/lib/sync/sql";
 import { processBatch, type BatchCtx } from "@/lib/sync/batch";
 import { PAGE_SIZE, T, compareMarks, mapPage, prefetch } from "@/lib/sync/run";
@@ -129,21 +129,19 @@ async function listThenReadPages(pages: AsyncGenerator<{ entries: Entry[] }>, di
       }
     };
     await Promise.all(Array.from({ length: Math.min(16, changed.length) }, worker));
+    // Mapped once (warnings included), then checked for duplicates and written in batches.
+    const mapped = mapPage(entries, run, target.fields);
+    run.maxChangeMark = maxMark;
     // Which accounts holding these entries' emails belong to another entry that is still listed (a duplicate email).
-    if (entries.length) {
-      const emails = entries.map((e) => mapEntry(e, target.fields)).flatMap((m) => (m.ok ? [m.entry.email] : []));
+    if (mapped.length) {
       const { rows } = await client.query<{ did: string }>(
         `select u."directoryId" as did from "User" u where u.email = any($1::text[]) and u."connectionId" = $2::uuid and u."directoryId" is not null
            and exists (select 1 from sync_listing l where l.did = u."directoryId")`,
-        [emails, connectionId],
+        [mapped.map((e) => e.email), connectionId],
       );
       run.listed = new Set(rows.map((r) => r.did));
     }
-    for (let i = 0; i < entries.length; i += PAGE_SIZE) {
-      const batch = mapPage(entries.slice(i, i + PAGE_SIZE), run, target.fields);
-      run.maxChangeMark = maxMark;
-      await processBatch(batch, ctx);
-    }
+    for (let i = 0; i < mapped.length; i += PAGE_SIZE) await processBatch(mapped.slice(i, i + PAGE_SIZE), ctx);
     await progress(listedCount);
     T("light: details", t0);
 

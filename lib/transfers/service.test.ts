@@ -1,25 +1,18 @@
 import crypto from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
-import { encryptSecret } from "@/lib/crypto";
-import { PRESETS } from "@/lib/directory/presets";
 import { syncConnection } from "@/lib/sync/engine";
 import { transferOwnership } from "@/lib/transfers/service";
 import { NotFoundError } from "@/lib/errors";
 import { startSlapd } from "@/test/ldap/slapd";
-import { makeOrg, makeUser } from "@/test/factories";
+import { connectTo, makeOrg, makeUser } from "@/test/factories";
 
 describe("ownership transfer", () => {
   it("takes a user disabled in the directory from notification to transfer: files and shares move, the notification resolves, the account is disabled", async () => {
     const slapd = await startSlapd({ users: [{ uid: "leaver", cn: "Lea Leaver", mail: "leaver@transfer.example" }, { uid: "stayer", cn: "Stay", mail: "stayer@transfer.example" }] });
     try {
       const org = await makeOrg();
-      const conn = await db.ldapConnection.create({
-        data: {
-          organizationId: org.id, name: "T", preset: "OPENLDAP", serverUrl: slapd.url, serverTimeout: 5000, managerDn: slapd.managerDn,
-          managerPasswordEnc: encryptSecret(slapd.managerPassword), baseDn: `ou=people,${slapd.baseDn}`, domain: "transfer.example", ...PRESETS.OPENLDAP, disableThresholdPercent: 100,
-        },
-      });
+      const conn = await connectTo(slapd, org, { name: "T", domain: "transfer.example", disableThresholdPercent: 100 });
       await syncConnection(conn.id, { trigger: "MANUAL" });
       const leaver = await db.user.findUniqueOrThrow({ where: { email: "leaver@transfer.example" } });
       const target = await makeUser({ org });
