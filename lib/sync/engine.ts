@@ -13,6 +13,8 @@ import { tryLockConnection } from "@/lib/sync/lock";
 import { PAGE_SIZE, Run, T, mapPage, prefetch, type Disable, type SyncPlan } from "@/lib/sync/run";
 import { insertEvents, loadKnown, processBatch, type BatchCtx, type Known } from "@/lib/sync/batch";
 import { listThenRead } from "@/lib/sync/listing";
+import { sql } from "@/lib/sync/sql";
+import { connectionOrder, finishRun, loadConnection, recordProgress, startRun, writeLog } from "@/lib/sync/records";
 import type { SyncTrigger } from "@/lib/generated/prisma/enums";
 import type { ConnectionValues } from "@/lib/connections/schema";
 
@@ -75,29 +77,20 @@ export async function syncConnection(connectionId: string, options: SyncOptions)
 
 async function runLocked(connectionId: string, options: SyncOptions, dryRun: boolean): Promise<SyncOutcome> {
   const tStart = performance.now();
-  const stored = await db.ldapConnection.findUniqueOrThrow({ where: { id: connectionId }, include: { organization: { select: { id: true, defaultPlanId: true } } } });
+  const stored = await loadConnection(connectionId);
   const connection = { ...stored, ...(options.overrides ?? {}) };
   const orgId = stored.organizationId;
   const now = new Date();
 
-  // A run left RUNNING by a process that died: we hold the lock now, so nobody is running it.
-  if (!dryRun) {
-    await db.syncRun.updateMany({
-      where: { connectionId, status: "RUNNING" },
-      data: { status: "FAILED", finishedAt: now, error: "Interrupted: the process running it stopped before it finished." },
-    });
-  }
-
   const incremental = !options.full && !dryRun && !options.allowDisable && Boolean(stored.highWaterMark) && Boolean(stored.lastFullSyncAt) &&
     now.getTime() - stored.lastFullSyncAt!.getTime() < stored.fullSyncIntervalMinutes * 60_000;
   const kind = incremental ? "INCREMENTAL" : "FULL";
-  const [runRow, positions] = await Promise.all([
-    dryRun ? null : db.syncRun.create({ data: { connectionId, trigger: options.trigger, kind, runnerId: RUNNER_ID }, select: { id: true } }),
-    db.ldapConnection.findMany({ where: { organizationId: orgId }, select: { id: true, name: true, position: true, enabled: true } }),
-  ]);
+  // A run left RUNNING by a process that died is marked failed as this one starts: we hold the lock.
+  const [runId, positions] = await Promise.all([dryRun ? null : startRun(connectionId, options.trigger, kind, RUNNER_ID), connectionOrder(orgId)]);
+  const runRow = runId ? { id: runId } : null;
   const run = new Run();
   const log = (level: "DEBUG" | "INFO" | "WARNING" | "ERROR", message: string, details: object = {}) =>
-    dryRun ? Promise.resolve() : db.logEntry.create({ data: { organizationId: orgId, connectionId, level, message, details } }).then(() => undefined);
+    dryRun ? Promise.resolve() : writeLog({ organizationId: orgId, connectionId, level, message, details });
   const debug = (message: string, details: object = {}) => (stored.debugLogging ? log("DEBUG", message, details) : Promise.resolve());
 
   const myPosition = positions.find((p) => p.id === connectionId)!.position;
@@ -129,13 +122,13 @@ async function runLocked(connectionId: string, options: SyncOptions, dryRun: boo
     ];
     await debug("search", { base: connection.baseDn, filter, kind });
 
-    const batchCtx: BatchCtx = { run, connectionId, orgId, defaultPlanId: stored.organization.defaultPlanId, myPosition, positions, dryRun, runId: runRow?.id ?? null, markKey: mappingKey(connection) };
+    const batchCtx: BatchCtx = { run, connectionId, orgId, defaultPlanId: stored.defaultPlanId, myPosition, positions, dryRun, runId: runRow?.id ?? null, markKey: mappingKey(connection) };
     let lastProgress = 0;
     const progress = async (read: number) => {
       // The progress bar reads this; more than a few writes a second would only cost time.
       if (runRow && Date.now() - lastProgress > 500) {
         lastProgress = Date.now();
-        await db.syncRun.update({ where: { id: runRow.id }, data: { entriesRead: read } });
+        await recordProgress(runRow.id, read);
       }
       options.onProgress?.(read);
     };
@@ -193,7 +186,7 @@ async function runLocked(connectionId: string, options: SyncOptions, dryRun: boo
     }
 
     T("gone", tp); tp = performance.now();
-    const total = run.accounts ?? (await db.user.count({ where: { connectionId, source: "DIRECTORY", supersededById: null } }));
+    const total = run.accounts ?? (await sql<{ n: number }>(`select count(*)::int as n from "User" where "connectionId" = $1::uuid and source = 'DIRECTORY' and "supersededById" is null`, [connectionId]))[0].n;
     const wouldDisable = [...run.toDisable.values()].filter((d) => d.kind !== "superseded").length;
     const limit = Math.min(Math.ceil((stored.disableThresholdPercent / 100) * total), stored.disableThresholdCount);
     if (!options.allowDisable && wouldDisable > 0 && wouldDisable > limit) {
@@ -236,18 +229,8 @@ async function runLocked(connectionId: string, options: SyncOptions, dryRun: boo
 }
 
 async function finish(runId: string, connectionId: string, intervalMinutes: number, run: Run, result: { status: "SUCCEEDED" | "FAILED" | "HELD"; error?: string; heldReason?: string }, mark: string | null, kind: "FULL" | "INCREMENTAL") {
-  const now = new Date();
   const warnings = run.warningCount > run.warnings.length ? [...run.warnings, `… and ${run.warningCount - run.warnings.length} more`] : run.warnings;
-  await db.syncRun.update({ where: { id: runId }, data: { ...run.counts, status: result.status, error: result.error ?? null, heldReason: result.heldReason ?? null, warnings, finishedAt: now } });
-  await db.ldapConnection.update({
-    where: { id: connectionId },
-    data: {
-      lastSyncAt: now,
-      nextSyncAt: new Date(now.getTime() + intervalMinutes * 60_000),
-      ...(result.status === "SUCCEEDED" && kind === "FULL" ? { lastFullSyncAt: now } : {}),
-      ...(result.status === "SUCCEEDED" && mark ? { highWaterMark: mark } : {}),
-    },
-  });
+  await finishRun(runId, connectionId, { ...result, counts: run.counts, warnings, full: kind === "FULL", mark, intervalMinutes });
 }
 
 /** The plan names people in email order, whatever order the database returned them in. */

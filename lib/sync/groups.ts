@@ -3,6 +3,7 @@ import type { Entry } from "ldapts";
 import { db } from "@/lib/db";
 import type { DirectoryConnection } from "@/lib/directory/client";
 import { stableId } from "@/lib/sync/map";
+import { sql } from "@/lib/sync/sql";
 
 // Groups are mapped read-only with their members (seed 000: "user accounts and groups").
 const GROUP_FILTERS: Record<string, string> = {
@@ -64,7 +65,8 @@ export async function syncGroups(directory: DirectoryConnection, ctx: { connecti
     return;
   }
   if (groups.length === 0) {
-    await db.directoryGroup.deleteMany({ where: { connectionId: ctx.connectionId } });
+    // The usual case for a directory without groups; through the sync's pool, as the run's other records.
+    await sql(`delete from "DirectoryGroup" where "connectionId" = $1::uuid`, [ctx.connectionId]);
     return;
   }
   const users = await db.user.findMany({ where: { connectionId: ctx.connectionId, dn: { not: null } }, select: { id: true, dn: true } });

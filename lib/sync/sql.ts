@@ -7,7 +7,14 @@ const globalForPool = globalThis as unknown as { syncPool?: pg.Pool };
 
 export function syncPool(): pg.Pool {
   if (!globalForPool.syncPool) {
-    const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 8 });
+    // Timestamps are stored as UTC without a zone, as Prisma stores them: the session writes now() in UTC and a
+    // timestamp read back is UTC, whatever the server's or this process's time zone.
+    const pool = new pg.Pool({
+      connectionString: process.env.DATABASE_URL,
+      max: 8,
+      options: "-c TimeZone=UTC",
+      types: { getTypeParser: ((oid: number, format?: "text" | "binary") => (oid === pg.types.builtins.TIMESTAMP ? (v: string) => new Date(`${v.replace(" ", "T")}Z`) : pg.types.getTypeParser(oid, format as "text"))) as typeof pg.types.getTypeParser },
+    });
     // An idle connection the server closed (a restart, a failover) must not take the process down with it.
     pool.on("error", (error) => console.error("database connection lost (sync pool)", error.message));
     globalForPool.syncPool = pool;
