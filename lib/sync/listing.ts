@@ -15,9 +15,10 @@ export type ListTarget = { baseDn: string; filter: string; attributes: string[];
 // What a listing asks for, by directory type: the stable id the mapping prefers there and the version. Fewer
 // attributes are fewer bytes to decode 100,000 times. A server that is not what its preset says answers without
 // them, and the listing gives way to a full read.
+// (uSNChanged is also Active Directory's change mark; entryCSN carries the time modifyTimestamp would give.)
 const LISTING_ATTRIBUTES: Record<string, string[]> = {
-  ACTIVE_DIRECTORY: ["objectGUID", "uSNChanged", "modifyTimestamp"],
-  OPENLDAP: ["entryUUID", "entryCSN", "modifyTimestamp"],
+  ACTIVE_DIRECTORY: ["objectGUID", "uSNChanged"],
+  OPENLDAP: ["entryUUID", "entryCSN"],
   OPEN_DIRECTORY: ["entryUUID", "apple-generateduid", "GeneratedUID", "entryCSN", "modifyTimestamp"],
   DS389: ["entryUUID", "nsUniqueId", "modifyTimestamp"],
 };

@@ -26,4 +26,10 @@ describe("an entry's listing (id, version, change mark) agrees with its full map
     expect(listingOf(cases[0][1])).toEqual({ id: "67452301-ab89-efcd-0123-456789abcdef", version: "12345", exact: true, timestamp: "20261123101010.0Z", mark: "12345" });
     expect(listingOf(cases[2][1])).toMatchObject({ id: "c1-c2", version: "20261123101010Z", exact: false });
   });
+  it("takes the change mark from entryCSN when a listing asks OpenLDAP for entryUUID and entryCSN only", () => {
+    const { modifyTimestamp: _, ...listed } = cases[1][1] as unknown as Record<string, unknown>;
+    const full = mapEntry(cases[1][1], PRESETS.OPENLDAP);
+    expect(listingOf(listed as unknown as Entry)).toEqual({ id: "aaaa-bbbb", version: "20261123101010.123456Z#000000#000#000000", exact: true, timestamp: "20261123101010Z", mark: full.ok ? full.entry.changeMark : "?" });
+    expect(listingOf({ dn: "uid=d,dc=x", entryUUID: "d", entryCSN: "not a csn" } as unknown as Entry)).toMatchObject({ mark: null });
+  });
 });

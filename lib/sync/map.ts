@@ -89,7 +89,15 @@ export function listingOf(entry: Entry): Listing {
   }
   const id = guid !== undefined ? (Buffer.isBuffer(guid) ? guidToString(guid) : String(guid)) : (other ?? null);
   const exact = usn ?? csn;
+  // An entryCSN starts with the time of the change, as modifyTimestamp gives it: a listing need not ask for both.
+  timestamp ??= csnTime(csn);
   return { id, version: exact ?? timestamp ?? null, exact: Boolean(exact), timestamp: timestamp ?? null, mark: usn ?? timestamp ?? null };
+}
+
+/** "20261123132800.123456Z#000000#000#000000" → "20261123132800Z" (generalized time to the second, UTC). */
+export function csnTime(csn: string | undefined): string | undefined {
+  const m = csn ? /^(\d{14})(?:\.\d+)?Z#/.exec(csn) : null;
+  return m ? `${m[1]}Z` : undefined;
 }
 
 export function stableId(entry: Entry): string | null {
