@@ -15,6 +15,7 @@ const { outcome, seconds } = await once();
 const timing = structuredClone((globalThis as { __t?: unknown }).__t);
 // "full-twice": the same unchanged sync again in this now warm process, as a running server would do it.
 const warmSeconds = mode === "full-twice" ? (await once()).seconds : undefined;
-console.log(JSON.stringify({ seconds, warmSeconds, peakMb: process.resourceUsage().maxRSS / 1024, status: outcome.status, kind: outcome.kind, counts: outcome.counts, timing }));
+const usage = process.resourceUsage();
+console.log(JSON.stringify({ seconds, warmSeconds, cpu: { node: (usage.userCPUTime + usage.systemCPUTime) / 1e6 }, peakMb: usage.maxRSS / 1024, status: outcome.status, kind: outcome.kind, counts: outcome.counts, timing }));
 await db.$disconnect();
 process.exit(0);
