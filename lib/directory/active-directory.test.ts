@@ -100,5 +100,15 @@ describe("synchronisation from a real Samba Active Directory", () => {
     expect(incremental.kind).toBe("INCREMENTAL");
     expect(incremental.counts.entriesRead).toBe(1);
     expect((await db.user.findFirstOrThrow({ where: { connectionId: conn.id, accountName: "dave" } })).status).toBe("DISABLED");
+
+    // A full sync now lists objectGUID and uSNChanged only, and reads in full just what changed.
+    await db.ldapConnection.update({ where: { id: conn.id }, data: { debugLogging: true } });
+    dc.tool("user", "enable", "dave");
+    const since = new Date();
+    const full = await syncConnection(conn.id, { trigger: "MANUAL", full: true });
+    expect(full).toMatchObject({ status: "SUCCEEDED", kind: "FULL", counts: { entriesRead: 4, unchanged: 3, reenabled: 1, disabled: 0 } });
+    const logged = async (message: string) => db.logEntry.count({ where: { connectionId: conn.id, message, createdAt: { gte: since } } });
+    expect([await logged("list"), await logged("page")]).toEqual([1, 0]);
+    expect((await db.user.findFirstOrThrow({ where: { connectionId: conn.id, accountName: "dave" } })).status).toBe("ACTIVE");
   });
 });
