@@ -13,8 +13,7 @@ import { tryLockConnection } from "@/lib/sync/lock";
 import { PAGE_SIZE, Run, T, mapPage, prefetch, type Disable, type SyncPlan } from "@/lib/sync/run";
 import { insertEvents, loadKnown, processBatch, type BatchCtx, type Known } from "@/lib/sync/batch";
 import { listThenRead } from "@/lib/sync/listing";
-import { sql } from "@/lib/sync/sql";
-import { connectionOrder, finishRun, loadConnection, recordProgress, startRun, writeLog } from "@/lib/sync/records";
+import { connectionOrder, countAccounts, finishRun, loadConnection, recordProgress, startRun, writeLog } from "@/lib/sync/records";
 import type { SyncTrigger } from "@/lib/generated/prisma/enums";
 import type { ConnectionValues } from "@/lib/connections/schema";
 
@@ -87,7 +86,6 @@ async function runLocked(connectionId: string, options: SyncOptions, dryRun: boo
   const kind = incremental ? "INCREMENTAL" : "FULL";
   // A run left RUNNING by a process that died is marked failed as this one starts: we hold the lock.
   const [runId, positions] = await Promise.all([dryRun ? null : startRun(connectionId, options.trigger, kind, RUNNER_ID), connectionOrder(orgId)]);
-  const runRow = runId ? { id: runId } : null;
   const run = new Run();
   const log = (level: "DEBUG" | "INFO" | "WARNING" | "ERROR", message: string, details: object = {}) =>
     dryRun ? Promise.resolve() : writeLog({ organizationId: orgId, connectionId, level, message, details });
@@ -122,13 +120,13 @@ async function runLocked(connectionId: string, options: SyncOptions, dryRun: boo
     ];
     await debug("search", { base: connection.baseDn, filter, kind });
 
-    const batchCtx: BatchCtx = { run, connectionId, orgId, defaultPlanId: stored.defaultPlanId, myPosition, positions, dryRun, runId: runRow?.id ?? null, markKey: mappingKey(connection) };
+    const batchCtx: BatchCtx = { run, connectionId, orgId, defaultPlanId: stored.defaultPlanId, myPosition, positions, dryRun, runId: runId, markKey: mappingKey(connection) };
     let lastProgress = 0;
     const progress = async (read: number) => {
       // The progress bar reads this; more than a few writes a second would only cost time.
-      if (runRow && Date.now() - lastProgress > 500) {
+      if (runId && Date.now() - lastProgress > 500) {
         lastProgress = Date.now();
-        await recordProgress(runRow.id, read);
+        await recordProgress(runId, read);
       }
       options.onProgress?.(read);
     };
@@ -186,7 +184,7 @@ async function runLocked(connectionId: string, options: SyncOptions, dryRun: boo
     }
 
     T("gone", tp); tp = performance.now();
-    const total = run.accounts ?? (await sql<{ n: number }>(`select count(*)::int as n from "User" where "connectionId" = $1::uuid and source = 'DIRECTORY' and "supersededById" is null`, [connectionId]))[0].n;
+    const total = run.accounts ?? (await countAccounts(connectionId));
     const wouldDisable = [...run.toDisable.values()].filter((d) => d.kind !== "superseded").length;
     const limit = Math.min(Math.ceil((stored.disableThresholdPercent / 100) * total), stored.disableThresholdCount);
     if (!options.allowDisable && wouldDisable > 0 && wouldDisable > limit) {
@@ -194,12 +192,12 @@ async function runLocked(connectionId: string, options: SyncOptions, dryRun: boo
       for (const d of byEmail(run.toDisable.values())) run.note("disable", { email: d.email, name: d.name, reason: d.reason });
       if (!dryRun) {
         await log("WARNING", heldReason);
-        await finish(runRow!.id, connectionId, stored.syncIntervalMinutes, run, { status: "HELD", heldReason }, null, kind);
+        await finish(runId!, connectionId, stored.syncIntervalMinutes, run, { status: "HELD", heldReason }, null, kind);
       }
-      return { runId: runRow?.id ?? null, status: "HELD", kind, counts: run.counts, warnings: run.warnings, heldReason, plan: run.plan, wouldDisable };
+      return { runId: runId, status: "HELD", kind, counts: run.counts, warnings: run.warnings, heldReason, plan: run.plan, wouldDisable };
     }
     T("count", tp); tp = performance.now();
-    await applyDisables(run, { orgId, runId: runRow?.id ?? null, dryRun });
+    await applyDisables(run, { orgId, runId: runId, dryRun });
     T("disables", tp); tp = performance.now();
     if (!dryRun && kind === "FULL") await syncGroups(directory, { connectionId, orgId, preset: connection.preset, baseDn: connection.baseDn }, run.warn.bind(run));
     T("groups", tp); tp = performance.now();
@@ -207,12 +205,12 @@ async function runLocked(connectionId: string, options: SyncOptions, dryRun: boo
     const mark = usnMark ?? run.maxChangeMark ?? stored.highWaterMark;
     if (!dryRun) {
       for (const w of run.warnings.slice(0, 50)) await log("WARNING", w);
-      if (run.warningCount > 50) await log("WARNING", `${run.warningCount - 50} more warnings in run ${runRow!.id}.`);
+      if (run.warningCount > 50) await log("WARNING", `${run.warningCount - 50} more warnings in run ${runId!}.`);
       await log("INFO", `${kind === "FULL" ? "Full" : "Incremental"} sync: ${run.counts.entriesRead} read, ${run.counts.created} created, ${run.counts.updated} updated, ${run.counts.disabled} disabled, ${run.counts.pendingTransfer} pending transfer, ${run.counts.reenabled} re-enabled.`);
-      await finish(runRow!.id, connectionId, stored.syncIntervalMinutes, run, { status: "SUCCEEDED" }, mark, kind);
+      await finish(runId!, connectionId, stored.syncIntervalMinutes, run, { status: "SUCCEEDED" }, mark, kind);
     }
     T("finish", tp);
-    return { runId: runRow?.id ?? null, status: "SUCCEEDED", kind, counts: run.counts, warnings: run.warnings, plan: dryRun ? run.plan : undefined, wouldDisable: run.counts.disabled + run.counts.pendingTransfer };
+    return { runId: runId, status: "SUCCEEDED", kind, counts: run.counts, warnings: run.warnings, plan: dryRun ? run.plan : undefined, wouldDisable: run.counts.disabled + run.counts.pendingTransfer };
   } catch (error) {
     // A batch still being written finishes before the run is marked failed and the lock released.
     await Promise.allSettled(writing);
@@ -220,9 +218,9 @@ async function runLocked(connectionId: string, options: SyncOptions, dryRun: boo
     if (!(error instanceof DirectoryError)) console.error("sync failed", error);
     if (!dryRun) {
       await log("ERROR", `Sync failed after ${run.counts.entriesRead} entries: ${message} Nothing was disabled.`);
-      await finish(runRow!.id, connectionId, stored.syncIntervalMinutes, run, { status: "FAILED", error: message }, null, kind);
+      await finish(runId!, connectionId, stored.syncIntervalMinutes, run, { status: "FAILED", error: message }, null, kind);
     }
-    return { runId: runRow?.id ?? null, status: "FAILED", kind, counts: run.counts, warnings: run.warnings, error: message, plan: dryRun ? run.plan : undefined };
+    return { runId: runId, status: "FAILED", kind, counts: run.counts, warnings: run.warnings, error: message, plan: dryRun ? run.plan : undefined };
   } finally {
     await directory?.close();
   }

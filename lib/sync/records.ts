@@ -28,6 +28,12 @@ export async function connectionOrder(organizationId: string) {
   );
 }
 
+/** The connection's current accounts (not those an email change replaced): the disable threshold's base. */
+export async function countAccounts(connectionId: string): Promise<number> {
+  const [row] = await sql<{ n: number }>(`select count(*)::int as n from "User" where "connectionId" = $1::uuid and source = 'DIRECTORY' and "supersededById" is null`, [connectionId]);
+  return row.n;
+}
+
 /** Marks runs a dead process left RUNNING as failed (the caller holds the lock), and records the new run. */
 export async function startRun(connectionId: string, trigger: SyncTrigger, kind: SyncKind, runnerId: string): Promise<string> {
   const id = crypto.randomUUID();
