@@ -31,23 +31,35 @@ export function guidToString(buf: Buffer): string {
   return `${le(0, 4)}-${le(4, 2)}-${le(6, 2)}-${h(buf.subarray(8, 10))}-${h(buf.subarray(10, 16))}`;
 }
 
-// Attribute names compare case-insensitively; the lower-cased index of an entry's keys is built once.
-const KEYS = new WeakMap<Entry, Map<string, string>>();
+// Attribute names compare case-insensitively. Each distinct name is lower-cased once (a directory sends a
+// handful), and an entry's attributes are indexed by lower-cased name once per mapping.
+const LOWER = new Map<string, string>();
 
-function values(entry: Entry, attribute: string): (string | Buffer)[] {
-  let keys = KEYS.get(entry);
-  if (!keys) {
-    keys = new Map(Object.keys(entry).map((k) => [k.toLowerCase(), k]));
-    KEYS.set(entry, keys);
+function lower(name: string): string {
+  let l = LOWER.get(name);
+  if (l === undefined) {
+    l = name.toLowerCase();
+    if (LOWER.size < 10_000) LOWER.set(name, l);
   }
-  const key = keys.get(attribute.toLowerCase());
-  const v = key ? entry[key] : undefined;
+  return l;
+}
+
+type Attributes = Map<string, unknown>;
+
+function attributesOf(entry: Entry): Attributes {
+  const out: Attributes = new Map();
+  for (const key of Object.keys(entry)) out.set(lower(key), entry[key]);
+  return out;
+}
+
+function valuesIn(attributes: Attributes, attribute: string): (string | Buffer)[] {
+  const v = attributes.get(lower(attribute));
   if (v === undefined) return [];
   return (Array.isArray(v) ? v : [v]) as (string | Buffer)[];
 }
 
-function text(entry: Entry, attribute: string): string | null {
-  const v = values(entry, attribute)[0];
+function textIn(attributes: Attributes, attribute: string): string | null {
+  const v = valuesIn(attributes, attribute)[0];
   if (v === undefined) return null;
   const s = Buffer.isBuffer(v) ? v.toString("utf8") : String(v);
   return s.trim() === "" ? null : s.trim();
@@ -58,8 +70,12 @@ function text(entry: Entry, attribute: string): string | null {
  * modification gets a new one); otherwise modifyTimestamp, which two changes within one second share.
  */
 export function versionOf(entry: Entry): { version: string | null; exact: boolean; timestamp: string | null } {
-  const timestamp = text(entry, "modifyTimestamp");
-  const exact = text(entry, "uSNChanged") ?? text(entry, "entryCSN");
+  return versionIn(attributesOf(entry));
+}
+
+function versionIn(attributes: Attributes): { version: string | null; exact: boolean; timestamp: string | null } {
+  const timestamp = textIn(attributes, "modifyTimestamp");
+  const exact = textIn(attributes, "uSNChanged") ?? textIn(attributes, "entryCSN");
   return exact ? { version: exact, exact: true, timestamp } : { version: timestamp, exact: false, timestamp };
 }
 
@@ -101,10 +117,14 @@ export function csnTime(csn: string | undefined): string | undefined {
 }
 
 export function stableId(entry: Entry): string | null {
-  const guid = values(entry, "objectGUID")[0];
+  return stableIdIn(attributesOf(entry));
+}
+
+function stableIdIn(attributes: Attributes): string | null {
+  const guid = valuesIn(attributes, "objectGUID")[0];
   if (guid !== undefined) return Buffer.isBuffer(guid) ? guidToString(guid) : String(guid);
   for (const a of STABLE_ID_ATTRIBUTES.slice(1)) {
-    const v = text(entry, a);
+    const v = textIn(attributes, a);
     if (v) return v.toLowerCase();
   }
   return null;
@@ -113,17 +133,18 @@ export function stableId(entry: Entry): string | null {
 export type MapOutcome = { ok: true; entry: MappedEntry } | { ok: false; reason: "no-email"; dn: string };
 
 export function mapEntry(entry: Entry, fields: FieldNames): MapOutcome {
-  const email = text(entry, fields.emailField)?.toLowerCase();
+  const attributes = attributesOf(entry);
+  const email = textIn(attributes, fields.emailField)?.toLowerCase();
   if (!email) return { ok: false, reason: "no-email", dn: entry.dn };
-  const accountName = text(entry, fields.accountNameField);
-  const userPrincipalName = text(entry, fields.userPrincipalNameField);
-  const fullName = text(entry, fields.fullNameField) ?? accountName ?? email;
-  const statusValues = values(entry, fields.statusField).map((v) => (Buffer.isBuffer(v) ? v.toString("utf8") : String(v)));
+  const accountName = textIn(attributes, fields.accountNameField);
+  const userPrincipalName = textIn(attributes, fields.userPrincipalNameField);
+  const fullName = textIn(attributes, fields.fullNameField) ?? accountName ?? email;
+  const statusValues = valuesIn(attributes, fields.statusField).map((v) => (Buffer.isBuffer(v) ? v.toString("utf8") : String(v)));
   const statusValue = statusValues.length ? statusValues.join(";") : null;
   const disabled = isDisabledValue(statusValues, fields.statusDisabled, fields.statusDisabledMode);
   const hash = crypto.createHash("sha1").update([entry.dn, email, accountName ?? "\u0002", userPrincipalName ?? "\u0002", fullName, statusValue ?? "\u0002"].join("\u0001")).digest("base64");
-  const changeMark = text(entry, "uSNChanged") ?? text(entry, "modifyTimestamp");
-  return { ok: true, entry: { dn: entry.dn, directoryId: stableId(entry), email, accountName, userPrincipalName, fullName, statusValue, disabled, hash, changeMark, version: versionOf(entry).version } };
+  const changeMark = textIn(attributes, "uSNChanged") ?? textIn(attributes, "modifyTimestamp");
+  return { ok: true, entry: { dn: entry.dn, directoryId: stableIdIn(attributes), email, accountName, userPrincipalName, fullName, statusValue, disabled, hash, changeMark, version: versionIn(attributes).version } };
 }
 
 /**
