@@ -2,7 +2,7 @@ import "server-only";
 import crypto from "node:crypto";
 import pg from "pg";
 import { db } from "@/lib/db";
-import { sql } from "@/lib/sync/sql";
+import { NOW_UTC, sql } from "@/lib/sync/sql";
 import type { MappedEntry } from "@/lib/sync/map";
 import { T, type ExistingUser, type Run } from "@/lib/sync/run";
 import type { Role } from "@/lib/generated/prisma/enums";
@@ -186,7 +186,7 @@ export async function processBatch(batch: MappedEntry[], ctx: BatchCtx) {
     const u = (f: (c: (typeof creates)[number]) => string | null) => creates.map(f);
     await sql(
       `insert into "User" (id, email, name, "accountName", "userPrincipalName", dn, source, status, "connectionId", "directoryId", "directoryHash", "directoryStatus", "directoryMark", "createdByRunId", "lastSyncedAt", "createdAt", "updatedAt")
-       select v.id, v.email, v.name, v.account, v.upn, v.dn, 'DIRECTORY', v.status::"UserStatus", $11::uuid, v.did, v.hash, v.sv, v.mark, $13::uuid, now(), now(), now()
+       select v.id, v.email, v.name, v.account, v.upn, v.dn, 'DIRECTORY', v.status::"UserStatus", $11::uuid, v.did, v.hash, v.sv, v.mark, $13::uuid, ${NOW_UTC}, ${NOW_UTC}, ${NOW_UTC}
        from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $12::text[])
          as v(id, email, name, account, upn, dn, status, did, hash, sv, mark)`,
       [u((c) => c.id), u((c) => c.user.email), u((c) => c.user.fullName), u((c) => c.user.accountName), u((c) => c.user.userPrincipalName), u((c) => c.user.dn),
@@ -202,7 +202,7 @@ export async function processBatch(batch: MappedEntry[], ctx: BatchCtx) {
   await Promise.all([
     newMemberships.length === 0 ? null : sql(
       `insert into "Membership" (id, "userId", "organizationId", roles, "planId", "createdAt")
-       select gen_random_uuid(), v.uid, $2::uuid, array['ORIGINATOR']::"Role"[], $3::uuid, now()
+       select gen_random_uuid(), v.uid, $2::uuid, array['ORIGINATOR']::"Role"[], $3::uuid, ${NOW_UTC}
        from unnest($1::uuid[]) as v(uid)
        on conflict ("userId", "organizationId") do nothing`,
       [newMemberships.map((m) => m.userId), orgId, ctx.defaultPlanId],
@@ -218,7 +218,7 @@ export async function processBatch(batch: MappedEntry[], ctx: BatchCtx) {
       `update "User" as u set
          name = v.name, "accountName" = v.account, "userPrincipalName" = v.upn, dn = v.dn, "directoryId" = v.did,
          "directoryHash" = v.hash, "directoryStatus" = v.status, "directoryMark" = v.mark, "connectionId" = $9::uuid, source = 'DIRECTORY',
-         "supersededById" = null, "lastSyncedAt" = now(), "updatedAt" = now()
+         "supersededById" = null, "lastSyncedAt" = ${NOW_UTC}, "updatedAt" = ${NOW_UTC}
        from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $10::text[]) as v(id, name, account, upn, dn, did, hash, status, mark)
        where u.id = v.id`,
       [col((x) => x.id), col((x) => x.e.fullName), col((x) => x.e.accountName), col((x) => x.e.userPrincipalName), col((x) => x.e.dn), col((x) => x.e.directoryId), col((x) => x.e.hash), col((x) => x.e.statusValue), connectionId, col((x) => markOf(x.e))],
@@ -245,7 +245,7 @@ export async function processBatch(batch: MappedEntry[], ctx: BatchCtx) {
 export async function insertEvents(events: { userId: string; action: string; details: object }[], runId: string | null) {
   await sql(
     `insert into "SyncEvent" (id, "userId", "runId", action, details, "createdAt")
-     select gen_random_uuid(), v.uid, $4::uuid, v.action, v.details::jsonb, now()
+     select gen_random_uuid(), v.uid, $4::uuid, v.action, v.details::jsonb, ${NOW_UTC}
      from unnest($1::uuid[], $2::text[], $3::text[]) as v(uid, action, details)`,
     [events.map((e) => e.userId), events.map((e) => e.action), events.map((e) => JSON.stringify(e.details)), runId],
   );

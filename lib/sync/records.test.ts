@@ -1,6 +1,7 @@
-import { afterEach, describe, expect, it } from "vitest";
+import type pg from "pg";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
-import { finishRun, loadConnection, startRun } from "@/lib/sync/records";
+import { finishRun, loadConnection, startRun, writeLog } from "@/lib/sync/records";
 import { connectTo, makeOrg } from "@/test/factories";
 
 const directory = { url: "ldap://127.0.0.1:1", managerDn: "cn=admin,dc=example,dc=com", managerPassword: "x", baseDn: "dc=example,dc=com" };
@@ -8,6 +9,22 @@ const zone = process.env.TZ;
 afterEach(() => {
   if (zone === undefined) delete process.env.TZ;
   else process.env.TZ = zone;
+});
+
+// The sync pool's sessions run in another time zone than the database's UTC (PGOPTIONS applies to the sessions
+// the pool opens from now on): what they write must still be UTC.
+async function renewSyncPool() {
+  const global = globalThis as { syncPool?: pg.Pool };
+  await global.syncPool?.end();
+  global.syncPool = undefined;
+}
+beforeAll(async () => {
+  process.env.PGOPTIONS = "-c TimeZone=America/New_York";
+  await renewSyncPool();
+});
+afterAll(async () => {
+  delete process.env.PGOPTIONS;
+  await renewSyncPool();
 });
 
 describe("the sync's own records, written without Prisma", () => {
@@ -23,7 +40,7 @@ describe("the sync's own records, written without Prisma", () => {
     expect(stored.defaultPlanId).toBe((await db.organization.findUniqueOrThrow({ where: { id: org.id } })).defaultPlanId);
   });
 
-  it("marks a run a dead process left running as interrupted, and records the result without touching the connection's settings date", async () => {
+  it("marks a run a dead process left running as interrupted, and records the result in UTC without touching the connection's settings date", async () => {
     const org = await makeOrg();
     const { id } = await connectTo(directory, org, { syncIntervalMinutes: 7 });
     const before = await db.ldapConnection.findUniqueOrThrow({ where: { id } });
@@ -38,6 +55,11 @@ describe("the sync's own records, written without Prisma", () => {
     expect(after.updatedAt.toISOString()).toBe(before.updatedAt.toISOString());
     expect(Math.abs(after.nextSyncAt!.getTime() - (Date.now() + 7 * 60_000))).toBeLessThan(60_000);
     expect(Math.abs(after.lastFullSyncAt!.getTime() - Date.now())).toBeLessThan(60_000);
+    const run = await db.syncRun.findUniqueOrThrow({ where: { id: runId } });
+    expect(Math.abs(run.startedAt.getTime() - Date.now())).toBeLessThan(60_000);
+    await writeLog({ organizationId: org.id, connectionId: id, level: "INFO", message: "done" });
+    const line = await db.logEntry.findFirstOrThrow({ where: { connectionId: id, message: "done" } });
+    expect(Math.abs(line.createdAt.getTime() - Date.now())).toBeLessThan(60_000);
     // A failed run keeps the marks of the last good one.
     const failed = await startRun(id, "CRON", "FULL", "this-host:2");
     await finishRun(failed, id, { status: "FAILED", error: "down", counts, warnings: [], full: true, mark: "20990101000000Z", intervalMinutes: 7 });

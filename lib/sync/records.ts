@@ -2,7 +2,7 @@ import "server-only";
 import crypto from "node:crypto";
 import type { LdapConnection } from "@/lib/generated/prisma/client";
 import type { LogLevel, SyncKind, SyncTrigger } from "@/lib/generated/prisma/enums";
-import { sql } from "@/lib/sync/sql";
+import { NOW_UTC, sql } from "@/lib/sync/sql";
 
 // The run's own records (the connection it reads, its SyncRun row, progress, log lines, the result), written
 // through the sync's pg pool: Prisma compiles each query shape on its first use in a process, which costs a
@@ -39,9 +39,9 @@ export async function startRun(connectionId: string, trigger: SyncTrigger, kind:
   const id = crypto.randomUUID();
   await sql(
     `with interrupted as (
-       update "SyncRun" set status = 'FAILED', "finishedAt" = now(), error = 'Interrupted: the process running it stopped before it finished.'
+       update "SyncRun" set status = 'FAILED', "finishedAt" = ${NOW_UTC}, error = 'Interrupted: the process running it stopped before it finished.'
        where "connectionId" = $2::uuid and status = 'RUNNING')
-     insert into "SyncRun" (id, "connectionId", trigger, kind, "runnerId") values ($1::uuid, $2::uuid, $3::"SyncTrigger", $4::"SyncKind", $5)`,
+     insert into "SyncRun" (id, "connectionId", trigger, kind, "runnerId", "startedAt") values ($1::uuid, $2::uuid, $3::"SyncTrigger", $4::"SyncKind", $5, ${NOW_UTC})`,
     [id, connectionId, trigger, kind, runnerId],
   );
   return id;
@@ -53,7 +53,7 @@ export async function recordProgress(runId: string, entriesRead: number) {
 
 export async function writeLog(entry: { organizationId: string; connectionId: string; level: LogLevel; message: string; details?: object }) {
   await sql(
-    `insert into "LogEntry" (id, "organizationId", "connectionId", level, message, details) values ($1::uuid, $2::uuid, $3::uuid, $4::"LogLevel", $5, $6::jsonb)`,
+    `insert into "LogEntry" (id, "organizationId", "connectionId", level, message, details, "createdAt") values ($1::uuid, $2::uuid, $3::uuid, $4::"LogLevel", $5, $6::jsonb, ${NOW_UTC})`,
     [crypto.randomUUID(), entry.organizationId, entry.connectionId, entry.level, entry.message, JSON.stringify(entry.details ?? {})],
   );
 }
@@ -66,11 +66,11 @@ export async function finishRun(runId: string, connectionId: string, result: { s
   const c = result.counts;
   await sql(
     `with run as (
-       update "SyncRun" set status = $2::"SyncStatus", error = $3, "heldReason" = $4, warnings = $5::jsonb, "finishedAt" = now(),
+       update "SyncRun" set status = $2::"SyncStatus", error = $3, "heldReason" = $4, warnings = $5::jsonb, "finishedAt" = ${NOW_UTC},
          "entriesRead" = $6, created = $7, updated = $8, unchanged = $9, disabled = $10, reenabled = $11, "pendingTransfer" = $12
        where id = $1::uuid)
-     update "LdapConnection" set "lastSyncAt" = now(), "nextSyncAt" = now() + make_interval(mins => $14),
-       "lastFullSyncAt" = case when $15 then now() else "lastFullSyncAt" end,
+     update "LdapConnection" set "lastSyncAt" = ${NOW_UTC}, "nextSyncAt" = ${NOW_UTC} + make_interval(mins => $14),
+       "lastFullSyncAt" = case when $15 then ${NOW_UTC} else "lastFullSyncAt" end,
        "highWaterMark" = coalesce($16, "highWaterMark")
      where id = $13::uuid`,
     [runId, result.status, result.error ?? null, result.heldReason ?? null, JSON.stringify(result.warnings), c.entriesRead, c.created, c.updated, c.unchanged, c.disabled, c.reenabled, c.pendingTransfer,

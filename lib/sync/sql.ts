@@ -7,12 +7,11 @@ const globalForPool = globalThis as unknown as { syncPool?: pg.Pool };
 
 export function syncPool(): pg.Pool {
   if (!globalForPool.syncPool) {
-    // Timestamps are stored as UTC without a zone, as Prisma stores them: the session writes now() in UTC and a
-    // timestamp read back is UTC, whatever the server's or this process's time zone.
+    // Timestamps are stored as UTC without a zone, as Prisma stores them: statements write NOW_UTC, and a
+    // timestamp read back is UTC, whatever the server's, the session's or this process's time zone.
     const pool = new pg.Pool({
       connectionString: process.env.DATABASE_URL,
       max: 8,
-      options: "-c TimeZone=UTC",
       types: { getTypeParser: ((oid: number, format?: "text" | "binary") => (oid === pg.types.builtins.TIMESTAMP ? (v: string) => new Date(`${v.replace(" ", "T")}Z`) : pg.types.getTypeParser(oid, format as "text"))) as typeof pg.types.getTypeParser },
     });
     // An idle connection the server closed (a restart, a failover) must not take the process down with it.
@@ -21,6 +20,9 @@ export function syncPool(): pg.Pool {
   }
   return globalForPool.syncPool;
 }
+
+/** The current time as the zone-less UTC timestamp the schema stores (now() alone follows the session's zone). */
+export const NOW_UTC = `(now() at time zone 'utc')`;
 
 export async function sql<T extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<T[]> {
   return (await syncPool().query<T>(text, values)).rows;
