@@ -34,8 +34,7 @@ export function RenameButton({ fileId, name }: { fileId: string; name: string })
           className="space-y-4"
           onSubmit={form.handleSubmit(async (values) => {
             const result = await renameFileAction(values);
-            if (!result.ok && !result.fieldErrors) setFormError(result.error);
-            if (!applyResult(result, form.setError) || !result.ok) return;
+            if (!applyResult(result, form.setError, setFormError) || !result.ok) return;
             toast.success(`Renamed to ${result.data.name}`);
             setOpen(false);
           })}
@@ -70,8 +69,7 @@ export function ShareButton({ fileId, name, shares, canShare }: { fileId: string
           onSubmit={form.handleSubmit(async (values) => {
             setFormError(undefined);
             const result = await shareFileAction(values);
-            if (!result.ok && !result.fieldErrors) setFormError(result.error);
-            if (!applyResult(result, form.setError) || !result.ok) return;
+            if (!applyResult(result, form.setError, setFormError) || !result.ok) return;
             const r = result.data;
             toast.success(`Shared with ${r.email}${r.createdAdhoc ? " (new Ad hoc account)" : ""}${r.emailed ? "; an e-mail is on its way" : ""}`);
             if (r.inviteUrl) setInvite({ email: r.email, url: r.inviteUrl });

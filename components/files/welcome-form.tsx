@@ -21,8 +21,7 @@ export function WelcomeForm({ token, email }: { token: string; email: string }) 
       onSubmit={form.handleSubmit(async (values) => {
         setFormError(undefined);
         const result = await setPasswordByLinkAction(values);
-        if (!result.ok && !result.fieldErrors) setFormError(result.error);
-        if (!applyResult(result, form.setError)) return;
+        if (!applyResult(result, form.setError, setFormError)) return;
         // Signed in at once with the new password, then to the shared files.
         const signedIn = await signIn("credentials", { login: email, password: values.password, redirect: false });
         window.location.assign(signedIn?.ok ? "/files" : "/login?callbackUrl=/files");

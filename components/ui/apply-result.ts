@@ -4,11 +4,15 @@ import { toast } from "sonner";
 
 type Result = { ok: true } | { ok: false; error: string; fieldErrors?: Record<string, string> };
 
-/** Puts a server action's field errors on their fields and other errors in a toast; true when it succeeded. */
-export function applyResult<T extends FieldValues>(result: Result, setError?: UseFormSetError<T>): boolean {
+/**
+ * Puts a server action's field errors on their fields and other errors in a toast, and also in the form's own
+ * error line when it has one (setFormError); true when it succeeded.
+ */
+export function applyResult<T extends FieldValues>(result: Result, setError?: UseFormSetError<T>, setFormError?: (message: string) => void): boolean {
   if (result.ok) return true;
   const fields = Object.entries(result.fieldErrors ?? {});
   if (setError && fields.length) for (const [name, message] of fields) setError(name as Path<T>, { type: "server", message });
   else toast.error(result.error);
+  if (!result.fieldErrors) setFormError?.(result.error);
   return false;
 }

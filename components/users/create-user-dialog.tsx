@@ -28,8 +28,7 @@ export function CreateUserButton({ slug }: { slug: string }) {
           onSubmit={handleSubmit(async (values) => {
             setFormError(undefined);
             const result = await createLocalUserAction(slug, values);
-            if (!result.ok && !result.fieldErrors) setFormError(result.error);
-            if (!applyResult(result, form.setError)) return;
+            if (!applyResult(result, form.setError, setFormError)) return;
             toast.success(`Account ${values.email} created`);
             setOpen(false);
           })}
