@@ -2,7 +2,9 @@ import type { Metadata } from "next";
 import { Toaster } from "sonner";
 import "./globals.css";
 
-export const metadata: Metadata = { title: { default: "Directory Console", template: "%s · Directory Console" } };
+export const metadata: Metadata = {
+  title: { default: "Directory Console", template: "%s · Directory Console" },
+};
 
 export default function RootLayout({ children }: { children: React.ReactNode }) {
   return (

@@ -3,25 +3,52 @@ import { encryptSecret } from "./helpers/crypto";
 import { createOrg, db } from "./helpers/db";
 import { startSlapd } from "../test/ldap/slapd";
 
-test("the cron route refuses callers without the secret and runs due connections for those with it", async ({ request }) => {
+test("the cron route refuses callers without the secret and runs due connections for those with it", async ({
+  request,
+}) => {
   expect((await request.get("/api/cron/sync")).status()).toBe(401);
-  expect((await request.get("/api/cron/sync", { headers: { authorization: "Bearer wrong" } })).status()).toBe(401);
+  expect((await request.get("/api/cron/sync", { headers: { authorization: "Bearer wrong" } })).status()).toBe(
+    401,
+  );
 
   const slapd = await startSlapd({ users: [{ uid: "cronny", cn: "Cron Ny", mail: "cronny@example.com" }] });
   try {
     const org = await createOrg("cron");
     const connection = await db.ldapConnection.create({
       data: {
-        organizationId: org.id, name: "Cron directory", preset: "OPENLDAP", serverUrl: slapd.url, serverTimeout: 5000, managerDn: slapd.managerDn,
-        managerPasswordEnc: encryptSecret(slapd.managerPassword), baseDn: `ou=people,${slapd.baseDn}`, syncFilter: "(objectClass=inetOrgPerson)",
-        authFilter: "(uid={0})", domain: "example.com", accountNameField: "uid", emailField: "mail", userPrincipalNameField: "mail", fullNameField: "cn",
-        statusField: "employeeType", statusDisabled: "disabled",
+        organizationId: org.id,
+        name: "Cron directory",
+        preset: "OPENLDAP",
+        serverUrl: slapd.url,
+        serverTimeout: 5000,
+        managerDn: slapd.managerDn,
+        managerPasswordEnc: encryptSecret(slapd.managerPassword),
+        baseDn: `ou=people,${slapd.baseDn}`,
+        syncFilter: "(objectClass=inetOrgPerson)",
+        authFilter: "(uid={0})",
+        domain: "example.com",
+        accountNameField: "uid",
+        emailField: "mail",
+        userPrincipalNameField: "mail",
+        fullNameField: "cn",
+        statusField: "employeeType",
+        statusDisabled: "disabled",
       },
     });
-    const response = await request.get("/api/cron/sync", { headers: { authorization: `Bearer ${process.env.CRON_SECRET}` } });
+    const response = await request.get("/api/cron/sync", {
+      headers: { authorization: `Bearer ${process.env.CRON_SECRET}` },
+    });
     expect(response.status()).toBe(200);
     const summary = await response.json();
-    expect(summary.ran).toEqual(expect.arrayContaining([expect.objectContaining({ connectionId: connection.id, status: "SUCCEEDED", counts: expect.objectContaining({ created: 1 }) })]));
+    expect(summary.ran).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          connectionId: connection.id,
+          status: "SUCCEEDED",
+          counts: expect.objectContaining({ created: 1 }),
+        }),
+      ]),
+    );
     expect(await db.user.count({ where: { email: "cronny@example.com", status: "ACTIVE" } })).toBe(1);
     const next = await db.ldapConnection.findUniqueOrThrow({ where: { id: connection.id } });
     expect(next.nextSyncAt!.getTime()).toBeGreaterThan(Date.now() + 4 * 60_000);
@@ -30,19 +57,39 @@ test("the cron route refuses callers without the secret and runs due connections
   }
 });
 
-test("the Debug and Warning logs list a sync's result and warnings, filter by level, and export as CSV", async ({ page }) => {
+test("the Debug and Warning logs list a sync's result and warnings, filter by level, and export as CSV", async ({
+  page,
+}) => {
   const { createUser, PASSWORD } = await import("./helpers/db");
   const { apiLogin } = await import("./helpers/auth");
-  const slapd = await startSlapd({ users: [{ uid: "jörg", cn: "Jörg Umlaut", mail: "jorg@example.com" }, { uid: "plain", cn: "Plain", mail: "plain@example.com" }] });
+  const slapd = await startSlapd({
+    users: [
+      { uid: "jörg", cn: "Jörg Umlaut", mail: "jorg@example.com" },
+      { uid: "plain", cn: "Plain", mail: "plain@example.com" },
+    ],
+  });
   try {
     const org = await createOrg("logs");
     const admin = await createUser({ org, roles: ["ORG_ADMIN"] });
     await db.ldapConnection.create({
       data: {
-        organizationId: org.id, name: "Logged directory", preset: "OPENLDAP", serverUrl: slapd.url, serverTimeout: 5000, managerDn: slapd.managerDn,
-        managerPasswordEnc: encryptSecret(slapd.managerPassword), baseDn: `ou=people,${slapd.baseDn}`, syncFilter: "(objectClass=inetOrgPerson)",
-        authFilter: "(uid={0})", domain: "example.com", accountNameField: "uid", emailField: "mail", userPrincipalNameField: "mail", fullNameField: "cn",
-        statusField: "employeeType", statusDisabled: "disabled",
+        organizationId: org.id,
+        name: "Logged directory",
+        preset: "OPENLDAP",
+        serverUrl: slapd.url,
+        serverTimeout: 5000,
+        managerDn: slapd.managerDn,
+        managerPasswordEnc: encryptSecret(slapd.managerPassword),
+        baseDn: `ou=people,${slapd.baseDn}`,
+        syncFilter: "(objectClass=inetOrgPerson)",
+        authFilter: "(uid={0})",
+        domain: "example.com",
+        accountNameField: "uid",
+        emailField: "mail",
+        userPrincipalNameField: "mail",
+        fullNameField: "cn",
+        statusField: "employeeType",
+        statusDisabled: "disabled",
       },
     });
     await apiLogin(page, admin.email, PASSWORD);
@@ -53,7 +100,9 @@ test("the Debug and Warning logs list a sync's result and warnings, filter by le
 
     await page.goto(`/org/${org.slug}/logs`);
     await expect(page.getByRole("row").filter({ hasText: "Full sync: 2 read, 2 created" })).toBeVisible();
-    await expect(page.getByRole("row").filter({ hasText: "is not ASCII: use ASCII for usernames" })).toBeVisible();
+    await expect(
+      page.getByRole("row").filter({ hasText: "is not ASCII: use ASCII for usernames" }),
+    ).toBeVisible();
     await page.getByLabel("Level").selectOption("WARNING");
     await page.getByRole("button", { name: "Apply" }).click();
     await expect(page).toHaveURL(/level=WARNING/);
@@ -65,7 +114,9 @@ test("the Debug and Warning logs list a sync's result and warnings, filter by le
     const text = await csv.text();
     expect(text.split("\n")[0]).toBe("time_utc,level,connection,message,details");
     expect(text).toContain("Full sync: 2 read, 2 created");
-    expect((await page.request.get(`/org/${(await createOrg("other")).slug}/logs/export`)).status()).toBe(403);
+    expect((await page.request.get(`/org/${(await createOrg("other")).slug}/logs/export`)).status()).toBe(
+      403,
+    );
   } finally {
     await slapd.stop();
   }

@@ -8,20 +8,37 @@ let slapd: Slapd;
 let domain: string;
 test.beforeAll(async () => {
   domain = `e${uid()}.example`;
-  slapd = await startSlapd({ users: [{ uid: "dora", cn: "Dora Directory", mail: `dora@${domain}`, password: "Dora-directory-pw" }] });
+  slapd = await startSlapd({
+    users: [{ uid: "dora", cn: "Dora Directory", mail: `dora@${domain}`, password: "Dora-directory-pw" }],
+  });
   const org = await createOrg("dirsignin");
   await db.ldapConnection.create({
     data: {
-      organizationId: org.id, name: "Sign-in directory", preset: "OPENLDAP", serverUrl: slapd.url, serverTimeout: 5000, managerDn: slapd.managerDn,
-      managerPasswordEnc: encryptSecret(slapd.managerPassword), baseDn: slapd.baseDn, syncFilter: "(objectClass=inetOrgPerson)",
-      authFilter: "(|(mail={0})(uid={0}))", domain, accountNameField: "uid", emailField: "mail", userPrincipalNameField: "mail", fullNameField: "cn",
-      statusField: "employeeType", statusDisabled: "disabled",
+      organizationId: org.id,
+      name: "Sign-in directory",
+      preset: "OPENLDAP",
+      serverUrl: slapd.url,
+      serverTimeout: 5000,
+      managerDn: slapd.managerDn,
+      managerPasswordEnc: encryptSecret(slapd.managerPassword),
+      baseDn: slapd.baseDn,
+      syncFilter: "(objectClass=inetOrgPerson)",
+      authFilter: "(|(mail={0})(uid={0}))",
+      domain,
+      accountNameField: "uid",
+      emailField: "mail",
+      userPrincipalNameField: "mail",
+      fullNameField: "cn",
+      statusField: "employeeType",
+      statusDisabled: "disabled",
     },
   });
 });
 test.afterAll(async () => slapd?.stop());
 
-test("a directory user signs in with their directory password, and their profile says the directory manages it", async ({ page }) => {
+test("a directory user signs in with their directory password, and their profile says the directory manages it", async ({
+  page,
+}) => {
   await uiLogin(page, `${domain.split(".")[0].toUpperCase()}\\dora`, "wrong-password");
   await expect(page.getByRole("main").getByRole("alert")).toHaveText("Invalid credentials");
   await uiLogin(page, `${domain.split(".")[0].toUpperCase()}\\dora`, "Dora-directory-pw");
@@ -29,6 +46,8 @@ test("a directory user signs in with their directory password, and their profile
   await expect(page.getByRole("heading", { name: "Welcome, Dora Directory" })).toBeVisible();
   await expect(page.getByText("Source: Directory (Sign-in directory)")).toBeVisible();
   await page.goto("/account");
-  await expect(page.getByText("Your password and your details are managed by your organisation's directory")).toBeVisible();
+  await expect(
+    page.getByText("Your password and your details are managed by your organisation's directory"),
+  ).toBeVisible();
   await expect(page.getByLabel("Current password")).toHaveCount(0);
 });

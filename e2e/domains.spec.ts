@@ -6,11 +6,24 @@ import { startSambaDc, type SambaDc } from "../test/ldap/samba";
 let dc: SambaDc;
 test.beforeAll(async () => {
   test.setTimeout(120_000);
-  dc = await startSambaDc({ users: [{ name: "nora", password: "Nora-Passw0rd!", mail: "nora@corp.example.com", givenName: "Nora", surname: "North" }] });
+  dc = await startSambaDc({
+    users: [
+      {
+        name: "nora",
+        password: "Nora-Passw0rd!",
+        mail: "nora@corp.example.com",
+        givenName: "Nora",
+        surname: "North",
+      },
+    ],
+  });
 });
 test.afterAll(async () => dc?.stop());
 
-test("a domain mapped from a real Samba AD through the Directory Service tab: test, save, sync, sign in as CORP\\name; Advanced validation; column chooser", async ({ page, browser }) => {
+test("a domain mapped from a real Samba AD through the Directory Service tab: test, save, sync, sign in as CORP\\name; Advanced validation; column chooser", async ({
+  page,
+  browser,
+}) => {
   test.setTimeout(120_000);
   const org = await createOrg("domains");
   const admin = await createUser({ org, roles: ["ORG_ADMIN"] });
@@ -43,7 +56,9 @@ test("a domain mapped from a real Samba AD through the Directory Service tab: te
   await expect(panel.getByText("use the server's DNS name")).toBeVisible();
   // LDAPS on: Samba's own certificate is self-signed, and the test says so.
   await panel.getByRole("button", { name: "Test connection" }).click();
-  await expect(panel.getByRole("status", { name: "Test result" })).toContainText("certificate is not trusted");
+  await expect(panel.getByRole("status", { name: "Test result" })).toContainText(
+    "certificate is not trusted",
+  );
   await panel.getByLabel("Enable secured connection (LDAPS)").uncheck();
   await panel.getByRole("button", { name: "Test connection" }).click();
   await expect(panel.getByRole("status", { name: "Test result" })).toContainText("Active Directory");
@@ -61,7 +76,10 @@ test("a domain mapped from a real Samba AD through the Directory Service tab: te
   await page.getByRole("button", { name: "Convert 1 accounts" }).click();
   await page.getByRole("alertdialog").getByRole("button", { name: "Convert accounts" }).click();
   await expect(page.getByText("1 accounts now come from the directory")).toBeVisible();
-  expect(await db.user.findUniqueOrThrow({ where: { id: local.id } })).toMatchObject({ source: "DIRECTORY", email: "nora@corp.example.com" });
+  expect(await db.user.findUniqueOrThrow({ where: { id: local.id } })).toMatchObject({
+    source: "DIRECTORY",
+    email: "nora@corp.example.com",
+  });
 
   // The same connection model and engine: it is on the LDAP Connections page and syncs from there.
   await page.goto(`/org/${org.slug}/ldap`);

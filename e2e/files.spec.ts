@@ -20,12 +20,18 @@ async function upload(page: Page, name: string, buffer: Buffer) {
 }
 
 async function downloadBytes(page: Page, row: ReturnType<Page["getByRole"]>, name: string) {
-  const [download] = await Promise.all([page.waitForEvent("download"), row.getByRole("link", { name: `Download ${name}` }).click()]);
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    row.getByRole("link", { name: `Download ${name}` }).click(),
+  ]);
   expect(download.suggestedFilename()).toBe(name);
   return fs.readFileSync((await download.path())!);
 }
 
-test("a member uploads and downloads byte-for-byte, renames, meets the quota, deletes; another member cannot fetch the file by its id", async ({ page, browser }) => {
+test("a member uploads and downloads byte-for-byte, renames, meets the quota, deletes; another member cannot fetch the file by its id", async ({
+  page,
+  browser,
+}) => {
   const org = await createOrg("files");
   const member = await createUser({ org, roles: ["ORIGINATOR"] });
   await apiLogin(page, member.email, PASSWORD);
@@ -66,7 +72,9 @@ test("a member uploads and downloads byte-for-byte, renames, meets the quota, de
   await page.reload();
   await expect(page.getByText(`1.5 MB of 1.9 MB used (plan ${plan.name})`)).toBeVisible();
   await upload(page, "too-big.bin", crypto.randomBytes(1_000_000));
-  await expect(page.getByRole("main").getByRole("alert")).toContainText(`too-big.bin: Not enough space: This file (977 KB) is larger than the 417 KB left of your plan ${plan.name}`);
+  await expect(page.getByRole("main").getByRole("alert")).toContainText(
+    `too-big.bin: Not enough space: This file (977 KB) is larger than the 417 KB left of your plan ${plan.name}`,
+  );
   expect(await db.file.count({ where: { ownerId: member.id } })).toBe(1);
 
   await renamed.getByRole("button", { name: "Delete" }).click();
@@ -76,7 +84,10 @@ test("a member uploads and downloads byte-for-byte, renames, meets the quota, de
   expect(await db.file.count({ where: { ownerId: member.id } })).toBe(0);
 });
 
-test("sharing with an unknown address creates an Ad hoc account; its one-time link sets a password and shows only the shared file", async ({ page, browser }) => {
+test("sharing with an unknown address creates an Ad hoc account; its one-time link sets a password and shows only the shared file", async ({
+  page,
+  browser,
+}) => {
   const org = await createOrg("share");
   const owner = await createUser({ org, roles: ["ORIGINATOR"], name: "Olivia Owner" });
   const collaborator = await createUser({ org, roles: ["COLLABORATOR"] });
@@ -95,7 +106,9 @@ test("sharing with an unknown address creates an Ad hoc account; its one-time li
   await expect(dialog.getByText("Enter a valid email address.")).toBeVisible();
   await dialog.getByLabel("Email").fill(guest);
   await dialog.getByRole("button", { name: "Share" }).click();
-  await expect(page.getByText(`Shared with ${guest} (new Ad hoc account); an e-mail is on its way`)).toBeVisible();
+  await expect(
+    page.getByText(`Shared with ${guest} (new Ad hoc account); an e-mail is on its way`),
+  ).toBeVisible();
   await expect(dialog.getByText(`${guest.split("@")[0]} (${guest}) · Ad hoc`)).toBeVisible();
   await dialog.getByLabel("Email").fill(collaborator.email);
   await dialog.getByRole("button", { name: "Share" }).click();
@@ -116,7 +129,11 @@ test("sharing with an unknown address creates an Ad hoc account; its one-time li
   await guestPage.getByLabel("Repeat the password").fill("Guest-password-2026");
   await guestPage.getByRole("button", { name: "Set password and sign in" }).click();
   await expect(guestPage).toHaveURL(/\/files$/);
-  await expect(guestPage.getByText("Your role (Ad hoc) lets you open files that others share with you; it cannot upload files.")).toBeVisible();
+  await expect(
+    guestPage.getByText(
+      "Your role (Ad hoc) lets you open files that others share with you; it cannot upload files.",
+    ),
+  ).toBeVisible();
   const guestRow = guestPage.getByRole("row", { name: "plan.txt" });
   await expect(guestRow).toContainText("Olivia Owner");
   await expect(guestPage.getByRole("row", { name: "private.txt" })).toHaveCount(0);
@@ -154,23 +171,42 @@ test.describe("a directory user with files is disabled in slapd", () => {
   let domain: string;
   test.beforeAll(async () => {
     domain = `f${uid()}.example`;
-    slapd = await startSlapd({ users: [
-      { uid: "lena", cn: "Lena Leaving", mail: `lena@${domain}`, password: "Lena-directory-pw" },
-      { uid: "ravi", cn: "Ravi Receiving", mail: `ravi@${domain}`, password: "Ravi-directory-pw" },
-    ] });
+    slapd = await startSlapd({
+      users: [
+        { uid: "lena", cn: "Lena Leaving", mail: `lena@${domain}`, password: "Lena-directory-pw" },
+        { uid: "ravi", cn: "Ravi Receiving", mail: `ravi@${domain}`, password: "Ravi-directory-pw" },
+      ],
+    });
   });
   test.afterAll(async () => slapd?.stop());
 
-  test("sync → notification on the page and by e-mail → transfer → the files are the receiver's and the account is disabled", async ({ page, browser }) => {
+  test("sync → notification on the page and by e-mail → transfer → the files are the receiver's and the account is disabled", async ({
+    page,
+    browser,
+  }) => {
     test.setTimeout(120_000);
     const org = await createOrg("leave");
     const admin = await createUser({ org, roles: ["ORG_ADMIN"] });
     await db.ldapConnection.create({
       data: {
-        organizationId: org.id, name: "People", preset: "OPENLDAP", serverUrl: slapd.url, serverTimeout: 5000, managerDn: slapd.managerDn,
-        managerPasswordEnc: encryptSecret(slapd.managerPassword), baseDn: slapd.baseDn, syncFilter: "(objectClass=inetOrgPerson)",
-        authFilter: "(|(mail={0})(uid={0}))", domain, accountNameField: "uid", emailField: "mail", userPrincipalNameField: "mail", fullNameField: "cn",
-        statusField: "employeeType", statusDisabled: "disabled", disableThresholdPercent: 100,
+        organizationId: org.id,
+        name: "People",
+        preset: "OPENLDAP",
+        serverUrl: slapd.url,
+        serverTimeout: 5000,
+        managerDn: slapd.managerDn,
+        managerPasswordEnc: encryptSecret(slapd.managerPassword),
+        baseDn: slapd.baseDn,
+        syncFilter: "(objectClass=inetOrgPerson)",
+        authFilter: "(|(mail={0})(uid={0}))",
+        domain,
+        accountNameField: "uid",
+        emailField: "mail",
+        userPrincipalNameField: "mail",
+        fullNameField: "cn",
+        statusField: "employeeType",
+        statusDisabled: "disabled",
+        disableThresholdPercent: 100,
       },
     });
     const sync = async () => {
@@ -203,10 +239,18 @@ test.describe("a directory user with files is disabled in slapd", () => {
     const nav = page.getByRole("link", { name: /Notifications/ });
     await expect(nav).toContainText("1");
     await nav.click();
-    await expect(page.getByText("The following users still have files in the platform but have been disabled/deleted from your Active Directory. Please transfer the ownership of their file(s) to another user.")).toBeVisible();
+    await expect(
+      page.getByText(
+        "The following users still have files in the platform but have been disabled/deleted from your Active Directory. Please transfer the ownership of their file(s) to another user.",
+      ),
+    ).toBeVisible();
     const item = page.getByRole("listitem", { name: `lena@${domain}` });
     await expect(item).toContainText("1 files");
-    await expect.poll(() => mailbox.received.find((m) => m.to.includes(admin.email) && m.mail.text?.includes(`lena@${domain}`))).toBeTruthy();
+    await expect
+      .poll(() =>
+        mailbox.received.find((m) => m.to.includes(admin.email) && m.mail.text?.includes(`lena@${domain}`)),
+      )
+      .toBeTruthy();
 
     // Lena cannot sign in any more.
     const blocked = await browser.newContext();
@@ -234,6 +278,11 @@ test.describe("a directory user with files is disabled in slapd", () => {
     await raviContext.close();
 
     // The audit log says who moved what to whom.
-    expect(await db.auditLog.findFirst({ where: { action: "files.transfer", actorId: admin.id }, select: { details: true } })).toMatchObject({ details: { from: `lena@${domain}`, to: `ravi@${domain}`, files: 1 } });
+    expect(
+      await db.auditLog.findFirst({
+        where: { action: "files.transfer", actorId: admin.id },
+        select: { details: true },
+      }),
+    ).toMatchObject({ details: { from: `lena@${domain}`, to: `ravi@${domain}`, files: 1 } });
   });
 });

@@ -26,7 +26,8 @@ async function fillConnection(dialog: Locator, name: string, overrides: Record<s
     Domain: "example.com",
     ...overrides,
   };
-  for (const [label, value] of Object.entries(values)) await dialog.getByLabel(label, { exact: true }).fill(value);
+  for (const [label, value] of Object.entries(values))
+    await dialog.getByLabel(label, { exact: true }).fill(value);
 }
 
 async function signInAsOrgAdmin(page: Page) {
@@ -37,25 +38,51 @@ async function signInAsOrgAdmin(page: Page) {
   return org;
 }
 
-test("add with validation, test in the dialog, save, edit keeping the password, toggle and delete", async ({ page }) => {
+test("add with validation, test in the dialog, save, edit keeping the password, toggle and delete", async ({
+  page,
+}) => {
   const org = await signInAsOrgAdmin(page);
   await expect(page.getByText("No LDAP connections yet")).toBeVisible();
   await page.getByRole("button", { name: "Add LDAP Connection" }).click();
   const dialog = page.getByRole("dialog", { name: "Add LDAP connection" });
 
   // Every seed field is there, with its help beside it.
-  for (const label of ["Server URL", "Server Timeout", "Manager DN", "Manager password", "Base DN", "Sync filter", "Auth filter", "Domain", "Account Name", "Email Field", "User Principal Name", "Full name field", "Status field", "Status disabled"]) {
+  for (const label of [
+    "Server URL",
+    "Server Timeout",
+    "Manager DN",
+    "Manager password",
+    "Base DN",
+    "Sync filter",
+    "Auth filter",
+    "Domain",
+    "Account Name",
+    "Email Field",
+    "User Principal Name",
+    "Full name field",
+    "Status field",
+    "Status disabled",
+  ]) {
     await expect(dialog.getByLabel(label, { exact: true })).toBeVisible();
   }
   await expect(dialog.getByLabel("Manager DN", { exact: true })).toHaveAttribute("maxlength", "512");
   await expect(dialog.getByLabel("Manager password", { exact: true })).toHaveAttribute("maxlength", "128");
   await expect(dialog.getByLabel("Domain", { exact: true })).toHaveAttribute("maxlength", "64");
-  await expect(dialog.getByText("The root node in LDAP from which the platform finds users and groups.", { exact: false })).toBeVisible();
+  await expect(
+    dialog.getByText("The root node in LDAP from which the platform finds users and groups.", {
+      exact: false,
+    }),
+  ).toBeVisible();
 
   // Each kind of bad input, on its field.
   await fillConnection(dialog, "Head office", {
-    "Server URL": "http://ldap.example.com", "Server Timeout": "12.5", "Manager DN": "admin", "Base DN": "ou=people,",
-    "Sync filter": "(&(objectClass=person)", "Auth filter": "(mail=alice)", "Email Field": "e mail",
+    "Server URL": "http://ldap.example.com",
+    "Server Timeout": "12.5",
+    "Manager DN": "admin",
+    "Base DN": "ou=people,",
+    "Sync filter": "(&(objectClass=person)",
+    "Auth filter": "(mail=alice)",
+    "Email Field": "e mail",
   });
   await dialog.getByRole("button", { name: "Save" }).click();
   await expect(dialog.getByText("The URL must start with ldap:// or ldaps://.")).toBeVisible();
@@ -63,7 +90,9 @@ test("add with validation, test in the dialog, save, edit keeping the password, 
   await expect(dialog.getByText("“admin” has no “=”: each part of a DN is name=value.")).toBeVisible();
   await expect(dialog.getByText("The DN ends with a separator.")).toBeVisible();
   await expect(dialog.getByText(/Not a valid LDAP filter: A “\)” is missing/)).toBeVisible();
-  await expect(dialog.getByText("The auth filter must contain {0}, where the sign-in name goes.")).toBeVisible();
+  await expect(
+    dialog.getByText("The auth filter must contain {0}, where the sign-in name goes."),
+  ).toBeVisible();
   await expect(dialog.getByText(/An LDAP attribute name/)).toBeVisible();
   expect(await db.ldapConnection.count({ where: { organizationId: org.id } })).toBe(0);
 
@@ -96,7 +125,9 @@ test("add with validation, test in the dialog, save, edit keeping the password, 
   await expect(edit).toBeHidden();
   const renamed = page.getByRole("listitem", { name: "Head office LDAP" });
   await renamed.getByRole("button", { name: "Test connection" }).click();
-  await expect(page.getByRole("dialog", { name: "Test of Head office LDAP" })).toContainText("2 entries match");
+  await expect(page.getByRole("dialog", { name: "Test of Head office LDAP" })).toContainText(
+    "2 entries match",
+  );
   await page.keyboard.press("Escape");
 
   // One click disables, and says what it means; another enables.
@@ -130,7 +161,10 @@ test("several connections in an order the administrator changes", async ({ page 
   await expect(items).toHaveText([/Second directory/, /First directory/]);
 });
 
-test("a directory administrator fills in a connection through a one-time link; the organisation administrator reviews it", async ({ page, browser }) => {
+test("a directory administrator fills in a connection through a one-time link; the organisation administrator reviews it", async ({
+  page,
+  browser,
+}) => {
   await signInAsOrgAdmin(page);
   await page.getByRole("button", { name: "Link for a directory administrator" }).click();
   const linkDialog = page.getByRole("dialog", { name: "Link for a directory administrator" });

@@ -10,15 +10,30 @@ test("the notification of a user who left with files leads to a transfer of owne
   const leaver = await createUser({ org, roles: ["ORIGINATOR"], name: "Lenny Leaver", source: "DIRECTORY" });
   await db.user.update({ where: { id: leaver.id }, data: { status: "PENDING_TRANSFER" } });
   for (const name of ["plan.pdf", "budget.xlsx"]) {
-    await db.file.create({ data: { organizationId: org.id, ownerId: leaver.id, name, sizeBytes: 10n, mimeType: "application/octet-stream", storageKey: crypto.randomUUID() } });
+    await db.file.create({
+      data: {
+        organizationId: org.id,
+        ownerId: leaver.id,
+        name,
+        sizeBytes: 10n,
+        mimeType: "application/octet-stream",
+        storageKey: crypto.randomUUID(),
+      },
+    });
   }
-  await db.notification.create({ data: { organizationId: org.id, userId: leaver.id, kind: "OWNERSHIP_TRANSFER" } });
+  await db.notification.create({
+    data: { organizationId: org.id, userId: leaver.id, kind: "OWNERSHIP_TRANSFER" },
+  });
 
   await apiLogin(page, admin.email, PASSWORD);
   await page.goto(`/org/${org.slug}/users`);
   await expect(page.getByRole("link", { name: /Notifications/ })).toContainText("1");
   await page.getByRole("link", { name: /Notifications/ }).click();
-  await expect(page.getByText("The following users still have files in the platform but have been disabled/deleted from your Active Directory. Please transfer the ownership of their file(s) to another user.")).toBeVisible();
+  await expect(
+    page.getByText(
+      "The following users still have files in the platform but have been disabled/deleted from your Active Directory. Please transfer the ownership of their file(s) to another user.",
+    ),
+  ).toBeVisible();
   const item = page.getByRole("listitem", { name: leaver.email });
   await expect(item).toContainText("2 files");
   await item.getByRole("button", { name: "Transfer ownership" }).click();
@@ -32,13 +47,27 @@ test("the notification of a user who left with files leads to a transfer of owne
   expect((await db.user.findUniqueOrThrow({ where: { id: leaver.id } })).status).toBe("DISABLED");
 });
 
-test("an administrator moves an active user's files from the user's page; the user stays active", async ({ page }) => {
+test("an administrator moves an active user's files from the user's page; the user stays active", async ({
+  page,
+}) => {
   const org = await createOrg("userxfer");
   const admin = await createUser({ org, roles: ["ORG_ADMIN"] });
   const receiver = await createUser({ org, roles: ["ORIGINATOR"], name: "Tom Taker" });
   const giver = await createUser({ org, roles: ["ORIGINATOR"], name: "Gina Giver" });
-  for (const [name, size] of [["a.pdf", 1500n], ["b.pdf", 2500n]] as const) {
-    await db.file.create({ data: { organizationId: org.id, ownerId: giver.id, name, sizeBytes: size, mimeType: "application/pdf", storageKey: crypto.randomUUID() } });
+  for (const [name, size] of [
+    ["a.pdf", 1500n],
+    ["b.pdf", 2500n],
+  ] as const) {
+    await db.file.create({
+      data: {
+        organizationId: org.id,
+        ownerId: giver.id,
+        name,
+        sizeBytes: size,
+        mimeType: "application/pdf",
+        storageKey: crypto.randomUUID(),
+      },
+    });
   }
   await apiLogin(page, admin.email, PASSWORD);
   await page.goto(`/org/${org.slug}/users/${receiver.id}`);

@@ -2,7 +2,9 @@ import { expect, test } from "@playwright/test";
 import { createOrg, createUser, db, PASSWORD, uid } from "./helpers/db";
 import { apiLogin } from "./helpers/auth";
 
-test("an organisation administrator creates, searches, filters, disables, enables and sets roles of local accounts", async ({ page }) => {
+test("an organisation administrator creates, searches, filters, disables, enables and sets roles of local accounts", async ({
+  page,
+}) => {
   const org = await createOrg("acme");
   const admin = await createUser({ org, roles: ["ORG_ADMIN"] });
   await createUser({ org, source: "DIRECTORY", name: "Dora Directory" });
@@ -69,7 +71,9 @@ test("an organisation administrator creates, searches, filters, disables, enable
   await expect(row).not.toContainText("Originator");
 });
 
-test("an organisation administrator of one organisation can see and change nothing of another", async ({ page }) => {
+test("an organisation administrator of one organisation can see and change nothing of another", async ({
+  page,
+}) => {
   const mine = await createOrg("mine");
   const theirs = await createOrg("theirs");
   const admin = await createUser({ org: mine, roles: ["ORG_ADMIN"] });
@@ -88,7 +92,9 @@ test("an organisation administrator of one organisation can see and change nothi
   await page.route(`**/org/${mine.slug}/users*`, async (route) => {
     const body = route.request().postData();
     if (route.request().method() === "POST" && body?.includes(`"${mine.slug}"`)) {
-      await route.continue({ postData: body.replaceAll(`"${mine.slug}"`, `"${theirs.slug}"`).replaceAll(admin.id, victim.id) });
+      await route.continue({
+        postData: body.replaceAll(`"${mine.slug}"`, `"${theirs.slug}"`).replaceAll(admin.id, victim.id),
+      });
     } else await route.continue();
   });
   await page.goto(`/org/${mine.slug}/users`);
@@ -105,8 +111,13 @@ test("an organisation administrator of one organisation can see and change nothi
   await dialog.getByRole("button", { name: "Cancel" }).click();
   await page.getByRole("row", { name: admin.email }).getByRole("button", { name: "Roles" }).click();
   await page.getByRole("dialog").getByRole("button", { name: "Save roles" }).click();
-  await expect(page.getByRole("dialog").getByRole("alert")).toHaveText("You do not have permission to do that.");
-  const victimRoles = await db.membership.findFirstOrThrow({ where: { userId: victim.id }, select: { roles: true } });
+  await expect(page.getByRole("dialog").getByRole("alert")).toHaveText(
+    "You do not have permission to do that.",
+  );
+  const victimRoles = await db.membership.findFirstOrThrow({
+    where: { userId: victim.id },
+    select: { roles: true },
+  });
   expect(victimRoles.roles).toEqual(["ORIGINATOR"]);
 });
 

@@ -12,7 +12,9 @@ test("a platform administrator creates and renames an organisation", async ({ pa
   await dialog.getByLabel("Name", { exact: true }).fill("Initech");
   await dialog.getByLabel("Short name").fill("Not A Slug");
   await dialog.getByRole("button", { name: "Create" }).click();
-  await expect(dialog.getByText("Use lower-case letters, digits and dashes, starting with a letter or digit.")).toBeVisible();
+  await expect(
+    dialog.getByText("Use lower-case letters, digits and dashes, starting with a letter or digit."),
+  ).toBeVisible();
   await dialog.getByLabel("Short name").fill(slug);
   await dialog.getByRole("button", { name: "Create" }).click();
   await expect(dialog).toBeHidden();
@@ -40,11 +42,16 @@ test("plans: exactly one is the default", async ({ page }) => {
   await row.getByRole("button", { name: "Make default" }).click();
   await page.getByRole("alertdialog").getByRole("button", { name: "Make default" }).click();
   await expect(row).toContainText("Default");
-  await expect(page.getByRole("row").filter({ has: page.getByText("Default", { exact: true }) })).toHaveCount(1);
+  await expect(page.getByRole("row").filter({ has: page.getByText("Default", { exact: true }) })).toHaveCount(
+    1,
+  );
   expect(await db.plan.count({ where: { isDefault: true } })).toBe(1);
 });
 
-test("a platform administrator grants and revokes the organisation-administrator role, with confirmation and audit", async ({ page, browser }) => {
+test("a platform administrator grants and revokes the organisation-administrator role, with confirmation and audit", async ({
+  page,
+  browser,
+}) => {
   const admin = await createUser({ platformAdmin: true });
   const org = await createOrg("grant");
   const target = await createUser({ org, roles: ["ORIGINATOR"], name: "Gina Granted" });
@@ -73,11 +80,26 @@ test("a platform administrator grants and revokes the organisation-administrator
   await other.close();
 
   await page.goto("/admin/audit");
-  await expect(page.getByRole("row").filter({ hasText: "role.grant-org-admin" }).filter({ hasText: target.email }).first()).toBeVisible();
-  await expect(page.getByRole("row").filter({ hasText: "role.revoke-org-admin" }).filter({ hasText: target.email }).first()).toBeVisible();
+  await expect(
+    page
+      .getByRole("row")
+      .filter({ hasText: "role.grant-org-admin" })
+      .filter({ hasText: target.email })
+      .first(),
+  ).toBeVisible();
+  await expect(
+    page
+      .getByRole("row")
+      .filter({ hasText: "role.revoke-org-admin" })
+      .filter({ hasText: target.email })
+      .first(),
+  ).toBeVisible();
 });
 
-test("the platform-administrator role can be granted and revoked, and a revoked administrator loses access at once", async ({ page, browser }) => {
+test("the platform-administrator role can be granted and revoked, and a revoked administrator loses access at once", async ({
+  page,
+  browser,
+}) => {
   const admin = await createUser({ platformAdmin: true });
   const target = await createUser({ name: "Pete Promoted" });
   await apiLogin(page, admin.email, PASSWORD);

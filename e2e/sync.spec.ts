@@ -7,7 +7,11 @@ import { execFileSync } from "node:child_process";
 let slapd: Slapd;
 test.beforeAll(async () => {
   slapd = await startSlapd({
-    users: Array.from({ length: 15000 }, (_, i) => ({ uid: `u${i}`, cn: `User ${i}`, mail: `u${i}@example.com` })),
+    users: Array.from({ length: 15000 }, (_, i) => ({
+      uid: `u${i}`,
+      cn: `User ${i}`,
+      mail: `u${i}@example.com`,
+    })),
   });
 });
 test.afterAll(async () => slapd?.stop());
@@ -21,16 +25,24 @@ async function setup(page: import("@playwright/test").Page) {
   const dialog = page.getByRole("dialog", { name: "Add LDAP connection" });
   await dialog.getByLabel("Directory type").selectOption({ label: "OpenLDAP" });
   const values: Record<string, string> = {
-    "Connection name": "Big directory", "Server URL": slapd.url, "Server Timeout": "10000", "Manager DN": slapd.managerDn,
-    "Manager password": slapd.managerPassword, "Base DN": `ou=people,${slapd.baseDn}`, Domain: "example.com",
+    "Connection name": "Big directory",
+    "Server URL": slapd.url,
+    "Server Timeout": "10000",
+    "Manager DN": slapd.managerDn,
+    "Manager password": slapd.managerPassword,
+    "Base DN": `ou=people,${slapd.baseDn}`,
+    Domain: "example.com",
   };
-  for (const [label, value] of Object.entries(values)) await dialog.getByLabel(label, { exact: true }).fill(value);
+  for (const [label, value] of Object.entries(values))
+    await dialog.getByLabel(label, { exact: true }).fill(value);
   await dialog.getByRole("button", { name: "Save" }).click();
   await expect(dialog).toBeHidden();
   return org;
 }
 
-test("Sync now shows a live progress bar, then the run in the history; preview names what would change; a held run waits for confirmation", async ({ page }) => {
+test("Sync now shows a live progress bar, then the run in the history; preview names what would change; a held run waits for confirmation", async ({
+  page,
+}) => {
   test.setTimeout(180_000);
   const org = await setup(page);
   const row = page.getByRole("listitem", { name: "Big directory" });
@@ -51,24 +63,39 @@ test("Sync now shows a live progress bar, then the run in the history; preview n
   await page.keyboard.press("Escape");
 
   // Take 2,000 people out of the directory: preview names them, a real run holds.
-  execFileSync("ldapdelete", ["-x", "-H", slapd.url, "-D", slapd.managerDn, "-w", slapd.managerPassword, ...Array.from({ length: 2000 }, (_, i) => slapd.userDn(`u${i}`))]);
+  execFileSync("ldapdelete", [
+    "-x",
+    "-H",
+    slapd.url,
+    "-D",
+    slapd.managerDn,
+    "-w",
+    slapd.managerPassword,
+    ...Array.from({ length: 2000 }, (_, i) => slapd.userDn(`u${i}`)),
+  ]);
   await row.getByRole("button", { name: "Preview" }).click();
   const preview = page.getByRole("dialog", { name: "Preview of Big directory" });
   await expect(preview).toContainText("This would disable 2000 users and create 0");
   await expect(preview).toContainText("u0@example.com");
   await expect(preview).toContainText("Nothing has been written");
   await page.keyboard.press("Escape");
-  expect(await db.user.count({ where: { connection: { organizationId: org.id }, status: "DISABLED" } })).toBe(0);
+  expect(await db.user.count({ where: { connection: { organizationId: org.id }, status: "DISABLED" } })).toBe(
+    0,
+  );
 
   await row.getByRole("button", { name: "Sync now" }).click();
   await expect(row).toContainText("waiting for confirmation", { timeout: 60_000 });
-  expect(await db.user.count({ where: { connection: { organizationId: org.id }, status: "DISABLED" } })).toBe(0);
+  expect(await db.user.count({ where: { connection: { organizationId: org.id }, status: "DISABLED" } })).toBe(
+    0,
+  );
   await row.getByRole("button", { name: "History" }).click();
   await expect(history).toContainText("would disable 2000 of 15000 users");
   await history.getByRole("button", { name: "Review and confirm" }).click();
   await page.getByRole("alertdialog").getByRole("button", { name: "Confirm and synchronise" }).click();
   await expect(row).toContainText("2000 disabled", { timeout: 60_000 });
-  expect(await db.user.count({ where: { connection: { organizationId: org.id }, status: "DISABLED" } })).toBe(2000);
+  expect(await db.user.count({ where: { connection: { organizationId: org.id }, status: "DISABLED" } })).toBe(
+    2000,
+  );
 
   // A user's page shows the decisions about them.
   const u0 = await db.user.findUniqueOrThrow({ where: { email: "u0@example.com" } });

@@ -3,8 +3,7 @@ import { z } from "zod";
 import { ForbiddenError, NotFoundError, UserError } from "@/lib/errors";
 
 export type ActionResult<T = undefined> =
-  | { ok: true; data: T }
-  | { ok: false; error: string; fieldErrors?: Record<string, string> };
+  { ok: true; data: T } | { ok: false; error: string; fieldErrors?: Record<string, string> };
 
 export function fieldErrorsOf(error: z.ZodError): Record<string, string> {
   const out: Record<string, string> = {};
@@ -25,13 +24,20 @@ export async function runAction<S extends z.ZodType, T>(
   fn: (data: z.output<S>) => Promise<T>,
 ): Promise<ActionResult<T>> {
   const parsed = schema.safeParse(input);
-  if (!parsed.success) return { ok: false, error: "Check the highlighted fields.", fieldErrors: fieldErrorsOf(parsed.error) };
+  if (!parsed.success)
+    return { ok: false, error: "Check the highlighted fields.", fieldErrors: fieldErrorsOf(parsed.error) };
   try {
     return { ok: true, data: await fn(parsed.data) };
   } catch (error) {
-    if (error instanceof UserError) return { ok: false, error: error.message, fieldErrors: error.fieldErrors };
-    if (error instanceof ForbiddenError || error instanceof NotFoundError) return { ok: false, error: error.message };
+    if (error instanceof UserError)
+      return { ok: false, error: error.message, fieldErrors: error.fieldErrors };
+    if (error instanceof ForbiddenError || error instanceof NotFoundError)
+      return { ok: false, error: error.message };
     console.error("action failed", error);
-    return { ok: false, error: "Something went wrong. Try again; if it keeps failing, an administrator will find the cause in the server log." };
+    return {
+      ok: false,
+      error:
+        "Something went wrong. Try again; if it keeps failing, an administrator will find the cause in the server log.",
+    };
   }
 }

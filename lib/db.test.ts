@@ -7,7 +7,9 @@ import { Prisma } from "@/lib/generated/prisma/client";
 describe("schema and migrations", () => {
   for (const model of Object.values(Prisma.ModelName)) {
     it(`reads every column of ${model}`, async () => {
-      const delegate = (db as unknown as Record<string, { findFirst: () => Promise<unknown> }>)[model[0].toLowerCase() + model.slice(1)];
+      const delegate = (db as unknown as Record<string, { findFirst: () => Promise<unknown> }>)[
+        model[0].toLowerCase() + model.slice(1)
+      ];
       // PostgreSQL checks every selected column when it plans the query, also on an empty table.
       await expect(delegate.findFirst()).resolves.toBeDefined();
     });
@@ -17,10 +19,19 @@ describe("schema and migrations", () => {
     const email = `case-${Date.now()}@test.example`;
     await db.user.create({ data: { email, name: "A" } });
     await expect(db.user.create({ data: { email: email.toUpperCase(), name: "B" } })).rejects.toThrow();
-    await expect(db.$executeRawUnsafe(`insert into "User"(id, email, name, "updatedAt") values (gen_random_uuid(), $1, 'C', now())`, email.replace("case", "CASE"))).rejects.toThrow();
+    await expect(
+      db.$executeRawUnsafe(
+        `insert into "User"(id, email, name, "updatedAt") values (gen_random_uuid(), $1, 'C', now())`,
+        email.replace("case", "CASE"),
+      ),
+    ).rejects.toThrow();
   });
 
   it("keeps at most one default plan", async () => {
-    await expect(db.plan.create({ data: { name: `second-default-${Date.now()}`, storageQuotaBytes: 1n, isDefault: true } })).rejects.toThrow();
+    await expect(
+      db.plan.create({
+        data: { name: `second-default-${Date.now()}`, storageQuotaBytes: 1n, isDefault: true },
+      }),
+    ).rejects.toThrow();
   });
 });

@@ -7,8 +7,11 @@ const globalForPrisma = globalThis as unknown as { prisma?: PrismaClient };
 
 function createClient(): PrismaClient {
   const connectionString = process.env.DATABASE_URL;
-  if (!connectionString) throw new Error("DATABASE_URL is not set: start the console with `npm run dev` or `npm start`.");
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) }) });
+  if (!connectionString)
+    throw new Error("DATABASE_URL is not set: start the console with `npm run dev` or `npm start`.");
+  return new PrismaClient({
+    adapter: new PrismaPg({ connectionString, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) }),
+  });
 }
 
 export const db: PrismaClient = globalForPrisma.prisma ?? (globalForPrisma.prisma = createClient());

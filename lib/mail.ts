@@ -20,7 +20,10 @@ export type Mail = { to: string | string[]; subject: string; text: string };
 /** Sends one message; throws when the server refuses it or cannot be reached (callers decide what that means). */
 export async function sendMail(mail: Mail): Promise<void> {
   if (!mailConfigured()) throw new Error("SMTP_URL is not set.");
-  await transporter().sendMail({ from: process.env.SMTP_FROM ?? "Directory Console <no-reply@localhost>", ...mail });
+  await transporter().sendMail({
+    from: process.env.SMTP_FROM ?? "Directory Console <no-reply@localhost>",
+    ...mail,
+  });
 }
 
 /** The console's public address, for links in e-mails. */

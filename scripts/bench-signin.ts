@@ -8,13 +8,20 @@ import { freePort, startEmbeddedDb } from "./lib/embedded-db.ts";
 import { freshDatabase } from "./lib/migrate.ts";
 import { startSlapd, type LdapUser } from "../test/ldap/slapd.ts";
 
-const { values } = parseArgs({ options: { users: { type: "string", default: "100000" }, samples: { type: "string", default: "400" } } });
+const { values } = parseArgs({
+  options: { users: { type: "string", default: "100000" }, samples: { type: "string", default: "400" } },
+});
 const n = Number(values.users);
 const samples = Number(values.samples);
 
 process.env.ENCRYPTION_KEY ??= crypto.randomBytes(32).toString("base64");
 process.env.SIGNIN_MAX_FAILURES_PER_ADDRESS = "1000000";
-const pgServer = await startEmbeddedDb({ dir: ".data/bench-pg", port: await freePort(), database: "postgres", quiet: true });
+const pgServer = await startEmbeddedDb({
+  dir: ".data/bench-pg",
+  port: await freePort(),
+  database: "postgres",
+  quiet: true,
+});
 process.env.DATABASE_URL = await freshDatabase(pgServer.url, `bench_signin_${Date.now().toString(36)}`);
 
 // Salted SHA-1 ({SSHA}) passwords, as a real directory stores them.
@@ -24,7 +31,12 @@ const ssha = (password: string) => {
 };
 console.error(`[bench] loading ${n} users into slapd…`);
 const hashed = ssha("Bench-password-1");
-const users: LdapUser[] = Array.from({ length: n }, (_, i) => ({ uid: `user${i}`, cn: `User ${i}`, mail: `user${i}@bench.example`, password: hashed }));
+const users: LdapUser[] = Array.from({ length: n }, (_, i) => ({
+  uid: `user${i}`,
+  cn: `User ${i}`,
+  mail: `user${i}@bench.example`,
+  password: hashed,
+}));
 const slapd = await startSlapd({ users });
 
 const { db } = await import("@/lib/db");
@@ -35,29 +47,45 @@ const plan = await db.plan.create({ data: { name: "bench", storageQuotaBytes: 1n
 const org = await db.organization.create({ data: { slug: "bench", name: "Bench", defaultPlanId: plan.id } });
 const connection = await db.ldapConnection.create({
   data: {
-    organizationId: org.id, name: "bench", serverUrl: slapd.url, serverTimeout: 10_000, managerDn: slapd.managerDn, managerPasswordEnc: encryptSecret(slapd.managerPassword),
-    baseDn: `ou=people,${slapd.baseDn}`, syncFilter: "(objectClass=inetOrgPerson)", authFilter: "(|(mail={0})(uid={0}))", domain: "bench.example",
-    accountNameField: "uid", emailField: "mail", userPrincipalNameField: "mail", fullNameField: "cn", statusField: "employeeType", statusDisabled: "disabled",
+    organizationId: org.id,
+    name: "bench",
+    serverUrl: slapd.url,
+    serverTimeout: 10_000,
+    managerDn: slapd.managerDn,
+    managerPasswordEnc: encryptSecret(slapd.managerPassword),
+    baseDn: `ou=people,${slapd.baseDn}`,
+    syncFilter: "(objectClass=inetOrgPerson)",
+    authFilter: "(|(mail={0})(uid={0}))",
+    domain: "bench.example",
+    accountNameField: "uid",
+    emailField: "mail",
+    userPrincipalNameField: "mail",
+    fullNameField: "cn",
+    statusField: "employeeType",
+    statusDisabled: "disabled",
   },
 });
 console.error("[bench] synchronising the accounts first…");
 await syncConnection(connection.id, { trigger: "CLI", full: true });
 
 const pick = () => `user${Math.floor(Math.random() * n)}@bench.example`;
-const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
+const quantile = (xs: number[], q: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
 
 async function measure(concurrency: number): Promise<number[]> {
   const times: number[] = [];
   let left = samples;
   let failures = 0;
-  await Promise.all(Array.from({ length: concurrency }, async (_, w) => {
-    while (left-- > 0) {
-      const start = performance.now();
-      const id = await authenticate(pick(), "Bench-password-1", `10.0.${w}.1`);
-      times.push(performance.now() - start);
-      if (!id) failures++;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, w) => {
+      while (left-- > 0) {
+        const start = performance.now();
+        const id = await authenticate(pick(), "Bench-password-1", `10.0.${w}.1`);
+        times.push(performance.now() - start);
+        if (!id) failures++;
+      }
+    }),
+  );
   if (failures) console.error(`[bench] ${failures} sign-ins failed`);
   return times;
 }
@@ -70,9 +98,24 @@ const cli: number[] = [];
 for (let i = 0; i < 50; i++) {
   const mail = pick();
   const start = performance.now();
-  const out = execFileSync("ldapsearch", ["-x", "-LLL", "-H", slapd.url, "-D", slapd.managerDn, "-w", slapd.managerPassword, "-b", `ou=people,${slapd.baseDn}`, `(|(mail=${mail})(uid=${mail}))`, "dn"]).toString();
+  const out = execFileSync("ldapsearch", [
+    "-x",
+    "-LLL",
+    "-H",
+    slapd.url,
+    "-D",
+    slapd.managerDn,
+    "-w",
+    slapd.managerPassword,
+    "-b",
+    `ou=people,${slapd.baseDn}`,
+    `(|(mail=${mail})(uid=${mail}))`,
+    "dn",
+  ]).toString();
   const dn = /^dn: (.+)$/m.exec(out)![1];
-  execFileSync("ldapwhoami", ["-x", "-H", slapd.url, "-D", dn, "-w", "Bench-password-1"], { stdio: "ignore" });
+  execFileSync("ldapwhoami", ["-x", "-H", slapd.url, "-D", dn, "-w", "Bench-password-1"], {
+    stdio: "ignore",
+  });
   cli.push(performance.now() - start);
 }
 
@@ -80,7 +123,9 @@ const f = (x: number) => `${x.toFixed(1)} ms`;
 console.log(`\nsign-in of a directory user, ${n} users in slapd, ${samples} sign-ins per row`);
 console.log(`concurrency 1:   p50 ${f(quantile(one, 0.5))}   p95 ${f(quantile(one, 0.95))}`);
 console.log(`concurrency 20:  p50 ${f(quantile(twenty, 0.5))}   p95 ${f(quantile(twenty, 0.95))}`);
-console.log(`ldapsearch + ldapwhoami (processes, sequential): p50 ${f(quantile(cli, 0.5))}   p95 ${f(quantile(cli, 0.95))}`);
+console.log(
+  `ldapsearch + ldapwhoami (processes, sequential): p50 ${f(quantile(cli, 0.5))}   p95 ${f(quantile(cli, 0.95))}`,
+);
 console.log("target: p95 ≤ 100 ms at 20 concurrent sign-ins");
 await slapd.stop();
 await pgServer.stop();

@@ -8,7 +8,10 @@ await db.$queryRaw`select 1`;
 await (await import("@/lib/sync/sql")).sql("select 1");
 const once = async () => {
   const start = process.hrtime.bigint();
-  const outcome = await syncConnection(connectionId, { trigger: mode === "incremental" ? "CRON" : "CLI", full: mode !== "incremental" });
+  const outcome = await syncConnection(connectionId, {
+    trigger: mode === "incremental" ? "CRON" : "CLI",
+    full: mode !== "incremental",
+  });
   return { outcome, seconds: Number(process.hrtime.bigint() - start) / 1e9 };
 };
 const { outcome, seconds } = await once();
@@ -16,6 +19,17 @@ const timing = structuredClone((globalThis as { __t?: unknown }).__t);
 // "full-twice": the same unchanged sync again in this now warm process, as a running server would do it.
 const warmSeconds = mode === "full-twice" ? (await once()).seconds : undefined;
 const usage = process.resourceUsage();
-console.log(JSON.stringify({ seconds, warmSeconds, cpu: { node: (usage.userCPUTime + usage.systemCPUTime) / 1e6 }, peakMb: usage.maxRSS / 1024, status: outcome.status, kind: outcome.kind, counts: outcome.counts, timing }));
+console.log(
+  JSON.stringify({
+    seconds,
+    warmSeconds,
+    cpu: { node: (usage.userCPUTime + usage.systemCPUTime) / 1e6 },
+    peakMb: usage.maxRSS / 1024,
+    status: outcome.status,
+    kind: outcome.kind,
+    counts: outcome.counts,
+    timing,
+  }),
+);
 await db.$disconnect();
 process.exit(0);

@@ -30,7 +30,9 @@ class CliError extends Error {}
 
 async function main(argv: string[]): Promise<number> {
   // `--json` is a flag for listings and takes a file for `connection add`.
-  const args = argv.map((a, i) => (a === "--json" && (i === argv.length - 1 || argv[i + 1].startsWith("--")) ? "--json=" : a));
+  const args = argv.map((a, i) =>
+    a === "--json" && (i === argv.length - 1 || argv[i + 1].startsWith("--")) ? "--json=" : a,
+  );
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -97,19 +99,37 @@ async function main(argv: string[]): Promise<number> {
       const raw = JSON.parse(fs.readFileSync(values.json, "utf8")) as Record<string, unknown>;
       const preset = (raw.preset as keyof typeof PRESETS | undefined) ?? "OPENLDAP";
       const input = parseOrFail(newConnectionSchema, {
-        preset, statusDisabledMode: PRESETS[preset]?.statusDisabledMode ?? "EQUALS", startTls: false, caCertificate: "", ...raw,
+        preset,
+        statusDisabledMode: PRESETS[preset]?.statusDisabledMode ?? "EQUALS",
+        startTls: false,
+        caCertificate: "",
+        ...raw,
       });
       const connection = await createConnection({ actorId: null, organizationId: org.id }, input);
-      if (raw.enabled === false) await setConnectionEnabled({ actorId: null, organizationId: org.id }, connection.id, false);
+      if (raw.enabled === false)
+        await setConnectionEnabled({ actorId: null, organizationId: org.id }, connection.id, false);
       console.log(connection.id);
     } else if (key === "connection test") {
       const { testStoredConnection } = await import("@/lib/connections/service");
-      const c = await db.ldapConnection.findUnique({ where: { id: uuidOrFail(rest[0]) }, select: { organizationId: true } });
+      const c = await db.ldapConnection.findUnique({
+        where: { id: uuidOrFail(rest[0]) },
+        select: { organizationId: true },
+      });
       if (!c) throw new CliError(`no connection ${rest[0]}`);
-      const result = await testStoredConnection({ actorId: null, organizationId: c.organizationId }, uuidOrFail(rest[0]));
+      const result = await testStoredConnection(
+        { actorId: null, organizationId: c.organizationId },
+        uuidOrFail(rest[0]),
+      );
       console.log(result.message);
-      if (result.server) console.log(`server: ${result.server.vendor}; paged results ${result.server.pagedResults ? "supported" : "not announced"}`);
-      if (result.ok) for (const s of result.samples) console.log(`  ${s.accountName ?? "-"}\t${s.email ?? "(no email)"}\t${s.fullName ?? "-"}\t${s.disabled ? "disabled" : "enabled"}`);
+      if (result.server)
+        console.log(
+          `server: ${result.server.vendor}; paged results ${result.server.pagedResults ? "supported" : "not announced"}`,
+        );
+      if (result.ok)
+        for (const s of result.samples)
+          console.log(
+            `  ${s.accountName ?? "-"}\t${s.email ?? "(no email)"}\t${s.fullName ?? "-"}\t${s.disabled ? "disabled" : "enabled"}`,
+          );
       for (const h of result.hints) console.log(`hint: ${h}`);
       return result.ok ? 0 : 3;
     } else if (key === "connection list") {
@@ -117,56 +137,104 @@ async function main(argv: string[]): Promise<number> {
       const org = await orgBySlug(rest[0]);
       const rows = (await listConnections(org.id)).map(({ _count, ...c }) => ({ ...c, users: _count.users }));
       if (values.json !== undefined) console.log(JSON.stringify(rows, null, 2));
-      else for (const c of rows) console.log(`${c.id}\t${c.enabled ? "enabled " : "disabled"}\t${c.name}\t${c.serverUrl}\t${c.baseDn}`);
+      else
+        for (const c of rows)
+          console.log(
+            `${c.id}\t${c.enabled ? "enabled " : "disabled"}\t${c.name}\t${c.serverUrl}\t${c.baseDn}`,
+          );
     } else if (cmd === "sync" && sub) {
       const org = await orgBySlug(sub);
       const { syncConnection } = await import("@/lib/sync/engine");
       const connections = await db.ldapConnection.findMany({
-        where: { organizationId: org.id, ...(values.connection ? { id: uuidOrFail(values.connection) } : { enabled: true, awaitingReview: false }) },
+        where: {
+          organizationId: org.id,
+          ...(values.connection
+            ? { id: uuidOrFail(values.connection) }
+            : { enabled: true, awaitingReview: false }),
+        },
         orderBy: { position: "asc" },
         select: { id: true, name: true },
       });
-      if (connections.length === 0) throw new CliError(values.connection ? `no connection ${values.connection} in ${sub}` : `no enabled connection in ${sub}`);
+      if (connections.length === 0)
+        throw new CliError(
+          values.connection
+            ? `no connection ${values.connection} in ${sub}`
+            : `no enabled connection in ${sub}`,
+        );
       let failed = false;
       for (const c of connections) {
-        const outcome = await syncConnection(c.id, { trigger: "CLI", dryRun: values["dry-run"], onProgress: (n) => process.stderr.write(`\r${c.name}: ${n} entries read`) });
+        const outcome = await syncConnection(c.id, {
+          trigger: "CLI",
+          dryRun: values["dry-run"],
+          onProgress: (n) => process.stderr.write(`\r${c.name}: ${n} entries read`),
+        });
         process.stderr.write("\n");
         const k = outcome.counts;
-        console.log(`${c.name}: ${outcome.status.toLowerCase()} (${outcome.kind.toLowerCase()}${values["dry-run"] ? ", dry run" : ""}) read ${k.entriesRead}, created ${k.created}, updated ${k.updated}, unchanged ${k.unchanged}, disabled ${k.disabled}, pending transfer ${k.pendingTransfer}, re-enabled ${k.reenabled}`);
+        console.log(
+          `${c.name}: ${outcome.status.toLowerCase()} (${outcome.kind.toLowerCase()}${values["dry-run"] ? ", dry run" : ""}) read ${k.entriesRead}, created ${k.created}, updated ${k.updated}, unchanged ${k.unchanged}, disabled ${k.disabled}, pending transfer ${k.pendingTransfer}, re-enabled ${k.reenabled}`,
+        );
         if (outcome.error) console.log(`  error: ${outcome.error}`);
         if (outcome.heldReason) console.log(`  held: ${outcome.heldReason}`);
         for (const w of outcome.warnings.slice(0, 20)) console.log(`  warning: ${w}`);
-        if (outcome.plan) for (const [what, items] of Object.entries(outcome.plan)) for (const i of items.slice(0, 50)) console.log(`  would ${what}: ${i.email}${i.reason ? ` (${i.reason})` : ""}`);
+        if (outcome.plan)
+          for (const [what, items] of Object.entries(outcome.plan))
+            for (const i of items.slice(0, 50))
+              console.log(`  would ${what}: ${i.email}${i.reason ? ` (${i.reason})` : ""}`);
         failed ||= outcome.status === "FAILED";
       }
       return failed ? 3 : 0;
     } else if (cmd === "demo-directory" && (sub === "disable" || sub === "enable") && rest[0]) {
       const demo = await import("./lib/demo-directory.ts");
       const { Client, Change, Attribute } = await import("ldapts");
-      const client = new Client({ url: `ldap://127.0.0.1:${process.env.DEMO_LDAP_PORT ?? 1389}`, timeout: 5000, connectTimeout: 5000 });
+      const client = new Client({
+        url: `ldap://127.0.0.1:${process.env.DEMO_LDAP_PORT ?? 1389}`,
+        timeout: 5000,
+        connectTimeout: 5000,
+      });
       try {
         await client.bind(demo.DEMO_MANAGER_DN, demo.DEMO_MANAGER_PASSWORD);
         await client.modify(`uid=${rest[0]},ou=people,${demo.DEMO_BASE_DN}`, [
-          new Change({ operation: "replace", modification: new Attribute({ type: "employeeType", values: [sub === "disable" ? "disabled" : "staff"] }) }),
+          new Change({
+            operation: "replace",
+            modification: new Attribute({
+              type: "employeeType",
+              values: [sub === "disable" ? "disabled" : "staff"],
+            }),
+          }),
         ]);
       } catch (error) {
-        throw new CliError(`The demo directory (is \`npm run dev\` running?) refused: ${(error as Error).message}`);
+        throw new CliError(
+          `The demo directory (is \`npm run dev\` running?) refused: ${(error as Error).message}`,
+        );
       } finally {
         await client.unbind().catch(() => {});
       }
-      console.log(`${rest[0]} is ${sub}d in the demo directory. Sync now on the LDAP Connections page (or wait for the scheduler) to see the effect.`);
+      console.log(
+        `${rest[0]} is ${sub}d in the demo directory. Sync now on the LDAP Connections page (or wait for the scheduler) to see the effect.`,
+      );
     } else if (key === "files check") {
       const { checkStorage } = await import("@/lib/files/service");
       const result = await checkStorage({ removeOrphans: values["remove-orphans"] });
       console.log(`${result.files} files in the database`);
       for (const m of result.missing) console.log(`  missing bytes: ${m.name} (${m.id}), owner ${m.owner}`);
-      console.log(`${result.orphans.length} stored without a file row${result.orphans.length && values["remove-orphans"] ? ": removed" : result.orphans.length ? " (--remove-orphans deletes them)" : ""}`);
+      console.log(
+        `${result.orphans.length} stored without a file row${result.orphans.length && values["remove-orphans"] ? ": removed" : result.orphans.length ? " (--remove-orphans deletes them)" : ""}`,
+      );
       if (result.missing.length) return 1;
     } else if (cmd === "transfer" && sub) {
       const { transferOwnership } = await import("@/lib/transfers/service");
-      const [from, to] = await Promise.all([sub, rest[0]].map((e) => db.user.findUnique({ where: { email: (e ?? "").toLowerCase() }, select: { id: true, memberships: { select: { organizationId: true } } } })));
+      const [from, to] = await Promise.all(
+        [sub, rest[0]].map((e) =>
+          db.user.findUnique({
+            where: { email: (e ?? "").toLowerCase() },
+            select: { id: true, memberships: { select: { organizationId: true } } },
+          }),
+        ),
+      );
       if (!from || !to) throw new CliError(`no account ${!from ? sub : rest[0]}`);
-      const shared = from.memberships.map((m) => m.organizationId).find((o) => to.memberships.some((m) => m.organizationId === o));
+      const shared = from.memberships
+        .map((m) => m.organizationId)
+        .find((o) => to.memberships.some((m) => m.organizationId === o));
       if (!shared) throw new CliError("the two accounts share no organisation");
       const result = await transferOwnership({ actorId: null, organizationId: shared }, from.id, to.id);
       console.log(`${result.files} files moved from ${result.from} to ${result.to}`);
@@ -176,11 +244,24 @@ async function main(argv: string[]): Promise<number> {
       const rows = await db.membership.findMany({
         where: { organizationId: org.id },
         orderBy: { user: { email: "asc" } },
-        select: { roles: true, plan: { select: { name: true } }, user: { select: { email: true, name: true, source: true, status: true } } },
+        select: {
+          roles: true,
+          plan: { select: { name: true } },
+          user: { select: { email: true, name: true, source: true, status: true } },
+        },
       });
-      const out = rows.map((r) => ({ email: r.user.email, name: r.user.name, source: r.user.source, status: r.user.status, roles: r.roles, plan: r.plan.name }));
+      const out = rows.map((r) => ({
+        email: r.user.email,
+        name: r.user.name,
+        source: r.user.source,
+        status: r.user.status,
+        roles: r.roles,
+        plan: r.plan.name,
+      }));
       if (values.json !== undefined) console.log(JSON.stringify(out, null, 2));
-      else for (const u of out) console.log(`${u.email}\t${u.name}\t${u.source}\t${u.status}\t${u.roles.join(",")}\t${u.plan}`);
+      else
+        for (const u of out)
+          console.log(`${u.email}\t${u.name}\t${u.source}\t${u.status}\t${u.roles.join(",")}\t${u.plan}`);
     } else {
       throw new CliError(`unknown command: ${positionals.join(" ")}\n${USAGE}`);
     }
@@ -199,20 +280,34 @@ async function orgBySlug(slug: string | undefined) {
 }
 
 function uuidOrFail(value: string | undefined): string {
-  if (!value || !/^[0-9a-f-]{36}$/i.test(value)) throw new CliError(`not a connection id: ${value ?? "(missing)"}`);
+  if (!value || !/^[0-9a-f-]{36}$/i.test(value))
+    throw new CliError(`not a connection id: ${value ?? "(missing)"}`);
   return value;
 }
 
-function parseOrFail<T>(schema: { safeParse: (v: unknown) => { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }, value: unknown): T {
+function parseOrFail<T>(
+  schema: {
+    safeParse: (
+      v: unknown,
+    ) =>
+      | { success: true; data: T }
+      | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } };
+  },
+  value: unknown,
+): T {
   const parsed = schema.safeParse(value);
-  if (!parsed.success) throw new CliError(parsed.error.issues.map((i) => `${i.path.join(".") || "value"}: ${i.message}`).join("\n"));
+  if (!parsed.success)
+    throw new CliError(
+      parsed.error.issues.map((i) => `${i.path.join(".") || "value"}: ${i.message}`).join("\n"),
+    );
   return parsed.data;
 }
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error) => {
-    if (error instanceof CliError || (error as { name?: string }).name === "UserError") console.error(`error: ${(error as Error).message}`);
+    if (error instanceof CliError || (error as { name?: string }).name === "UserError")
+      console.error(`error: ${(error as Error).message}`);
     else console.error(error);
     process.exit(1);
   },

@@ -30,7 +30,8 @@ async function createDatabases(serverUrl: string, names: string[]) {
 async function dropDatabases(serverUrl: string, names: string[]) {
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
-  for (const name of names) await admin.query(`drop database if exists "${name}" with (force)`).catch(() => {});
+  for (const name of names)
+    await admin.query(`drop database if exists "${name}" with (force)`).catch(() => {});
   await admin.end();
 }
 
@@ -38,8 +39,13 @@ let serverUrl: string;
 let stopDb = async () => {};
 if (process.env.DATABASE_URL) {
   const url = new URL(process.env.DATABASE_URL);
-  if (!["127.0.0.1", "localhost", "::1"].includes(url.hostname) && process.env.ALLOW_REMOTE_TEST_DATABASE !== "true") {
-    console.error(`Refusing to run tests against a non-local database (${url.hostname}); set ALLOW_REMOTE_TEST_DATABASE=true to override.`);
+  if (
+    !["127.0.0.1", "localhost", "::1"].includes(url.hostname) &&
+    process.env.ALLOW_REMOTE_TEST_DATABASE !== "true"
+  ) {
+    console.error(
+      `Refusing to run tests against a non-local database (${url.hostname}); set ALLOW_REMOTE_TEST_DATABASE=true to override.`,
+    );
     process.exit(2);
   }
   url.pathname = "/postgres";
@@ -72,7 +78,11 @@ try {
   if (!e2eOnly) {
     await migrate(dbUrl(unitDb));
     log("unit and integration tests");
-    const code = await run(process.execPath, ["node_modules/vitest/vitest.mjs", "run", ...(unitOnly ? passOn : [])], { ...baseEnv, DATABASE_URL: dbUrl(unitDb) });
+    const code = await run(
+      process.execPath,
+      ["node_modules/vitest/vitest.mjs", "run", ...(unitOnly ? passOn : [])],
+      { ...baseEnv, DATABASE_URL: dbUrl(unitDb) },
+    );
     failed ||= code !== 0;
   }
   if (!unitOnly) {
@@ -95,13 +105,19 @@ try {
     if (built !== 0) failed = true;
     else {
       log("end-to-end tests");
-      const code = await run(process.execPath, ["node_modules/@playwright/test/cli.js", "test", ...(e2eOnly ? passOn : [])], env);
+      const code = await run(
+        process.execPath,
+        ["node_modules/@playwright/test/cli.js", "test", ...(e2eOnly ? passOn : [])],
+        env,
+      );
       failed ||= code !== 0;
     }
   }
 } finally {
   await dropDatabases(serverUrl, [unitDb, e2eDb]);
   await stopDb();
-  await import("node:fs/promises").then((fs) => fs.rm(`.data/test-files/${suffix}`, { recursive: true, force: true }));
+  await import("node:fs/promises").then((fs) =>
+    fs.rm(`.data/test-files/${suffix}`, { recursive: true, force: true }),
+  );
 }
 process.exit(failed ? 1 : 0);

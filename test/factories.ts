@@ -9,15 +9,33 @@ export const uid = () => crypto.randomBytes(4).toString("hex");
 export async function defaultPlanId(): Promise<string> {
   const plan = await db.plan.findFirst({ where: { isDefault: true }, select: { id: true } });
   if (plan) return plan.id;
-  return (await db.plan.create({ data: { name: `Default ${uid()}`, storageQuotaBytes: 10n * 1024n ** 3n, isDefault: true }, select: { id: true } })).id;
+  return (
+    await db.plan.create({
+      data: { name: `Default ${uid()}`, storageQuotaBytes: 10n * 1024n ** 3n, isDefault: true },
+      select: { id: true },
+    })
+  ).id;
 }
 
 export async function makeOrg(prefix = "org") {
   const slug = `${prefix}-${uid()}`;
-  return db.organization.create({ data: { slug, name: `Org ${slug}`, defaultPlanId: await defaultPlanId() }, select: { id: true, slug: true, name: true } });
+  return db.organization.create({
+    data: { slug, name: `Org ${slug}`, defaultPlanId: await defaultPlanId() },
+    select: { id: true, slug: true, name: true },
+  });
 }
 
-export async function makeUser(options: { org?: { id: string }; roles?: Role[]; password?: string; source?: "LOCAL" | "DIRECTORY" | "ADHOC"; platformAdmin?: boolean; status?: "ACTIVE" | "DISABLED"; emailPrefix?: string } = {}) {
+export async function makeUser(
+  options: {
+    org?: { id: string };
+    roles?: Role[];
+    password?: string;
+    source?: "LOCAL" | "DIRECTORY" | "ADHOC";
+    platformAdmin?: boolean;
+    status?: "ACTIVE" | "DISABLED";
+    emailPrefix?: string;
+  } = {},
+) {
   const email = `${options.emailPrefix ?? "user"}-${uid()}@test.example`;
   const password = options.password ?? "Correct-horse-battery-1";
   const planId = await defaultPlanId();
@@ -30,7 +48,9 @@ export async function makeUser(options: { org?: { id: string }; roles?: Role[]; 
       source: options.source ?? "LOCAL",
       status: options.status ?? "ACTIVE",
       isPlatformAdmin: options.platformAdmin ?? false,
-      memberships: options.org ? { create: { organizationId: options.org.id, roles: options.roles ?? ["ORIGINATOR"], planId } } : undefined,
+      memberships: options.org
+        ? { create: { organizationId: options.org.id, roles: options.roles ?? ["ORIGINATOR"], planId } }
+        : undefined,
     },
     select: { id: true, email: true, accountName: true },
   });
@@ -39,18 +59,46 @@ export async function makeUser(options: { org?: { id: string }; roles?: Role[]; 
 
 /** The signed-in user as services see them (lib/auth/session.ts's CurrentUser, reduced to what they use). */
 export async function memberOf(userId: string) {
-  const user = await db.user.findUniqueOrThrow({ where: { id: userId }, select: { id: true, email: true, name: true, isPlatformAdmin: true, memberships: { select: { organizationId: true, roles: true } } } });
-  return { id: user.id, email: user.email, name: user.name, isPlatformAdmin: user.isPlatformAdmin, roles: Object.fromEntries(user.memberships.map((m) => [m.organizationId, m.roles])) };
+  const user = await db.user.findUniqueOrThrow({
+    where: { id: userId },
+    select: {
+      id: true,
+      email: true,
+      name: true,
+      isPlatformAdmin: true,
+      memberships: { select: { organizationId: true, roles: true } },
+    },
+  });
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    isPlatformAdmin: user.isPlatformAdmin,
+    roles: Object.fromEntries(user.memberships.map((m) => [m.organizationId, m.roles])),
+  };
 }
 
 /** An OpenLDAP-preset connection of `org` to a test directory, reading the users under ou=people. */
-export async function connectTo(s: { url: string; managerDn: string; managerPassword: string; baseDn: string }, org: { id: string }, overrides: Record<string, unknown> = {}) {
+export async function connectTo(
+  s: { url: string; managerDn: string; managerPassword: string; baseDn: string },
+  org: { id: string },
+  overrides: Record<string, unknown> = {},
+) {
   const { encryptSecret } = await import("@/lib/crypto");
   const { PRESETS } = await import("@/lib/directory/presets");
   return db.ldapConnection.create({
     data: {
-      organizationId: org.id, name: `Dir ${uid()}`, preset: "OPENLDAP", serverUrl: s.url, serverTimeout: 5000, managerDn: s.managerDn,
-      managerPasswordEnc: encryptSecret(s.managerPassword), baseDn: `ou=people,${s.baseDn}`, domain: "example.com", ...PRESETS.OPENLDAP, ...overrides,
+      organizationId: org.id,
+      name: `Dir ${uid()}`,
+      preset: "OPENLDAP",
+      serverUrl: s.url,
+      serverTimeout: 5000,
+      managerDn: s.managerDn,
+      managerPasswordEnc: encryptSecret(s.managerPassword),
+      baseDn: `ou=people,${s.baseDn}`,
+      domain: "example.com",
+      ...PRESETS.OPENLDAP,
+      ...overrides,
     },
     select: { id: true },
   });

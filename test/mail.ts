@@ -4,7 +4,12 @@ import { SMTPServer } from "smtp-server";
 import { simpleParser, type ParsedMail } from "mailparser";
 import { freePort } from "./ldap/net";
 
-export type Mailbox = { url: string; port: number; received: { to: string[]; mail: ParsedMail }[]; close: () => Promise<void> };
+export type Mailbox = {
+  url: string;
+  port: number;
+  received: { to: string[]; mail: ParsedMail }[];
+  close: () => Promise<void>;
+};
 
 export async function startMailbox(port?: number): Promise<Mailbox> {
   const received: Mailbox["received"] = [];
@@ -24,5 +29,10 @@ export async function startMailbox(port?: number): Promise<Mailbox> {
     server.once("error", reject);
     server.listen(chosen, "127.0.0.1", resolve);
   });
-  return { url: `smtp://127.0.0.1:${chosen}`, port: chosen, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return {
+    url: `smtp://127.0.0.1:${chosen}`,
+    port: chosen,
+    received,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }

@@ -5,7 +5,13 @@ import { openNotificationCount } from "@/lib/transfers/service";
 export default async function ConsoleLayout({ children }: { children: React.ReactNode }) {
   const user = await requireUser();
   const adminOrgs = await Promise.all(
-    user.memberships.filter((m) => m.roles.includes("ORG_ADMIN")).map(async (m) => ({ slug: m.slug, name: m.name, notifications: await openNotificationCount(m.organizationId) })),
+    user.memberships
+      .filter((m) => m.roles.includes("ORG_ADMIN"))
+      .map(async (m) => ({
+        slug: m.slug,
+        name: m.name,
+        notifications: await openNotificationCount(m.organizationId),
+      })),
   );
   return (
     <div className="flex min-h-screen">

@@ -10,7 +10,10 @@ import { changePasswordAction } from "@/app/(console)/account/actions";
 import { applyResult } from "@/components/ui/apply-result";
 
 export function ChangePasswordForm() {
-  const form = useForm<ChangePasswordInput>({ resolver: zodResolver(changePasswordSchema), defaultValues: { currentPassword: "", newPassword: "", confirmPassword: "" } });
+  const form = useForm<ChangePasswordInput>({
+    resolver: zodResolver(changePasswordSchema),
+    defaultValues: { currentPassword: "", newPassword: "", confirmPassword: "" },
+  });
   const { register, handleSubmit, formState } = form;
   return (
     <form
@@ -26,10 +29,31 @@ export function ChangePasswordForm() {
         await signOut({ callbackUrl: "/login" });
       })}
     >
-      <TextInput label="Current password" type="password" autoComplete="current-password" error={formState.errors.currentPassword?.message} {...register("currentPassword")} />
-      <TextInput label="New password" type="password" autoComplete="new-password" help="At least 12 characters." error={formState.errors.newPassword?.message} {...register("newPassword")} />
-      <TextInput label="Confirm new password" type="password" autoComplete="new-password" error={formState.errors.confirmPassword?.message} {...register("confirmPassword")} />
-      <Button type="submit" disabled={formState.isSubmitting}>{formState.isSubmitting ? "Saving…" : "Change password"}</Button>
+      <TextInput
+        label="Current password"
+        type="password"
+        autoComplete="current-password"
+        error={formState.errors.currentPassword?.message}
+        {...register("currentPassword")}
+      />
+      <TextInput
+        label="New password"
+        type="password"
+        autoComplete="new-password"
+        help="At least 12 characters."
+        error={formState.errors.newPassword?.message}
+        {...register("newPassword")}
+      />
+      <TextInput
+        label="Confirm new password"
+        type="password"
+        autoComplete="new-password"
+        error={formState.errors.confirmPassword?.message}
+        {...register("confirmPassword")}
+      />
+      <Button type="submit" disabled={formState.isSubmitting}>
+        {formState.isSubmitting ? "Saving…" : "Change password"}
+      </Button>
     </form>
   );
 }

@@ -9,7 +9,8 @@ import { loginSchema, type LoginInput } from "@/lib/auth/login-schema";
 
 function describe(error: string): string {
   const locked = /^locked:(\d+)$/.exec(error);
-  if (locked) return `Too many failed sign-ins. Try again in ${Math.max(1, Math.ceil(Number(locked[1]) / 60))} minutes.`;
+  if (locked)
+    return `Too many failed sign-ins. Try again in ${Math.max(1, Math.ceil(Number(locked[1]) / 60))} minutes.`;
   // One message whatever the reason: it never tells whether the account exists.
   return "Invalid credentials";
 }
@@ -34,9 +35,24 @@ export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
       })}
     >
       <FormError message={error} />
-      <TextInput label="Email or account name" autoComplete="username" autoFocus help="Your email, your account name, DOMAIN\name or name@domain." error={formState.errors.login?.message} {...register("login")} />
-      <TextInput label="Password" type="password" autoComplete="current-password" error={formState.errors.password?.message} {...register("password")} />
-      <Button type="submit" className="w-full" disabled={formState.isSubmitting}>{formState.isSubmitting ? "Signing in…" : "Sign in"}</Button>
+      <TextInput
+        label="Email or account name"
+        autoComplete="username"
+        autoFocus
+        help="Your email, your account name, DOMAIN\name or name@domain."
+        error={formState.errors.login?.message}
+        {...register("login")}
+      />
+      <TextInput
+        label="Password"
+        type="password"
+        autoComplete="current-password"
+        error={formState.errors.password?.message}
+        {...register("password")}
+      />
+      <Button type="submit" className="w-full" disabled={formState.isSubmitting}>
+        {formState.isSubmitting ? "Signing in…" : "Sign in"}
+      </Button>
     </form>
   );
 }

@@ -7,14 +7,28 @@ import { Dialog } from "@/components/ui/dialog";
 import { inputClass } from "@/components/ui/field";
 import { ConnectionForm, EMPTY_CONNECTION } from "@/components/connections/connection-form";
 import type { ConnectionInput } from "@/lib/connections/schema";
-import { createConnectionAction, createConnectionRequestAction, previewSyncAction, testConnectionValuesAction, updateConnectionAction } from "@/app/(console)/org/[slug]/ldap/actions";
+import {
+  createConnectionAction,
+  createConnectionRequestAction,
+  previewSyncAction,
+  testConnectionValuesAction,
+  updateConnectionAction,
+} from "@/app/(console)/org/[slug]/ldap/actions";
 
 export function AddConnectionButton({ slug }: { slug: string }) {
   const [open, setOpen] = useState(false);
   return (
     <>
-      <Button onClick={() => setOpen(true)}><Plus className="size-4" /> Add LDAP Connection</Button>
-      <Dialog open={open} onOpenChange={setOpen} wide title="Add LDAP connection" description="All fields are mandatory. Test the connection before you save it.">
+      <Button onClick={() => setOpen(true)}>
+        <Plus className="size-4" /> Add LDAP Connection
+      </Button>
+      <Dialog
+        open={open}
+        onOpenChange={setOpen}
+        wide
+        title="Add LDAP connection"
+        description="All fields are mandatory. Test the connection before you save it."
+      >
         <ConnectionForm
           initial={EMPTY_CONNECTION}
           editing={false}
@@ -35,12 +49,28 @@ export function AddConnectionButton({ slug }: { slug: string }) {
   );
 }
 
-export function EditConnectionButton({ slug, connectionId, initial }: { slug: string; connectionId: string; initial: ConnectionInput }) {
+export function EditConnectionButton({
+  slug,
+  connectionId,
+  initial,
+}: {
+  slug: string;
+  connectionId: string;
+  initial: ConnectionInput;
+}) {
   const [open, setOpen] = useState(false);
   return (
     <>
-      <Button size="sm" variant="secondary" onClick={() => setOpen(true)}>Edit</Button>
-      <Dialog open={open} onOpenChange={setOpen} wide title="Edit LDAP connection" description="Leave Manager password empty to keep the stored one.">
+      <Button size="sm" variant="secondary" onClick={() => setOpen(true)}>
+        Edit
+      </Button>
+      <Dialog
+        open={open}
+        onOpenChange={setOpen}
+        wide
+        title="Edit LDAP connection"
+        description="Leave Manager password empty to keep the stored one."
+      >
         <ConnectionForm
           initial={initial}
           editing
@@ -69,32 +99,83 @@ export function RequestLinkButton({ slug }: { slug: string }) {
   const [pending, setPending] = useState(false);
   return (
     <>
-      <Button variant="secondary" onClick={() => { setLink(undefined); setNote(""); setOpen(true); }}><Link2 className="size-4" /> Link for a directory administrator</Button>
-      <Dialog open={open} onOpenChange={setOpen} title="Link for a directory administrator" description="Someone who knows the directory but has no account here fills in and tests the connection through this link. It works once and expires after 72 hours; what they send waits, disabled, for your review.">
+      <Button
+        variant="secondary"
+        onClick={() => {
+          setLink(undefined);
+          setNote("");
+          setOpen(true);
+        }}
+      >
+        <Link2 className="size-4" /> Link for a directory administrator
+      </Button>
+      <Dialog
+        open={open}
+        onOpenChange={setOpen}
+        title="Link for a directory administrator"
+        description="Someone who knows the directory but has no account here fills in and tests the connection through this link. It works once and expires after 72 hours; what they send waits, disabled, for your review."
+      >
         {link ? (
           <div className="space-y-3">
-            <label htmlFor="request-link" className="block text-sm font-medium">Send this link</label>
-            <input id="request-link" readOnly value={link.url} className={`${inputClass} font-mono text-xs`} onFocus={(e) => e.currentTarget.select()} />
-            <p className="text-xs text-slate-500">It is shown only now. Expires {new Date(link.expiresAt).toLocaleString("en-GB", { timeZone: "UTC" })} UTC.</p>
+            <label htmlFor="request-link" className="block text-sm font-medium">
+              Send this link
+            </label>
+            <input
+              id="request-link"
+              readOnly
+              value={link.url}
+              className={`${inputClass} font-mono text-xs`}
+              onFocus={(e) => e.currentTarget.select()}
+            />
+            <p className="text-xs text-slate-500">
+              It is shown only now. Expires{" "}
+              {new Date(link.expiresAt).toLocaleString("en-GB", { timeZone: "UTC" })} UTC.
+            </p>
             <div className="flex justify-end gap-2">
-              <Button variant="secondary" onClick={() => { void navigator.clipboard?.writeText(link.url); toast.success("Link copied"); }}>Copy</Button>
+              <Button
+                variant="secondary"
+                onClick={() => {
+                  void navigator.clipboard?.writeText(link.url);
+                  toast.success("Link copied");
+                }}
+              >
+                Copy
+              </Button>
               <Button onClick={() => setOpen(false)}>Done</Button>
             </div>
           </div>
         ) : (
           <div className="space-y-3">
-            <label htmlFor="request-note" className="block text-sm font-medium">Note for the directory administrator <span className="font-normal text-slate-500">(optional)</span></label>
-            <input id="request-note" maxLength={200} value={note} onChange={(e) => setNote(e.target.value)} className={inputClass} placeholder="e.g. Please connect the Sydney office's AD" />
+            <label htmlFor="request-note" className="block text-sm font-medium">
+              Note for the directory administrator{" "}
+              <span className="font-normal text-slate-500">(optional)</span>
+            </label>
+            <input
+              id="request-note"
+              maxLength={200}
+              value={note}
+              onChange={(e) => setNote(e.target.value)}
+              className={inputClass}
+              placeholder="e.g. Please connect the Sydney office's AD"
+            />
             <div className="flex justify-end gap-2">
-              <Button variant="secondary" onClick={() => setOpen(false)}>Cancel</Button>
+              <Button variant="secondary" onClick={() => setOpen(false)}>
+                Cancel
+              </Button>
               <Button
                 disabled={pending}
                 onClick={async () => {
                   setPending(true);
                   const result = await createConnectionRequestAction(slug, { note });
                   setPending(false);
-                  if (!result.ok) { toast.error(result.error); return; }
-                  setLink({ url: `${window.location.origin}${result.data.path}`, expiresAt: result.data.expiresAt });
+                  if (!result.ok) {
+                    toast.error(result.error);
+                    return;
+                  }
+                  setLink({
+                    url: `${window.location.origin}${result.data.path}`,
+                    expiresAt: result.data.expiresAt,
+                  });
                 }}
               >
                 Create link

@@ -5,36 +5,94 @@ import { zodResolver } from "@hookform/resolvers/zod";
 import { Button } from "@/components/ui/button";
 import { FormError, inputClass } from "@/components/ui/field";
 import { applyResult } from "@/components/ui/apply-result";
-import { connectionSchema, newConnectionSchema, FIELD_HELP, TIMEOUT_MAX_MS, TIMEOUT_MIN_MS, type ConnectionInput } from "@/lib/connections/schema";
+import {
+  connectionSchema,
+  newConnectionSchema,
+  FIELD_HELP,
+  TIMEOUT_MAX_MS,
+  TIMEOUT_MIN_MS,
+  type ConnectionInput,
+} from "@/lib/connections/schema";
 import { DIRECTORY_PRESETS, PRESET_LABELS, PRESETS, type DirectoryPreset } from "@/lib/directory/presets";
 import type { TestResult } from "@/lib/directory/test-connection";
 import { TestResultPanel } from "@/components/connections/test-result";
 import { PreviewView } from "@/components/connections/sync-panel";
 import type { Preview } from "@/lib/sync/service";
 
-type Result<T = unknown> = { ok: true; data: T } | { ok: false; error: string; fieldErrors?: Record<string, string> };
+type Result<T = unknown> =
+  { ok: true; data: T } | { ok: false; error: string; fieldErrors?: Record<string, string> };
 
 export const EMPTY_CONNECTION: ConnectionInput = {
-  name: "", preset: "ACTIVE_DIRECTORY", serverUrl: "", serverTimeout: 5000, managerDn: "", managerPassword: "", baseDn: "", domain: "",
-  startTls: false, caCertificate: "", ...PRESETS.ACTIVE_DIRECTORY,
+  name: "",
+  preset: "ACTIVE_DIRECTORY",
+  serverUrl: "",
+  serverTimeout: 5000,
+  managerDn: "",
+  managerPassword: "",
+  baseDn: "",
+  domain: "",
+  startTls: false,
+  caCertificate: "",
+  ...PRESETS.ACTIVE_DIRECTORY,
 };
 
 /** A field of seed 004's table: label, input with its maximum length, error, and the seed's help beside it. */
-function SeedField({ name, register, error, type = "text", placeholder, extraHelp, textarea }: {
-  name: keyof typeof FIELD_HELP; register: UseFormRegisterReturn; error?: string; type?: string; placeholder?: string; extraHelp?: string; textarea?: boolean;
+function SeedField({
+  name,
+  register,
+  error,
+  type = "text",
+  placeholder,
+  extraHelp,
+  textarea,
+}: {
+  name: keyof typeof FIELD_HELP;
+  register: UseFormRegisterReturn;
+  error?: string;
+  type?: string;
+  placeholder?: string;
+  extraHelp?: string;
+  textarea?: boolean;
 }) {
   const meta = FIELD_HELP[name];
   const id = `field-${name}`;
   return (
     <div className="grid gap-x-6 gap-y-1 border-t border-slate-100 py-3 md:grid-cols-[minmax(0,1fr)_minmax(0,1fr)]">
       <div className="space-y-1">
-        <div className="flex gap-1 text-sm font-medium text-slate-800"><label htmlFor={id}>{meta.label}</label><span className="text-red-600" aria-hidden="true">*</span></div>
+        <div className="flex gap-1 text-sm font-medium text-slate-800">
+          <label htmlFor={id}>{meta.label}</label>
+          <span className="text-red-600" aria-hidden="true">
+            *
+          </span>
+        </div>
         {textarea ? (
-          <textarea id={id} rows={2} maxLength={meta.max} aria-invalid={error ? true : undefined} aria-describedby={`${id}-help`} className={`${inputClass} font-mono`} {...register} />
+          <textarea
+            id={id}
+            rows={2}
+            maxLength={meta.max}
+            aria-invalid={error ? true : undefined}
+            aria-describedby={`${id}-help`}
+            className={`${inputClass} font-mono`}
+            {...register}
+          />
         ) : (
-          <input id={id} type={type} maxLength={meta.max} placeholder={placeholder} aria-invalid={error ? true : undefined} aria-describedby={`${id}-help`} className={inputClass} autoComplete={type === "password" ? "new-password" : "off"} {...register} />
+          <input
+            id={id}
+            type={type}
+            maxLength={meta.max}
+            placeholder={placeholder}
+            aria-invalid={error ? true : undefined}
+            aria-describedby={`${id}-help`}
+            className={inputClass}
+            autoComplete={type === "password" ? "new-password" : "off"}
+            {...register}
+          />
         )}
-        {error && <p role="alert" className="text-xs font-medium text-red-600">{error}</p>}
+        {error && (
+          <p role="alert" className="text-xs font-medium text-red-600">
+            {error}
+          </p>
+        )}
       </div>
       <p id={`${id}-help`} className="text-xs leading-relaxed text-slate-500 md:pt-6">
         {meta.help}
@@ -45,7 +103,15 @@ function SeedField({ name, register, error, type = "text", placeholder, extraHel
   );
 }
 
-export function ConnectionForm({ initial, editing, onSubmit, onTest, submitLabel, onCancel, onPreview }: {
+export function ConnectionForm({
+  initial,
+  editing,
+  onSubmit,
+  onTest,
+  submitLabel,
+  onCancel,
+  onPreview,
+}: {
   initial: ConnectionInput;
   editing: boolean;
   onSubmit: (values: ConnectionInput) => Promise<Result>;
@@ -55,7 +121,11 @@ export function ConnectionForm({ initial, editing, onSubmit, onTest, submitLabel
   /** Edit only: what these unsaved settings would do at the next sync. */
   onPreview?: (values: ConnectionInput) => Promise<Result<Preview>>;
 }) {
-  const form = useForm<ConnectionInput>({ resolver: zodResolver(editing ? connectionSchema : newConnectionSchema), defaultValues: initial, mode: "onSubmit" });
+  const form = useForm<ConnectionInput>({
+    resolver: zodResolver(editing ? connectionSchema : newConnectionSchema),
+    defaultValues: initial,
+    mode: "onSubmit",
+  });
   const { register, handleSubmit, formState, setValue, watch } = form;
   const [testing, setTesting] = useState(false);
   const [result, setResult] = useState<TestResult>();
@@ -66,7 +136,8 @@ export function ConnectionForm({ initial, editing, onSubmit, onTest, submitLabel
   const serverUrl = watch("serverUrl") ?? "";
 
   function applyPreset(preset: DirectoryPreset) {
-    for (const [key, value] of Object.entries(PRESETS[preset])) setValue(key as keyof ConnectionInput, value, { shouldDirty: true });
+    for (const [key, value] of Object.entries(PRESETS[preset]))
+      setValue(key as keyof ConnectionInput, value, { shouldDirty: true });
   }
 
   const test = handleSubmit(async (values) => {
@@ -113,62 +184,191 @@ export function ConnectionForm({ initial, editing, onSubmit, onTest, submitLabel
       <FormError message={formError} />
       <div className="grid gap-4 pb-3 md:grid-cols-2">
         <div className="space-y-1">
-          <div className="flex gap-1 text-sm font-medium text-slate-800"><label htmlFor="field-name">Connection name</label><span className="text-red-600" aria-hidden="true">*</span></div>
-          <input id="field-name" maxLength={64} className={inputClass} aria-invalid={e.name ? true : undefined} {...register("name")} />
-          {e.name && <p role="alert" className="text-xs font-medium text-red-600">{e.name.message}</p>}
+          <div className="flex gap-1 text-sm font-medium text-slate-800">
+            <label htmlFor="field-name">Connection name</label>
+            <span className="text-red-600" aria-hidden="true">
+              *
+            </span>
+          </div>
+          <input
+            id="field-name"
+            maxLength={64}
+            className={inputClass}
+            aria-invalid={e.name ? true : undefined}
+            {...register("name")}
+          />
+          {e.name && (
+            <p role="alert" className="text-xs font-medium text-red-600">
+              {e.name.message}
+            </p>
+          )}
         </div>
         <div className="space-y-1">
-          <label htmlFor="field-preset" className="block text-sm font-medium text-slate-800">Directory type</label>
-          <select id="field-preset" className={inputClass} {...register("preset", { onChange: (ev) => applyPreset(ev.target.value as DirectoryPreset) })}>
-            {DIRECTORY_PRESETS.map((p) => <option key={p} value={p}>{PRESET_LABELS[p]}</option>)}
+          <label htmlFor="field-preset" className="block text-sm font-medium text-slate-800">
+            Directory type
+          </label>
+          <select
+            id="field-preset"
+            className={inputClass}
+            {...register("preset", { onChange: (ev) => applyPreset(ev.target.value as DirectoryPreset) })}
+          >
+            {DIRECTORY_PRESETS.map((p) => (
+              <option key={p} value={p}>
+                {PRESET_LABELS[p]}
+              </option>
+            ))}
           </select>
-          <p className="text-xs text-slate-500">Fills the filters and field names with this product&apos;s usual values; change any of them afterwards.</p>
+          <p className="text-xs text-slate-500">
+            Fills the filters and field names with this product&apos;s usual values; change any of them
+            afterwards.
+          </p>
         </div>
       </div>
 
-      <SeedField name="serverUrl" placeholder="ldaps://dc1.corp.example.com" register={register("serverUrl")} error={e.serverUrl?.message} extraHelp="Active Directory's Global Catalog answers on 3268 (3269 with TLS)." />
+      <SeedField
+        name="serverUrl"
+        placeholder="ldaps://dc1.corp.example.com"
+        register={register("serverUrl")}
+        error={e.serverUrl?.message}
+        extraHelp="Active Directory's Global Catalog answers on 3268 (3269 with TLS)."
+      />
       <div className="flex flex-wrap gap-6 border-t border-slate-100 py-3 text-sm">
         <label className="flex items-center gap-2">
-          <input type="checkbox" className="size-4 rounded border-slate-300" disabled={serverUrl.toLowerCase().startsWith("ldaps:")} {...register("startTls")} />
-          StartTLS <span className="text-xs text-slate-500">(encrypt an ldap:// connection before signing in)</span>
+          <input
+            type="checkbox"
+            className="size-4 rounded border-slate-300"
+            disabled={serverUrl.toLowerCase().startsWith("ldaps:")}
+            {...register("startTls")}
+          />
+          StartTLS{" "}
+          <span className="text-xs text-slate-500">(encrypt an ldap:// connection before signing in)</span>
         </label>
-        {e.startTls && <p role="alert" className="text-xs font-medium text-red-600">{e.startTls.message}</p>}
+        {e.startTls && (
+          <p role="alert" className="text-xs font-medium text-red-600">
+            {e.startTls.message}
+          </p>
+        )}
       </div>
       <div className="space-y-1 border-t border-slate-100 py-3">
-        <label htmlFor="field-ca" className="block text-sm font-medium text-slate-800">CA certificate <span className="font-normal text-slate-500">(optional, PEM)</span></label>
-        <textarea id="field-ca" rows={3} placeholder="-----BEGIN CERTIFICATE-----" className={`${inputClass} font-mono text-xs`} aria-invalid={e.caCertificate ? true : undefined} {...register("caCertificate")} />
-        {e.caCertificate && <p role="alert" className="text-xs font-medium text-red-600">{e.caCertificate.message}</p>}
-        <p className="text-xs text-slate-500">Trusted in addition to the system&apos;s authorities, for ldaps:// and StartTLS.</p>
+        <label htmlFor="field-ca" className="block text-sm font-medium text-slate-800">
+          CA certificate <span className="font-normal text-slate-500">(optional, PEM)</span>
+        </label>
+        <textarea
+          id="field-ca"
+          rows={3}
+          placeholder="-----BEGIN CERTIFICATE-----"
+          className={`${inputClass} font-mono text-xs`}
+          aria-invalid={e.caCertificate ? true : undefined}
+          {...register("caCertificate")}
+        />
+        {e.caCertificate && (
+          <p role="alert" className="text-xs font-medium text-red-600">
+            {e.caCertificate.message}
+          </p>
+        )}
+        <p className="text-xs text-slate-500">
+          Trusted in addition to the system&apos;s authorities, for ldaps:// and StartTLS.
+        </p>
       </div>
-      <SeedField name="serverTimeout" type="number" register={register("serverTimeout")} error={e.serverTimeout?.message} extraHelp={`Between ${TIMEOUT_MIN_MS} and ${TIMEOUT_MAX_MS} ms.`} />
-      <SeedField name="managerDn" placeholder="CN=svc-console,OU=Service Accounts,DC=corp,DC=example,DC=com" register={register("managerDn")} error={e.managerDn?.message} />
-      <SeedField name="managerPassword" type="password" register={register("managerPassword")} error={e.managerPassword?.message} extraHelp={editing ? "Leave empty to keep the stored password. It is stored encrypted and never shown again." : "Stored encrypted; never shown again."} />
-      <SeedField name="baseDn" placeholder="ou=users,dc=xy-company,dc=com" register={register("baseDn")} error={e.baseDn?.message} />
+      <SeedField
+        name="serverTimeout"
+        type="number"
+        register={register("serverTimeout")}
+        error={e.serverTimeout?.message}
+        extraHelp={`Between ${TIMEOUT_MIN_MS} and ${TIMEOUT_MAX_MS} ms.`}
+      />
+      <SeedField
+        name="managerDn"
+        placeholder="CN=svc-console,OU=Service Accounts,DC=corp,DC=example,DC=com"
+        register={register("managerDn")}
+        error={e.managerDn?.message}
+      />
+      <SeedField
+        name="managerPassword"
+        type="password"
+        register={register("managerPassword")}
+        error={e.managerPassword?.message}
+        extraHelp={
+          editing
+            ? "Leave empty to keep the stored password. It is stored encrypted and never shown again."
+            : "Stored encrypted; never shown again."
+        }
+      />
+      <SeedField
+        name="baseDn"
+        placeholder="ou=users,dc=xy-company,dc=com"
+        register={register("baseDn")}
+        error={e.baseDn?.message}
+      />
       <SeedField name="syncFilter" textarea register={register("syncFilter")} error={e.syncFilter?.message} />
       <SeedField name="authFilter" register={register("authFilter")} error={e.authFilter?.message} />
-      <SeedField name="domain" placeholder="corp.example.com" register={register("domain")} error={e.domain?.message} />
-      <SeedField name="accountNameField" register={register("accountNameField")} error={e.accountNameField?.message} />
+      <SeedField
+        name="domain"
+        placeholder="corp.example.com"
+        register={register("domain")}
+        error={e.domain?.message}
+      />
+      <SeedField
+        name="accountNameField"
+        register={register("accountNameField")}
+        error={e.accountNameField?.message}
+      />
       <SeedField name="emailField" register={register("emailField")} error={e.emailField?.message} />
-      <SeedField name="userPrincipalNameField" register={register("userPrincipalNameField")} error={e.userPrincipalNameField?.message} />
+      <SeedField
+        name="userPrincipalNameField"
+        register={register("userPrincipalNameField")}
+        error={e.userPrincipalNameField?.message}
+      />
       <SeedField name="fullNameField" register={register("fullNameField")} error={e.fullNameField?.message} />
       <SeedField name="statusField" register={register("statusField")} error={e.statusField?.message} />
-      <SeedField name="statusDisabled" register={register("statusDisabled")} error={e.statusDisabled?.message} />
+      <SeedField
+        name="statusDisabled"
+        register={register("statusDisabled")}
+        error={e.statusDisabled?.message}
+      />
       <fieldset className="border-t border-slate-100 py-3">
-        <legend className="text-sm font-medium text-slate-800">Status disabled matches when the Status field…</legend>
+        <legend className="text-sm font-medium text-slate-800">
+          Status disabled matches when the Status field…
+        </legend>
         <div className="mt-2 flex flex-wrap gap-6 text-sm">
-          <label className="flex items-center gap-2"><input type="radio" value="EQUALS" {...register("statusDisabledMode")} /> equals the value</label>
-          <label className="flex items-center gap-2"><input type="radio" value="BIT_SET" {...register("statusDisabledMode")} /> has the value&apos;s bit set (Active Directory userAccountControl: 514 and 66050 are both disabled)</label>
+          <label className="flex items-center gap-2">
+            <input type="radio" value="EQUALS" {...register("statusDisabledMode")} /> equals the value
+          </label>
+          <label className="flex items-center gap-2">
+            <input type="radio" value="BIT_SET" {...register("statusDisabledMode")} /> has the value&apos;s
+            bit set (Active Directory userAccountControl: 514 and 66050 are both disabled)
+          </label>
         </div>
       </fieldset>
 
-      {result && <div className="mt-2"><TestResultPanel result={result} /></div>}
-      {preview && <div className="mt-3 rounded-md bg-slate-50 p-4 ring-1 ring-slate-200"><PreviewView preview={preview} /></div>}
+      {result && (
+        <div className="mt-2">
+          <TestResultPanel result={result} />
+        </div>
+      )}
+      {preview && (
+        <div className="mt-3 rounded-md bg-slate-50 p-4 ring-1 ring-slate-200">
+          <PreviewView preview={preview} />
+        </div>
+      )}
 
       <div className="sticky bottom-0 mt-4 flex flex-wrap justify-end gap-2 border-t border-slate-200 bg-white pt-4">
-        {onCancel && <Button variant="secondary" onClick={onCancel}>Cancel</Button>}
-        <Button variant="secondary" onClick={() => void test()} disabled={testing}>{testing ? "Testing…" : "Test connection"}</Button>
-        {onPreview && <Button variant="secondary" onClick={() => void runPreview()} disabled={previewing}>{previewing ? "Previewing…" : "Preview impact"}</Button>}
-        <Button type="submit" disabled={formState.isSubmitting}>{formState.isSubmitting ? "Saving…" : submitLabel}</Button>
+        {onCancel && (
+          <Button variant="secondary" onClick={onCancel}>
+            Cancel
+          </Button>
+        )}
+        <Button variant="secondary" onClick={() => void test()} disabled={testing}>
+          {testing ? "Testing…" : "Test connection"}
+        </Button>
+        {onPreview && (
+          <Button variant="secondary" onClick={() => void runPreview()} disabled={previewing}>
+            {previewing ? "Previewing…" : "Preview impact"}
+          </Button>
+        )}
+        <Button type="submit" disabled={formState.isSubmitting}>
+          {formState.isSubmitting ? "Saving…" : submitLabel}
+        </Button>
       </div>
     </form>
   );

@@ -12,7 +12,10 @@ export function RequestForm({ token }: { token: string }) {
         <CheckCircle2 className="size-5 text-green-600" />
         <div>
           <p className="font-semibold">Sent for review</p>
-          <p className="text-slate-600">The organisation administrator will review and enable the connection. You can close this page; the link no longer works.</p>
+          <p className="text-slate-600">
+            The organisation administrator will review and enable the connection. You can close this page; the
+            link no longer works.
+          </p>
         </div>
       </div>
     );

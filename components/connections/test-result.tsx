@@ -4,23 +4,40 @@ import type { TestResult } from "@/lib/directory/test-connection";
 
 export function TestResultPanel({ result }: { result: TestResult }) {
   return (
-    <div role="status" aria-label="Test result" className={`rounded-md p-4 text-sm ring-1 ring-inset ${result.ok ? "bg-green-50 ring-green-200" : "bg-red-50 ring-red-200"}`}>
+    <div
+      role="status"
+      aria-label="Test result"
+      className={`rounded-md p-4 text-sm ring-1 ring-inset ${result.ok ? "bg-green-50 ring-green-200" : "bg-red-50 ring-red-200"}`}
+    >
       <p className={`flex items-start gap-2 font-medium ${result.ok ? "text-green-800" : "text-red-800"}`}>
-        {result.ok ? <CheckCircle2 className="mt-0.5 size-4 shrink-0" /> : <XCircle className="mt-0.5 size-4 shrink-0" />}
+        {result.ok ? (
+          <CheckCircle2 className="mt-0.5 size-4 shrink-0" />
+        ) : (
+          <XCircle className="mt-0.5 size-4 shrink-0" />
+        )}
         <span>{result.message}</span>
       </p>
       {result.server && (
         <p className="mt-2 text-slate-600">
-          Server: {result.server.vendor} · paged results {result.server.pagedResults ? "supported" : "not announced"}
+          Server: {result.server.vendor} · paged results{" "}
+          {result.server.pagedResults ? "supported" : "not announced"}
         </p>
       )}
       {result.ok && result.samples.length > 0 && (
         <div className="mt-3 overflow-x-auto">
           <table className="min-w-full text-xs">
-            <caption className="mb-1 text-left font-medium text-slate-700">Samples, mapped through the field names</caption>
-            <thead><tr className="text-left text-slate-500">
-              <th className="py-1 pr-3 font-medium">Account name</th><th className="py-1 pr-3 font-medium">Email</th><th className="py-1 pr-3 font-medium">User principal name</th><th className="py-1 pr-3 font-medium">Full name</th><th className="py-1 font-medium">Status</th>
-            </tr></thead>
+            <caption className="mb-1 text-left font-medium text-slate-700">
+              Samples, mapped through the field names
+            </caption>
+            <thead>
+              <tr className="text-left text-slate-500">
+                <th className="py-1 pr-3 font-medium">Account name</th>
+                <th className="py-1 pr-3 font-medium">Email</th>
+                <th className="py-1 pr-3 font-medium">User principal name</th>
+                <th className="py-1 pr-3 font-medium">Full name</th>
+                <th className="py-1 font-medium">Status</th>
+              </tr>
+            </thead>
             <tbody>
               {result.samples.map((s) => (
                 <tr key={s.dn} className="border-t border-green-200/60" title={s.dn}>
@@ -37,7 +54,12 @@ export function TestResultPanel({ result }: { result: TestResult }) {
       )}
       {result.hints.length > 0 && (
         <ul className="mt-3 space-y-1 text-slate-700">
-          {result.hints.map((h) => <li key={h} className="flex gap-2"><Info className="mt-0.5 size-3.5 shrink-0 text-slate-500" />{h}</li>)}
+          {result.hints.map((h) => (
+            <li key={h} className="flex gap-2">
+              <Info className="mt-0.5 size-3.5 shrink-0 text-slate-500" />
+              {h}
+            </li>
+          ))}
         </ul>
       )}
     </div>

@@ -11,7 +11,11 @@ type Org = { slug: string; name: string; plan: string; quota: number; used: numb
 type Progress = { name: string; loaded: number; total: number };
 
 /** One file through POST /api/files with the browser's upload progress (fetch has none, XMLHttpRequest does). */
-function send(slug: string, file: File, onProgress: (loaded: number) => void): Promise<{ ok: boolean; error?: string }> {
+function send(
+  slug: string,
+  file: File,
+  onProgress: (loaded: number) => void,
+): Promise<{ ok: boolean; error?: string }> {
   return new Promise((resolve) => {
     const xhr = new XMLHttpRequest();
     xhr.open("POST", `/api/files?org=${encodeURIComponent(slug)}`);
@@ -21,10 +25,15 @@ function send(slug: string, file: File, onProgress: (loaded: number) => void): P
     xhr.onload = () => {
       if (xhr.status >= 200 && xhr.status < 300) return resolve({ ok: true });
       let error = `The upload failed (HTTP ${xhr.status}).`;
-      try { error = (JSON.parse(xhr.responseText) as { error?: string }).error ?? error; } catch { /* not JSON */ }
+      try {
+        error = (JSON.parse(xhr.responseText) as { error?: string }).error ?? error;
+      } catch {
+        /* not JSON */
+      }
       resolve({ ok: false, error });
     };
-    xhr.onerror = () => resolve({ ok: false, error: "The upload was interrupted. Check your connection and try again." });
+    xhr.onerror = () =>
+      resolve({ ok: false, error: "The upload was interrupted. Check your connection and try again." });
     xhr.send(file);
   });
 }
@@ -39,7 +48,11 @@ export function UploadPanel({ organizations }: { organizations: Org[] }) {
   const org = uploadable.find((o) => o.slug === slug);
 
   if (uploadable.length === 0) {
-    return <p className="text-sm text-slate-500">Your role (Ad hoc) lets you open files that others share with you; it cannot upload files.</p>;
+    return (
+      <p className="text-sm text-slate-500">
+        Your role (Ad hoc) lets you open files that others share with you; it cannot upload files.
+      </p>
+    );
   }
 
   async function upload(files: FileList) {
@@ -47,7 +60,9 @@ export function UploadPanel({ organizations }: { organizations: Org[] }) {
     let done = 0;
     for (const file of Array.from(files)) {
       setProgress({ name: file.name, loaded: 0, total: file.size });
-      const result = await send(slug, file, (loaded) => setProgress({ name: file.name, loaded, total: file.size }));
+      const result = await send(slug, file, (loaded) =>
+        setProgress({ name: file.name, loaded, total: file.size }),
+      );
       if (!result.ok) {
         setError(`${file.name}: ${result.error}`);
         break;
@@ -65,14 +80,34 @@ export function UploadPanel({ organizations }: { organizations: Org[] }) {
     <div className="flex flex-wrap items-end gap-4">
       {uploadable.length > 1 && (
         <div className="w-56">
-          <SelectInput label="Organisation" value={slug} onChange={(e) => setSlug(e.target.value)} disabled={Boolean(progress)}>
-            {uploadable.map((o) => <option key={o.slug} value={o.slug}>{o.name}</option>)}
+          <SelectInput
+            label="Organisation"
+            value={slug}
+            onChange={(e) => setSlug(e.target.value)}
+            disabled={Boolean(progress)}
+          >
+            {uploadable.map((o) => (
+              <option key={o.slug} value={o.slug}>
+                {o.name}
+              </option>
+            ))}
           </SelectInput>
         </div>
       )}
       <div>
-        <input ref={input} id="file-upload" type="file" multiple className="sr-only" onChange={(e) => e.target.files?.length && void upload(e.target.files)} disabled={Boolean(progress)} />
-        <Button onClick={() => input.current?.click()} disabled={Boolean(progress)}><Upload className="mr-1.5 size-4" aria-hidden />Upload files</Button>
+        <input
+          ref={input}
+          id="file-upload"
+          type="file"
+          multiple
+          className="sr-only"
+          onChange={(e) => e.target.files?.length && void upload(e.target.files)}
+          disabled={Boolean(progress)}
+        />
+        <Button onClick={() => input.current?.click()} disabled={Boolean(progress)}>
+          <Upload className="mr-1.5 size-4" aria-hidden />
+          Upload files
+        </Button>
       </div>
       {org && (
         <p className="pb-2 text-sm text-slate-500">
@@ -81,13 +116,29 @@ export function UploadPanel({ organizations }: { organizations: Org[] }) {
       )}
       {progress && (
         <div className="w-full" aria-live="polite">
-          <p className="text-sm text-slate-600">Uploading {progress.name}… {percent}%</p>
-          <div role="progressbar" aria-label={`Uploading ${progress.name}`} aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent} className="mt-1 h-2 w-full overflow-hidden rounded bg-slate-100">
-            <div className="h-full bg-brand-600 transition-all" style={{ width: `${percent}%` }} />
+          <p className="text-sm text-slate-600">
+            Uploading {progress.name}… {percent}%
+          </p>
+          <div
+            role="progressbar"
+            aria-label={`Uploading ${progress.name}`}
+            aria-valuemin={0}
+            aria-valuemax={100}
+            aria-valuenow={percent}
+            className="mt-1 h-2 w-full overflow-hidden rounded bg-slate-100"
+          >
+            <div className="bg-brand-600 h-full transition-all" style={{ width: `${percent}%` }} />
           </div>
         </div>
       )}
-      {error && <p role="alert" className="w-full rounded-md bg-red-50 px-3 py-2 text-sm text-red-700 ring-1 ring-inset ring-red-200">{error}</p>}
+      {error && (
+        <p
+          role="alert"
+          className="w-full rounded-md bg-red-50 px-3 py-2 text-sm text-red-700 ring-1 ring-red-200 ring-inset"
+        >
+          {error}
+        </p>
+      )}
     </div>
   );
 }

@@ -8,10 +8,15 @@ type Result = { ok: true } | { ok: false; error: string; fieldErrors?: Record<st
  * Puts a server action's field errors on their fields and other errors in a toast, and also in the form's own
  * error line when it has one (setFormError); true when it succeeded.
  */
-export function applyResult<T extends FieldValues>(result: Result, setError?: UseFormSetError<T>, setFormError?: (message: string) => void): boolean {
+export function applyResult<T extends FieldValues>(
+  result: Result,
+  setError?: UseFormSetError<T>,
+  setFormError?: (message: string) => void,
+): boolean {
   if (result.ok) return true;
   const fields = Object.entries(result.fieldErrors ?? {});
-  if (setError && fields.length) for (const [name, message] of fields) setError(name as Path<T>, { type: "server", message });
+  if (setError && fields.length)
+    for (const [name, message] of fields) setError(name as Path<T>, { type: "server", message });
   else toast.error(result.error);
   if (!result.fieldErrors) setFormError?.(result.error);
   return false;

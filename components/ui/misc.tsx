@@ -11,10 +11,24 @@ const TONES = {
 } as const;
 
 export function Badge({ tone = "gray", children }: { tone?: keyof typeof TONES; children: ReactNode }) {
-  return <span className={`inline-flex items-center rounded-md px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${TONES[tone]}`}>{children}</span>;
+  return (
+    <span
+      className={`inline-flex items-center rounded-md px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${TONES[tone]}`}
+    >
+      {children}
+    </span>
+  );
 }
 
-export function PageHeader({ title, description, actions }: { title: string; description?: ReactNode; actions?: ReactNode }) {
+export function PageHeader({
+  title,
+  description,
+  actions,
+}: {
+  title: string;
+  description?: ReactNode;
+  actions?: ReactNode;
+}) {
   return (
     <div className="mb-6 flex flex-wrap items-end justify-between gap-4">
       <div>
@@ -43,7 +57,17 @@ export const th = "px-4 py-2.5 text-left text-xs font-semibold uppercase trackin
 export const td = "px-4 py-3 text-sm text-slate-700 align-middle";
 
 /** Server-side paging: links keep the other search parameters. */
-export function Pagination({ page, pageSize, total, params }: { page: number; pageSize: number; total: number; params: Record<string, string | undefined> }) {
+export function Pagination({
+  page,
+  pageSize,
+  total,
+  params,
+}: {
+  page: number;
+  pageSize: number;
+  total: number;
+  params: Record<string, string | undefined>;
+}) {
   const pages = Math.max(1, Math.ceil(total / pageSize));
   const href = (p: number) => {
     const sp = new URLSearchParams();
@@ -55,24 +79,61 @@ export function Pagination({ page, pageSize, total, params }: { page: number; pa
   const last = Math.min(total, page * pageSize);
   const link = "rounded-md px-3 py-1.5 text-sm ring-1 ring-inset ring-slate-300 hover:bg-slate-50";
   return (
-    <nav aria-label="Pages" className="flex items-center justify-between border-t border-slate-200 px-4 py-3 text-sm text-slate-600">
+    <nav
+      aria-label="Pages"
+      className="flex items-center justify-between border-t border-slate-200 px-4 py-3 text-sm text-slate-600"
+    >
       <span>{total === 0 ? "No results" : `${first}–${last} of ${total.toLocaleString("en")}`}</span>
       <div className="flex gap-2">
-        {page > 1 ? <Link className={link} href={href(page - 1)}>Previous</Link> : <span className={`${link} text-slate-300`} aria-disabled="true">Previous</span>}
-        {page < pages ? <Link className={link} href={href(page + 1)}>Next</Link> : <span className={`${link} text-slate-300`} aria-disabled="true">Next</span>}
+        {page > 1 ? (
+          <Link className={link} href={href(page - 1)}>
+            Previous
+          </Link>
+        ) : (
+          <span className={`${link} text-slate-300`} aria-disabled="true">
+            Previous
+          </span>
+        )}
+        {page < pages ? (
+          <Link className={link} href={href(page + 1)}>
+            Next
+          </Link>
+        ) : (
+          <span className={`${link} text-slate-300`} aria-disabled="true">
+            Next
+          </span>
+        )}
       </div>
     </nav>
   );
 }
 
 /** A filter of a server-side list: a labelled <select> in a GET form, "All …" first. */
-export function FilterSelect({ name, label, allLabel, value, options }: { name: string; label: string; allLabel: string; value?: string; options: { value: string; label: string }[] }) {
+export function FilterSelect({
+  name,
+  label,
+  allLabel,
+  value,
+  options,
+}: {
+  name: string;
+  label: string;
+  allLabel: string;
+  value?: string;
+  options: { value: string; label: string }[];
+}) {
   return (
     <div>
-      <label htmlFor={name} className="mb-1 block text-xs font-medium text-slate-600">{label}</label>
+      <label htmlFor={name} className="mb-1 block text-xs font-medium text-slate-600">
+        {label}
+      </label>
       <select id={name} name={name} defaultValue={value ?? ""} className={inputClass}>
         <option value="">{allLabel}</option>
-        {options.map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
       </select>
     </div>
   );

@@ -8,11 +8,24 @@ import { ASSIGNABLE_ROLES } from "@/lib/users/schema";
 import { ROLE_LABELS } from "@/lib/auth/permissions";
 import { setRolesAction, setUserStatusAction } from "@/app/(console)/org/[slug]/users/actions";
 
-type Row = { id: string; email: string; source: "LOCAL" | "DIRECTORY" | "ADHOC"; status: "ACTIVE" | "DISABLED" | "PENDING_TRANSFER"; roles: string[] };
+type Row = {
+  id: string;
+  email: string;
+  source: "LOCAL" | "DIRECTORY" | "ADHOC";
+  status: "ACTIVE" | "DISABLED" | "PENDING_TRANSFER";
+  roles: string[];
+};
 
 export function UserRowActions({ slug, user, isSelf }: { slug: string; user: Row; isSelf: boolean }) {
   if (user.source === "DIRECTORY") {
-    return <span className="text-xs text-slate-400" title="Fields, status and roles of directory users follow the directory.">Managed by directory</span>;
+    return (
+      <span
+        className="text-xs text-slate-400"
+        title="Fields, status and roles of directory users follow the directory."
+      >
+        Managed by directory
+      </span>
+    );
   }
   return (
     <div className="flex justify-end gap-2">
@@ -25,7 +38,8 @@ export function UserRowActions({ slug, user, isSelf }: { slug: string; user: Row
           description="The account can no longer sign in. Its files stay; you can enable it again at any time."
           confirmLabel="Disable account"
           onConfirm={async () => {
-            if (applyResult(await setUserStatusAction(slug, { userId: user.id, status: "DISABLED" }))) toast.success(`${user.email} disabled`);
+            if (applyResult(await setUserStatusAction(slug, { userId: user.id, status: "DISABLED" })))
+              toast.success(`${user.email} disabled`);
           }}
         />
       )}
@@ -34,7 +48,8 @@ export function UserRowActions({ slug, user, isSelf }: { slug: string; user: Row
           size="sm"
           variant="secondary"
           onClick={async () => {
-            if (applyResult(await setUserStatusAction(slug, { userId: user.id, status: "ACTIVE" }))) toast.success(`${user.email} enabled`);
+            if (applyResult(await setUserStatusAction(slug, { userId: user.id, status: "ACTIVE" })))
+              toast.success(`${user.email} enabled`);
           }}
         >
           Enable
@@ -51,8 +66,23 @@ function RolesButton({ slug, user }: { slug: string; user: Row }) {
   const [error, setError] = useState<string>();
   return (
     <>
-      <Button size="sm" variant="secondary" onClick={() => { setRoles(user.roles); setError(undefined); setOpen(true); }}>Roles</Button>
-      <Dialog open={open} onOpenChange={setOpen} title={`Roles of ${user.email}`} description="Originators own and share files; Collaborators open what is shared with them and upload; Organisation administrators manage this organisation.">
+      <Button
+        size="sm"
+        variant="secondary"
+        onClick={() => {
+          setRoles(user.roles);
+          setError(undefined);
+          setOpen(true);
+        }}
+      >
+        Roles
+      </Button>
+      <Dialog
+        open={open}
+        onOpenChange={setOpen}
+        title={`Roles of ${user.email}`}
+        description="Originators own and share files; Collaborators open what is shared with them and upload; Organisation administrators manage this organisation."
+      >
         <fieldset className="space-y-2">
           <legend className="sr-only">Roles</legend>
           {ASSIGNABLE_ROLES.map((role) => (
@@ -61,22 +91,36 @@ function RolesButton({ slug, user }: { slug: string; user: Row }) {
                 type="checkbox"
                 className="size-4 rounded border-slate-300"
                 checked={roles.includes(role)}
-                onChange={(e) => setRoles((r) => (e.target.checked ? [...r, role] : r.filter((x) => x !== role)))}
+                onChange={(e) =>
+                  setRoles((r) => (e.target.checked ? [...r, role] : r.filter((x) => x !== role)))
+                }
               />
               {ROLE_LABELS[role]}
             </label>
           ))}
         </fieldset>
-        {error && <p role="alert" className="mt-2 text-sm text-red-600">{error}</p>}
+        {error && (
+          <p role="alert" className="mt-2 text-sm text-red-600">
+            {error}
+          </p>
+        )}
         <div className="mt-6 flex justify-end gap-2">
-          <Button variant="secondary" onClick={() => setOpen(false)}>Cancel</Button>
+          <Button variant="secondary" onClick={() => setOpen(false)}>
+            Cancel
+          </Button>
           <Button
             disabled={pending}
             onClick={async () => {
               setPending(true);
-              const result = await setRolesAction(slug, { userId: user.id, roles: roles.filter((r) => r !== "ADHOC") });
+              const result = await setRolesAction(slug, {
+                userId: user.id,
+                roles: roles.filter((r) => r !== "ADHOC"),
+              });
               setPending(false);
-              if (!result.ok) { setError(result.fieldErrors?.roles ?? result.error); return; }
+              if (!result.ok) {
+                setError(result.fieldErrors?.roles ?? result.error);
+                return;
+              }
               toast.success(`Roles of ${user.email} saved`);
               setOpen(false);
             }}

@@ -7,7 +7,8 @@ import type { Role } from "../../lib/generated/prisma/enums";
 
 const url = process.env.DATABASE_URL;
 if (!url) throw new Error("DATABASE_URL is not set: run the end-to-end tests with `npm test`.");
-if (!["127.0.0.1", "localhost", "::1"].includes(new URL(url).hostname)) throw new Error("Refusing a non-local DATABASE_URL in end-to-end tests.");
+if (!["127.0.0.1", "localhost", "::1"].includes(new URL(url).hostname))
+  throw new Error("Refusing a non-local DATABASE_URL in end-to-end tests.");
 
 export const db = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: 3 }) });
 export const uid = () => crypto.randomBytes(4).toString("hex");
@@ -17,15 +18,39 @@ let passwordHash: Promise<string> | undefined;
 
 async function planId() {
   const plan = await db.plan.findFirst({ where: { isDefault: true }, select: { id: true } });
-  return plan?.id ?? (await db.plan.create({ data: { name: "Standard", storageQuotaBytes: 10n * 1024n ** 3n, isDefault: true }, select: { id: true } })).id;
+  return (
+    plan?.id ??
+    (
+      await db.plan.create({
+        data: { name: "Standard", storageQuotaBytes: 10n * 1024n ** 3n, isDefault: true },
+        select: { id: true },
+      })
+    ).id
+  );
 }
 
 export async function createOrg(prefix = "org") {
   const slug = `${prefix}-${uid()}`;
-  return db.organization.create({ data: { slug, name: `${prefix[0].toUpperCase()}${prefix.slice(1)} ${slug.slice(-4)}`, defaultPlanId: await planId() }, select: { id: true, slug: true, name: true } });
+  return db.organization.create({
+    data: {
+      slug,
+      name: `${prefix[0].toUpperCase()}${prefix.slice(1)} ${slug.slice(-4)}`,
+      defaultPlanId: await planId(),
+    },
+    select: { id: true, slug: true, name: true },
+  });
 }
 
-export async function createUser(options: { org?: { id: string }; roles?: Role[]; platformAdmin?: boolean; name?: string; prefix?: string; source?: "LOCAL" | "DIRECTORY" } = {}) {
+export async function createUser(
+  options: {
+    org?: { id: string };
+    roles?: Role[];
+    platformAdmin?: boolean;
+    name?: string;
+    prefix?: string;
+    source?: "LOCAL" | "DIRECTORY";
+  } = {},
+) {
   const email = `${options.prefix ?? "person"}-${uid()}@e2e.example`;
   const user = await db.user.create({
     data: {
@@ -35,7 +60,15 @@ export async function createUser(options: { org?: { id: string }; roles?: Role[]
       passwordHash: await (passwordHash ??= hash(PASSWORD)),
       source: options.source ?? "LOCAL",
       isPlatformAdmin: options.platformAdmin ?? false,
-      memberships: options.org ? { create: { organizationId: options.org.id, roles: options.roles ?? ["ORIGINATOR"], planId: await planId() } } : undefined,
+      memberships: options.org
+        ? {
+            create: {
+              organizationId: options.org.id,
+              roles: options.roles ?? ["ORIGINATOR"],
+              planId: await planId(),
+            },
+          }
+        : undefined,
     },
     select: { id: true, email: true, name: true },
   });

@@ -24,8 +24,20 @@ describe("delegated sign-in against a real slapd", () => {
     slapd = await startSlapd({
       users: [
         { uid: "alice", cn: "Alice Anders", mail: `alice@${domain}`, password: "Alice-pw-1" },
-        { uid: "bob", cn: "Bob Brown", mail: `bob@${domain}`, password: "Bob-pw-1", employeeType: "disabled" },
-        { uid: "carol", cn: "Carol Contractor", mail: `carol@${domain}`, password: "Carol-pw-1", employeeType: "contractor" },
+        {
+          uid: "bob",
+          cn: "Bob Brown",
+          mail: `bob@${domain}`,
+          password: "Bob-pw-1",
+          employeeType: "disabled",
+        },
+        {
+          uid: "carol",
+          cn: "Carol Contractor",
+          mail: `carol@${domain}`,
+          password: "Carol-pw-1",
+          employeeType: "contractor",
+        },
         { uid: "twin", cn: "Twin One", mail: `twin1@${domain}`, password: "Twin-pw-1" },
         { uid: "twin", cn: "Twin Two", mail: `twin2@${domain}`, password: "Twin-pw-1", ou: "others" },
         { uid: "dave", cn: "Dave Dirty", mail: `dave@${domain}`, password: "Dave-pw-1" },
@@ -36,9 +48,18 @@ describe("delegated sign-in against a real slapd", () => {
     org = await makeOrg();
     await db.ldapConnection.create({
       data: {
-        organizationId: org.id, name: "Delegated", preset: "OPENLDAP", serverUrl: slapd.url, serverTimeout: 3000, managerDn: slapd.managerDn,
-        managerPasswordEnc: encryptSecret(slapd.managerPassword), baseDn: slapd.baseDn, domain, ...PRESETS.OPENLDAP,
-        syncFilter: "(&(objectClass=inetOrgPerson)(!(employeeType=contractor)))", enabled: false,
+        organizationId: org.id,
+        name: "Delegated",
+        preset: "OPENLDAP",
+        serverUrl: slapd.url,
+        serverTimeout: 3000,
+        managerDn: slapd.managerDn,
+        managerPasswordEnc: encryptSecret(slapd.managerPassword),
+        baseDn: slapd.baseDn,
+        domain,
+        ...PRESETS.OPENLDAP,
+        syncFilter: "(&(objectClass=inetOrgPerson)(!(employeeType=contractor)))",
+        enabled: false,
       },
     });
   }, 60_000);
@@ -48,19 +69,44 @@ describe("delegated sign-in against a real slapd", () => {
     const nt = domain.split(".")[0].toUpperCase();
     const id = await authenticate(`alice@${domain}`, "Alice-pw-1", address());
     expect(id).not.toBeNull();
-    const user = await db.user.findUniqueOrThrow({ where: { id: id! }, include: { memberships: { include: { plan: true } } } });
-    expect(user).toMatchObject({ email: `alice@${domain}`, source: "DIRECTORY", status: "ACTIVE", accountName: "alice" });
-    expect(user.memberships).toMatchObject([{ organizationId: org.id, roles: ["ORIGINATOR"], plan: { isDefault: true } }]);
+    const user = await db.user.findUniqueOrThrow({
+      where: { id: id! },
+      include: { memberships: { include: { plan: true } } },
+    });
+    expect(user).toMatchObject({
+      email: `alice@${domain}`,
+      source: "DIRECTORY",
+      status: "ACTIVE",
+      accountName: "alice",
+    });
+    expect(user.memberships).toMatchObject([
+      { organizationId: org.id, roles: ["ORIGINATOR"], plan: { isDefault: true } },
+    ]);
     expect(await authenticate("alice", "Alice-pw-1", address())).toBe(id);
     expect(await authenticate(`${nt}\\alice`, "Alice-pw-1", address())).toBe(id);
     expect(await authenticate(`ALICE@${domain.toUpperCase()}`, "Alice-pw-1", address())).toBe(id);
   });
 
   it("refuses wrong, empty and hostile input without an error", async () => {
-    const logins = ["alice", `alice@${domain}`, "*", "*)(uid=*", "admin)(|(uid=*", "alice)(|(uid=*", "alice\u0000", "x".repeat(10_000), `${"a".repeat(300)}@${domain}`];
+    const logins = [
+      "alice",
+      `alice@${domain}`,
+      "*",
+      "*)(uid=*",
+      "admin)(|(uid=*",
+      "alice)(|(uid=*",
+      "alice\u0000",
+      "x".repeat(10_000),
+      `${"a".repeat(300)}@${domain}`,
+    ];
     const passwords = ["wrong", "", " ", "   ", "*", "Alice-pw-1\u0000", "Alice-pw-1 "];
     for (const login of logins) {
-      for (const password of [...passwords, ...(login.startsWith("alice") && !login.includes(")") && !login.includes("\u0000") ? [] : ["Alice-pw-1"])]) {
+      for (const password of [
+        ...passwords,
+        ...(login.startsWith("alice") && !login.includes(")") && !login.includes("\u0000")
+          ? []
+          : ["Alice-pw-1"]),
+      ]) {
         await expect(authenticate(login, password, address())).resolves.toBeNull();
       }
     }
@@ -70,7 +116,11 @@ describe("delegated sign-in against a real slapd", () => {
     expect(await authenticate("twin", "Twin-pw-1", address())).toBeNull();
     expect(await authenticate(`bob@${domain}`, "Bob-pw-1", address())).toBeNull();
     expect(await authenticate(`carol@${domain}`, "Carol-pw-1", address())).toBeNull();
-    const messages = (await db.logEntry.findMany({ where: { organizationId: org.id }, select: { message: true } })).map((l) => l.message).join("\n");
+    const messages = (
+      await db.logEntry.findMany({ where: { organizationId: org.id }, select: { message: true } })
+    )
+      .map((l) => l.message)
+      .join("\n");
     expect(messages).toContain('Sign-in refused for "twin": the Auth filter matches several entries.');
     expect(messages).toMatch(/bob@.*disabled in the directory/);
     expect(messages).toMatch(/carol@.*outside the Sync filter/);
@@ -82,11 +132,26 @@ describe("delegated sign-in against a real slapd", () => {
     const other = await makeOrg();
     const dead = await db.ldapConnection.create({
       data: {
-        organizationId: other.id, name: "Bound", preset: "OPENLDAP", serverUrl: "ldap://127.0.0.1:9", serverTimeout: 1000, managerDn: "cn=x,dc=y",
-        managerPasswordEnc: encryptSecret("x"), baseDn: "dc=y", domain: `bound${uid()}.example`, ...PRESETS.OPENLDAP,
+        organizationId: other.id,
+        name: "Bound",
+        preset: "OPENLDAP",
+        serverUrl: "ldap://127.0.0.1:9",
+        serverTimeout: 1000,
+        managerDn: "cn=x,dc=y",
+        managerPasswordEnc: encryptSecret("x"),
+        baseDn: "dc=y",
+        domain: `bound${uid()}.example`,
+        ...PRESETS.OPENLDAP,
       },
     });
-    await db.domain.create({ data: { organizationId: other.id, name: `bound${uid()}.example`, bindIpAddress: "10.20.30.40", connectionId: dead.id } });
+    await db.domain.create({
+      data: {
+        organizationId: other.id,
+        name: `bound${uid()}.example`,
+        bindIpAddress: "10.20.30.40",
+        connectionId: dead.id,
+      },
+    });
     expect(await signIn("fred", "Fred-pw-1", address(), "10.20.30.40:3000")).toBeNull();
     expect(await signIn("fred", "Fred-pw-1", address(), "localhost:3000")).not.toBeNull();
   });
@@ -103,7 +168,10 @@ describe("delegated sign-in against a real slapd", () => {
     await slapd.stop();
     expect(await authenticate(`erin@${domain}`, "Erin-pw-1", address())).toBeNull();
     expect(await authenticate(local.email, local.password, address())).toBe(local.id);
-    const last = await db.logEntry.findFirst({ where: { organizationId: org.id, level: "ERROR" }, orderBy: { createdAt: "desc" } });
+    const last = await db.logEntry.findFirst({
+      where: { organizationId: org.id, level: "ERROR" },
+      orderBy: { createdAt: "desc" },
+    });
     expect(last?.message).toContain("directory unreachable");
   });
 });
@@ -113,7 +181,13 @@ describe("delegated sign-in against a real Samba Active Directory", () => {
   beforeAll(async () => {
     dc = await startSambaDc({
       users: [
-        { name: "ann", password: "Ann-Passw0rd!", mail: "ann@corp.example.com", givenName: "Ann", surname: "Ames" },
+        {
+          name: "ann",
+          password: "Ann-Passw0rd!",
+          mail: "ann@corp.example.com",
+          givenName: "Ann",
+          surname: "Ames",
+        },
         { name: "bert", password: "Bert-Passw0rd!", mail: "bert@corp.example.com", disabled: true },
         { name: "cleo", password: "Cleo-Passw0rd!", mail: "cleo@corp.example.com" },
       ],
@@ -123,8 +197,16 @@ describe("delegated sign-in against a real Samba Active Directory", () => {
     const org = await makeOrg();
     await db.ldapConnection.create({
       data: {
-        organizationId: org.id, name: "Corp", preset: "ACTIVE_DIRECTORY", serverUrl: dc.url, serverTimeout: 5000, managerDn: dc.adminUpn,
-        managerPasswordEnc: encryptSecret(dc.adminPassword), baseDn: dc.baseDn, domain: "corp.example.com", ...PRESETS.ACTIVE_DIRECTORY,
+        organizationId: org.id,
+        name: "Corp",
+        preset: "ACTIVE_DIRECTORY",
+        serverUrl: dc.url,
+        serverTimeout: 5000,
+        managerDn: dc.adminUpn,
+        managerPasswordEnc: encryptSecret(dc.adminPassword),
+        baseDn: dc.baseDn,
+        domain: "corp.example.com",
+        ...PRESETS.ACTIVE_DIRECTORY,
       },
     });
   }, 120_000);
@@ -139,7 +221,11 @@ describe("delegated sign-in against a real Samba Active Directory", () => {
     expect(await authenticate("CORP\\ann", "", address())).toBeNull();
     expect(await authenticate("CORP\\bert", "Bert-Passw0rd!", address())).toBeNull();
     expect(await authenticate("cleo@corp.example.com", "Cleo-Passw0rd!", address())).toBeNull();
-    const log = (await db.logEntry.findMany({ where: { connection: { name: "Corp" } }, select: { message: true } })).map((l) => l.message).join("\n");
+    const log = (
+      await db.logEntry.findMany({ where: { connection: { name: "Corp" } }, select: { message: true } })
+    )
+      .map((l) => l.message)
+      .join("\n");
     expect(log).toContain("the password is wrong (52e)");
     expect(log).toMatch(/bert.*disabled in the directory \(userAccountControl 514\)/);
     expect(log).toMatch(/cleo.*disabled in the directory \(userAccountControl 66050\)/);

@@ -7,8 +7,10 @@ export type ParsedLogin =
 export function parseLogin(raw: string): ParsedLogin {
   const value = raw.trim();
   const slash = value.indexOf("\\");
-  if (slash > 0 && slash < value.length - 1) return { kind: "nt", value, ntDomain: value.slice(0, slash), name: value.slice(slash + 1) };
+  if (slash > 0 && slash < value.length - 1)
+    return { kind: "nt", value, ntDomain: value.slice(0, slash), name: value.slice(slash + 1) };
   const at = value.lastIndexOf("@");
-  if (at > 0 && at < value.length - 1) return { kind: "at", value, name: value.slice(0, at), domain: value.slice(at + 1).toLowerCase() };
+  if (at > 0 && at < value.length - 1)
+    return { kind: "at", value, name: value.slice(0, at), domain: value.slice(at + 1).toLowerCase() };
   return { kind: "bare", value, name: value };
 }

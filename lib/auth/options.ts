@@ -20,12 +20,20 @@ export const authOptions: NextAuthOptions = {
   providers: [
     CredentialsProvider({
       name: "Credentials",
-      credentials: { login: { label: "Email or account name", type: "text" }, password: { label: "Password", type: "password" } },
+      credentials: {
+        login: { label: "Email or account name", type: "text" },
+        password: { label: "Password", type: "password" },
+      },
       async authorize(credentials, req) {
         try {
           const headers = req?.headers as Record<string, string | undefined> | undefined;
           const host = headers?.["x-forwarded-host"] ?? headers?.host;
-          const id = await authenticate(String(credentials?.login ?? ""), String(credentials?.password ?? ""), clientAddress(req?.headers), host);
+          const id = await authenticate(
+            String(credentials?.login ?? ""),
+            String(credentials?.password ?? ""),
+            clientAddress(req?.headers),
+            host,
+          );
           return id ? { id } : null;
         } catch (error) {
           if (error instanceof TooManyAttemptsError) throw new Error(`locked:${error.retryAfterSeconds}`);

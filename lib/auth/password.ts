@@ -9,7 +9,10 @@ export async function hashPassword(password: string): Promise<string> {
 // "wrong password" and timing does not tell them apart.
 let dummyHash: Promise<string> | undefined;
 
-export async function verifyPassword(passwordHash: string | null | undefined, password: string): Promise<boolean> {
+export async function verifyPassword(
+  passwordHash: string | null | undefined,
+  password: string,
+): Promise<boolean> {
   try {
     if (!passwordHash) {
       await verify(await (dummyHash ??= hash(crypto.randomUUID())), password);

@@ -3,7 +3,11 @@ import { canInOrg, canOnPlatform, type Actor } from "@/lib/auth/permissions";
 
 const ORG_A = "a";
 const ORG_B = "b";
-const actor = (roles: Actor["roles"], isPlatformAdmin = false): Actor => ({ id: "u", isPlatformAdmin, roles });
+const actor = (roles: Actor["roles"], isPlatformAdmin = false): Actor => ({
+  id: "u",
+  isPlatformAdmin,
+  roles,
+});
 
 describe("permission table", () => {
   it("lets an organisation administrator manage only their own organisation", () => {

@@ -17,14 +17,25 @@ export type OrgPermission =
   | "files:open-shared";
 
 const ROLE_PERMISSIONS: Record<Role, readonly OrgPermission[]> = {
-  ORG_ADMIN: ["org:view-admin", "users:manage", "connections:manage", "files:own", "files:upload", "files:open-shared"],
+  ORG_ADMIN: [
+    "org:view-admin",
+    "users:manage",
+    "connections:manage",
+    "files:own",
+    "files:upload",
+    "files:open-shared",
+  ],
   ORIGINATOR: ["files:own", "files:upload", "files:open-shared"],
   COLLABORATOR: ["files:upload", "files:open-shared"],
   ADHOC: ["files:open-shared"],
 };
 
 // Platform administrators administer every organisation (seed 004: the SafeShare administrator).
-const PLATFORM_ADMIN_IN_ORG: readonly OrgPermission[] = ["org:view-admin", "users:manage", "connections:manage"];
+const PLATFORM_ADMIN_IN_ORG: readonly OrgPermission[] = [
+  "org:view-admin",
+  "users:manage",
+  "connections:manage",
+];
 
 export function canInOrg(actor: Actor, organizationId: string, permission: OrgPermission): boolean {
   if (actor.isPlatformAdmin && PLATFORM_ADMIN_IN_ORG.includes(permission)) return true;
@@ -39,7 +50,11 @@ export function canOnPlatform(actor: Actor, _permission: PlatformPermission): bo
 }
 
 /** Roles an organisation administrator may set on a local account (seed 004: Originator, Collaborator, Org admin). */
-export const ASSIGNABLE_LOCAL_ROLES = ["ORIGINATOR", "COLLABORATOR", "ORG_ADMIN"] as const satisfies readonly Role[];
+export const ASSIGNABLE_LOCAL_ROLES = [
+  "ORIGINATOR",
+  "COLLABORATOR",
+  "ORG_ADMIN",
+] as const satisfies readonly Role[];
 
 export const ROLE_LABELS: Record<Role, string> = {
   ORIGINATOR: "Originator",

@@ -6,14 +6,24 @@ import { RateLimiterPostgres, RateLimiterRes } from "rate-limiter-flexible";
 // Failed sign-ins are counted in PostgreSQL (table "RateLimit"), so every instance behind a load balancer
 // sees the same counts. Per account: 5 failures in 15 minutes lock that login for 15 minutes. Per address:
 // 30 failures in 15 minutes. Keys are the typed login, whether or not an account exists: no enumeration.
-const globalForLimiter = globalThis as unknown as { signInLimiters?: { account: RateLimiterPostgres; address: RateLimiterPostgres; adhoc: RateLimiterPostgres } };
+const globalForLimiter = globalThis as unknown as {
+  signInLimiters?: { account: RateLimiterPostgres; address: RateLimiterPostgres; adhoc: RateLimiterPostgres };
+};
 
 function limiters() {
   if (globalForLimiter.signInLimiters) return globalForLimiter.signInLimiters;
   const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 3 });
   // An idle connection the server closed (a restart, a failover) must not take the process down with it.
-  pool.on("error", (error) => console.error("database connection lost (sign-in throttling pool)", error.message));
-  const common = { storeClient: pool, storeType: "pool", tableName: "RateLimit", tableCreated: true, clearExpiredByTimeout: false };
+  pool.on("error", (error) =>
+    console.error("database connection lost (sign-in throttling pool)", error.message),
+  );
+  const common = {
+    storeClient: pool,
+    storeType: "pool",
+    tableName: "RateLimit",
+    tableCreated: true,
+    clearExpiredByTimeout: false,
+  };
   globalForLimiter.signInLimiters = {
     account: new RateLimiterPostgres({
       ...common,
@@ -51,9 +61,16 @@ export class TooManyAttemptsError extends Error {
 
 export async function assertNotLocked(login: string, address: string): Promise<void> {
   const { account, address: byAddress } = limiters();
-  const [a, b] = await Promise.all([account.get(k(login)), address === "unknown" ? null : byAddress.get(k(address))]);
-  for (const [res, limit] of [[a, account.points], [b, byAddress.points]] as const) {
-    if (res && res.consumedPoints >= limit) throw new TooManyAttemptsError(Math.ceil(res.msBeforeNext / 1000));
+  const [a, b] = await Promise.all([
+    account.get(k(login)),
+    address === "unknown" ? null : byAddress.get(k(address)),
+  ]);
+  for (const [res, limit] of [
+    [a, account.points],
+    [b, byAddress.points],
+  ] as const) {
+    if (res && res.consumedPoints >= limit)
+      throw new TooManyAttemptsError(Math.ceil(res.msBeforeNext / 1000));
   }
 }
 
@@ -61,7 +78,10 @@ export async function recordFailure(login: string, address: string): Promise<voi
   const { account, address: byAddress } = limiters();
   await Promise.all(
     // Without a known address, no shared "unknown" bucket that one attacker could fill for everybody.
-    [account.penalty(k(login), 1), address === "unknown" ? Promise.resolve() : byAddress.penalty(k(address), 1)].map((p) => p.catch((e: unknown) => (e instanceof RateLimiterRes ? e : Promise.reject(e)))),
+    [
+      account.penalty(k(login), 1),
+      address === "unknown" ? Promise.resolve() : byAddress.penalty(k(address), 1),
+    ].map((p) => p.catch((e: unknown) => (e instanceof RateLimiterRes ? e : Promise.reject(e)))),
   );
 }
 

@@ -24,14 +24,29 @@ export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
   const user = await db.user.findUnique({
     where: { id: session.uid },
     select: {
-      id: true, email: true, name: true, source: true, status: true, isPlatformAdmin: true, isBuiltinAdmin: true, passwordChangedAt: true,
-      memberships: { select: { organizationId: true, roles: true, organization: { select: { slug: true, name: true } } }, orderBy: { createdAt: "asc" } },
+      id: true,
+      email: true,
+      name: true,
+      source: true,
+      status: true,
+      isPlatformAdmin: true,
+      isBuiltinAdmin: true,
+      passwordChangedAt: true,
+      memberships: {
+        select: { organizationId: true, roles: true, organization: { select: { slug: true, name: true } } },
+        orderBy: { createdAt: "asc" },
+      },
     },
   });
   if (!user || user.status !== "ACTIVE") return null;
   if (user.isBuiltinAdmin && !builtinAdminEnabled()) return null;
   // A password change ends the sessions opened before it.
-  if (user.passwordChangedAt && session.issuedAt && session.issuedAt * 1000 < user.passwordChangedAt.getTime() - 1000) return null;
+  if (
+    user.passwordChangedAt &&
+    session.issuedAt &&
+    session.issuedAt * 1000 < user.passwordChangedAt.getTime() - 1000
+  )
+    return null;
   return {
     id: user.id,
     email: user.email,
@@ -40,7 +55,12 @@ export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
     isPlatformAdmin: user.isPlatformAdmin,
     isBuiltinAdmin: user.isBuiltinAdmin,
     roles: Object.fromEntries(user.memberships.map((m) => [m.organizationId, m.roles])),
-    memberships: user.memberships.map((m) => ({ organizationId: m.organizationId, slug: m.organization.slug, name: m.organization.name, roles: m.roles })),
+    memberships: user.memberships.map((m) => ({
+      organizationId: m.organizationId,
+      slug: m.organization.slug,
+      name: m.organization.name,
+      roles: m.roles,
+    })),
   };
 });
 
@@ -64,7 +84,10 @@ async function findOrg(slug: string) {
   return db.organization.findUnique({ where: { slug }, select: { id: true, slug: true, name: true } });
 }
 
-export async function requireOrgPage(slug: string, permission: OrgPermission = "org:view-admin"): Promise<OrgContext> {
+export async function requireOrgPage(
+  slug: string,
+  permission: OrgPermission = "org:view-admin",
+): Promise<OrgContext> {
   const user = await requireUser();
   const org = await findOrg(slug);
   // An organisation the user has no business in is indistinguishable from one that does not exist.
@@ -82,7 +105,10 @@ export async function authorizePlatformAdmin(): Promise<CurrentUser> {
   return user;
 }
 
-export async function authorizeOrg(slug: string, permission: OrgPermission = "org:view-admin"): Promise<OrgContext> {
+export async function authorizeOrg(
+  slug: string,
+  permission: OrgPermission = "org:view-admin",
+): Promise<OrgContext> {
   const user = await getCurrentUser();
   if (!user) throw new ForbiddenError("Your session has ended. Sign in again.");
   const org = await findOrg(slug);

@@ -21,7 +21,11 @@ describe("local sign-in", () => {
     }
     // Other test files fail these same hostile logins too, so they may be locked already: a refusal either way.
     for (const login of ["*", "*)(uid=*", "", "x".repeat(10_000), `${user.email}\0`]) {
-      expect(await authenticate(login, user.password, address()).catch((e) => (e instanceof TooManyAttemptsError ? null : Promise.reject(e)))).toBeNull();
+      expect(
+        await authenticate(login, user.password, address()).catch((e) =>
+          e instanceof TooManyAttemptsError ? null : Promise.reject(e),
+        ),
+      ).toBeNull();
     }
   });
 
@@ -38,12 +42,17 @@ describe("local sign-in", () => {
 
   it("locks an account after five failures, also for the right password, whatever the address", async () => {
     const user = await makeUser();
-    for (let i = 0; i < 5; i++) expect(await authenticate(user.email, "wrong-password", address())).toBeNull();
-    await expect(authenticate(user.email, user.password, address())).rejects.toBeInstanceOf(TooManyAttemptsError);
+    for (let i = 0; i < 5; i++)
+      expect(await authenticate(user.email, "wrong-password", address())).toBeNull();
+    await expect(authenticate(user.email, user.password, address())).rejects.toBeInstanceOf(
+      TooManyAttemptsError,
+    );
     // The lock is keyed by the typed login, so an unknown account locks the same way: no enumeration.
     const ghost = `ghost-${uid()}@test.example`;
     for (let i = 0; i < 5; i++) await authenticate(ghost, "wrong-password", address());
-    await expect(authenticate(ghost, "wrong-password", address())).rejects.toBeInstanceOf(TooManyAttemptsError);
+    await expect(authenticate(ghost, "wrong-password", address())).rejects.toBeInstanceOf(
+      TooManyAttemptsError,
+    );
   });
 
   it("lets the built-in administrator in unless ADMIN_ENABLED=false", async () => {

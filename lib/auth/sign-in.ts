@@ -15,18 +15,41 @@ export const MAX_PASSWORD_LENGTH = 1024;
  * user id, or null for every kind of failure: the caller shows one message whatever the reason, and the
  * organisation's log gets the real one. Throws TooManyAttemptsError when the login or the address is locked.
  */
-export async function authenticate(rawLogin: string, password: string, address: string, host?: string): Promise<string | null> {
+export async function authenticate(
+  rawLogin: string,
+  password: string,
+  address: string,
+  host?: string,
+): Promise<string | null> {
   const login = rawLogin.trim().toLowerCase();
-  if (!login || login.length > MAX_LOGIN_LENGTH || !password || password.length > MAX_PASSWORD_LENGTH || login.includes("\0") || password.includes("\0")) return null;
+  if (
+    !login ||
+    login.length > MAX_LOGIN_LENGTH ||
+    !password ||
+    password.length > MAX_PASSWORD_LENGTH ||
+    login.includes("\0") ||
+    password.includes("\0")
+  )
+    return null;
   await assertNotLocked(login, address);
 
   const parsed = parseLogin(rawLogin);
   type Local = { id: string; passwordHash: string | null; status: string; isBuiltinAdmin: boolean };
-  const local = parsed.kind === "nt" ? null : login.includes("@")
-    ? await db.user.findFirst({ where: { email: login, source: { not: "DIRECTORY" } }, select: { id: true, passwordHash: true, status: true, isBuiltinAdmin: true } })
-    // The partial index on lower("accountName") for local and Ad hoc accounts serves this (migration 0004).
-    : ((await db.$queryRaw<Local[]>`select id, "passwordHash", status::text as status, "isBuiltinAdmin" from "User"
-         where lower("accountName") = ${login} and source <> 'DIRECTORY' limit 1`)[0] ?? null);
+  const local =
+    parsed.kind === "nt"
+      ? null
+      : login.includes("@")
+        ? await db.user.findFirst({
+            where: { email: login, source: { not: "DIRECTORY" } },
+            select: { id: true, passwordHash: true, status: true, isBuiltinAdmin: true },
+          })
+        : // The partial index on lower("accountName") for local and Ad hoc accounts serves this (migration 0004).
+          ((
+            await db.$queryRaw<
+              Local[]
+            >`select id, "passwordHash", status::text as status, "isBuiltinAdmin" from "User"
+         where lower("accountName") = ${login} and source <> 'DIRECTORY' limit 1`
+          )[0] ?? null);
 
   let userId: string | null = null;
   if (local) {

@@ -5,21 +5,76 @@ import type { Role } from "@/lib/generated/prisma/enums";
 
 // Demo data for `npm run dev`: fixed, printed credentials so a newcomer can sign in at once. Never used by
 // `npm start` unless SEED_DEMO=true.
-export const DEMO_ACCOUNTS: { email: string; name: string; accountName: string; password: string; roles: Role[]; platformAdmin?: boolean; label: string }[] = [
-  { email: "platform@acme.example", name: "Paula Platform", accountName: "paula", password: "Platform-demo-2026", roles: [], platformAdmin: true, label: "platform administrator" },
-  { email: "admin@acme.example", name: "Oscar Orgadmin", accountName: "oscar", password: "Acme-admin-demo-2026", roles: ["ORG_ADMIN", "ORIGINATOR"], label: "organisation administrator (Acme)" },
-  { email: "alice@acme.example", name: "Alice Anders", accountName: "alice", password: "Member-demo-2026", roles: ["ORIGINATOR"], label: "member, Originator" },
-  { email: "bob@acme.example", name: "Bob Brown", accountName: "bob", password: "Member-demo-2026", roles: ["ORIGINATOR"], label: "member, Originator" },
-  { email: "carol@acme.example", name: "Carol Chen", accountName: "carol", password: "Member-demo-2026", roles: ["COLLABORATOR"], label: "member, Collaborator" },
+export const DEMO_ACCOUNTS: {
+  email: string;
+  name: string;
+  accountName: string;
+  password: string;
+  roles: Role[];
+  platformAdmin?: boolean;
+  label: string;
+}[] = [
+  {
+    email: "platform@acme.example",
+    name: "Paula Platform",
+    accountName: "paula",
+    password: "Platform-demo-2026",
+    roles: [],
+    platformAdmin: true,
+    label: "platform administrator",
+  },
+  {
+    email: "admin@acme.example",
+    name: "Oscar Orgadmin",
+    accountName: "oscar",
+    password: "Acme-admin-demo-2026",
+    roles: ["ORG_ADMIN", "ORIGINATOR"],
+    label: "organisation administrator (Acme)",
+  },
+  {
+    email: "alice@acme.example",
+    name: "Alice Anders",
+    accountName: "alice",
+    password: "Member-demo-2026",
+    roles: ["ORIGINATOR"],
+    label: "member, Originator",
+  },
+  {
+    email: "bob@acme.example",
+    name: "Bob Brown",
+    accountName: "bob",
+    password: "Member-demo-2026",
+    roles: ["ORIGINATOR"],
+    label: "member, Originator",
+  },
+  {
+    email: "carol@acme.example",
+    name: "Carol Chen",
+    accountName: "carol",
+    password: "Member-demo-2026",
+    roles: ["COLLABORATOR"],
+    label: "member, Collaborator",
+  },
 ];
 
 /** Seeds the demo organisation once; returns false when the database already has organisations. */
 export async function seedDemo(): Promise<boolean> {
   if ((await db.organization.count()) > 0) return false;
-  const standard = (await db.plan.findFirst({ where: { isDefault: true }, select: { id: true } })) ??
-    (await db.plan.create({ data: { name: "Standard", storageQuotaBytes: BigInt(10 * 1024 ** 3), isDefault: true }, select: { id: true } }));
-  await db.plan.upsert({ where: { name: "Large" }, update: {}, create: { name: "Large", storageQuotaBytes: BigInt(100 * 1024 ** 3) } });
-  const acme = await db.organization.create({ data: { slug: "acme", name: "Acme", defaultPlanId: standard.id }, select: { id: true } });
+  const standard =
+    (await db.plan.findFirst({ where: { isDefault: true }, select: { id: true } })) ??
+    (await db.plan.create({
+      data: { name: "Standard", storageQuotaBytes: BigInt(10 * 1024 ** 3), isDefault: true },
+      select: { id: true },
+    }));
+  await db.plan.upsert({
+    where: { name: "Large" },
+    update: {},
+    create: { name: "Large", storageQuotaBytes: BigInt(100 * 1024 ** 3) },
+  });
+  const acme = await db.organization.create({
+    data: { slug: "acme", name: "Acme", defaultPlanId: standard.id },
+    select: { id: true },
+  });
   await db.organization.create({ data: { slug: "globex", name: "Globex", defaultPlanId: standard.id } });
   for (const account of DEMO_ACCOUNTS) {
     await db.user.create({
@@ -30,7 +85,9 @@ export async function seedDemo(): Promise<boolean> {
         passwordHash: await hashPassword(account.password),
         passwordChangedAt: new Date(),
         isPlatformAdmin: account.platformAdmin ?? false,
-        memberships: account.roles.length ? { create: { organizationId: acme.id, roles: account.roles, planId: standard.id } } : undefined,
+        memberships: account.roles.length
+          ? { create: { organizationId: acme.id, roles: account.roles, planId: standard.id } }
+          : undefined,
       },
     });
   }
@@ -38,11 +95,17 @@ export async function seedDemo(): Promise<boolean> {
 }
 
 /** The demo organisation's connection to the demo directory (scripts/lib/demo-directory.ts), created once. */
-export async function ensureDemoConnection(directory: { url: string; baseDn: string; managerDn: string; managerPassword: string }): Promise<boolean> {
+export async function ensureDemoConnection(directory: {
+  url: string;
+  baseDn: string;
+  managerDn: string;
+  managerPassword: string;
+}): Promise<boolean> {
   const acme = await db.organization.findUnique({ where: { slug: "acme" }, select: { id: true } });
   if (!acme) return false;
   const name = "Acme demo directory";
-  if (await db.ldapConnection.findFirst({ where: { organizationId: acme.id, name }, select: { id: true } })) return false;
+  if (await db.ldapConnection.findFirst({ where: { organizationId: acme.id, name }, select: { id: true } }))
+    return false;
   const { encryptSecret } = await import("@/lib/crypto");
   const { PRESETS } = await import("@/lib/directory/presets");
   await db.ldapConnection.create({
@@ -64,10 +127,33 @@ export async function ensureDemoConnection(directory: { url: string; baseDn: str
 }
 
 const DEMO_FILES: { owner: string; name: string; mimeType: string; body: string; shareWith?: string[] }[] = [
-  { owner: "ada.adams@acme.example", name: "Q3 sales forecast.csv", mimeType: "text/csv", body: "region,q3\nnorth,120000\nsouth,98000\n", shareWith: ["alice@acme.example"] },
-  { owner: "ada.adams@acme.example", name: "Team offsite agenda.txt", mimeType: "text/plain", body: "09:00 Welcome\n10:00 Roadmap\n12:00 Lunch\n" },
-  { owner: "ben.hansen@acme.example", name: "Design review notes.md", mimeType: "text/markdown", body: "# Design review\n\n- Directory sync: approved\n", shareWith: ["ada.adams@acme.example"] },
-  { owner: "alice@acme.example", name: "Welcome pack.txt", mimeType: "text/plain", body: "Welcome to Acme.\n", shareWith: ["bob@acme.example", "carol@acme.example"] },
+  {
+    owner: "ada.adams@acme.example",
+    name: "Q3 sales forecast.csv",
+    mimeType: "text/csv",
+    body: "region,q3\nnorth,120000\nsouth,98000\n",
+    shareWith: ["alice@acme.example"],
+  },
+  {
+    owner: "ada.adams@acme.example",
+    name: "Team offsite agenda.txt",
+    mimeType: "text/plain",
+    body: "09:00 Welcome\n10:00 Roadmap\n12:00 Lunch\n",
+  },
+  {
+    owner: "ben.hansen@acme.example",
+    name: "Design review notes.md",
+    mimeType: "text/markdown",
+    body: "# Design review\n\n- Directory sync: approved\n",
+    shareWith: ["ada.adams@acme.example"],
+  },
+  {
+    owner: "alice@acme.example",
+    name: "Welcome pack.txt",
+    mimeType: "text/plain",
+    body: "Welcome to Acme.\n",
+    shareWith: ["bob@acme.example", "carol@acme.example"],
+  },
 ];
 
 /**
@@ -79,10 +165,17 @@ export async function seedDemoFiles(): Promise<number> {
   const acme = await db.organization.findUnique({ where: { slug: "acme" }, select: { id: true } });
   if (!acme || (await db.file.count({ where: { organizationId: acme.id } })) > 0) return 0;
   const owners = [...new Set(DEMO_FILES.flatMap((f) => [f.owner, ...(f.shareWith ?? [])]))];
-  const present = async () => db.user.findMany({ where: { email: { in: owners }, memberships: { some: { organizationId: acme.id } } }, select: { id: true, email: true } });
+  const present = async () =>
+    db.user.findMany({
+      where: { email: { in: owners }, memberships: { some: { organizationId: acme.id } } },
+      select: { id: true, email: true },
+    });
   let users = await present();
   if (users.length < owners.length) {
-    const connection = await db.ldapConnection.findFirst({ where: { organizationId: acme.id, name: "Acme demo directory" }, select: { id: true } });
+    const connection = await db.ldapConnection.findFirst({
+      where: { organizationId: acme.id, name: "Acme demo directory" },
+      select: { id: true },
+    });
     if (connection) {
       const { syncConnection } = await import("@/lib/sync/engine");
       await syncConnection(connection.id, { trigger: "CLI", full: true });
@@ -100,8 +193,15 @@ export async function seedDemoFiles(): Promise<number> {
     await writeBytes(storageKey, bytes);
     await db.file.create({
       data: {
-        organizationId: acme.id, ownerId, name: f.name, mimeType: f.mimeType, sizeBytes: BigInt(bytes.length), storageKey,
-        shares: { create: (f.shareWith ?? []).flatMap((e) => (byEmail.has(e) ? [{ userId: byEmail.get(e)! }] : [])) },
+        organizationId: acme.id,
+        ownerId,
+        name: f.name,
+        mimeType: f.mimeType,
+        sizeBytes: BigInt(bytes.length),
+        storageKey,
+        shares: {
+          create: (f.shareWith ?? []).flatMap((e) => (byEmail.has(e) ? [{ userId: byEmail.get(e)! }] : [])),
+        },
       },
     });
     created += 1;

@@ -17,7 +17,10 @@ const attribute = (label: string) =>
     .trim()
     .min(1, `Enter the ${label}.`)
     .max(64, "At most 64 characters.")
-    .regex(/^(?:[A-Za-z][A-Za-z0-9-]*|\d+(?:\.\d+)+)$/, "An LDAP attribute name: letters, digits and dashes, starting with a letter.");
+    .regex(
+      /^(?:[A-Za-z][A-Za-z0-9-]*|\d+(?:\.\d+)+)$/,
+      "An LDAP attribute name: letters, digits and dashes, starting with a letter.",
+    );
 
 const dn = (label: string, options: { allowPrincipal?: boolean } = {}) =>
   z
@@ -27,7 +30,12 @@ const dn = (label: string, options: { allowPrincipal?: boolean } = {}) =>
     .max(512, "At most 512 characters.")
     .superRefine((value, ctx) => {
       // Active Directory also binds as user@domain (a user principal name) or DOMAIN\user.
-      if (options.allowPrincipal && !value.includes("=") && /^[^@\s\\]+@[^@\s\\]+$|^[^\\\s]+\\[^\\\s]+$/.test(value)) return;
+      if (
+        options.allowPrincipal &&
+        !value.includes("=") &&
+        /^[^@\s\\]+@[^@\s\\]+$|^[^\\\s]+\\[^\\\s]+$/.test(value)
+      )
+        return;
       const error = dnError(value);
       if (error) ctx.addIssue({ code: "custom", message: error });
     });
@@ -39,9 +47,11 @@ function serverUrlError(value: string): string | undefined {
   } catch {
     return "Enter a URL such as ldap://ldap.example.com or ldaps://ldap.example.com:636.";
   }
-  if (url.protocol !== "ldap:" && url.protocol !== "ldaps:") return "The URL must start with ldap:// or ldaps://.";
+  if (url.protocol !== "ldap:" && url.protocol !== "ldaps:")
+    return "The URL must start with ldap:// or ldaps://.";
   if (!url.hostname) return "The URL needs a host name.";
-  if ((url.pathname && url.pathname !== "/") || url.search || url.username) return "Only the scheme, host and port: put the base DN in Base DN.";
+  if ((url.pathname && url.pathname !== "/") || url.search || url.username)
+    return "Only the scheme, host and port: put the base DN in Base DN.";
   return undefined;
 }
 
@@ -83,7 +93,10 @@ export const connectionSchema = z
       .max(512, "At most 512 characters.")
       .superRefine((value, ctx) => {
         if (!value.includes("{0}")) {
-          ctx.addIssue({ code: "custom", message: "The auth filter must contain {0}, where the sign-in name goes." });
+          ctx.addIssue({
+            code: "custom",
+            message: "The auth filter must contain {0}, where the sign-in name goes.",
+          });
           return;
         }
         const error = filterError(value.split("{0}").join("x"));
@@ -94,27 +107,45 @@ export const connectionSchema = z
       .trim()
       .min(1, "Enter the directory's domain.")
       .max(64, "At most 64 characters.")
-      .regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/, "A domain name such as corp.example.com."),
+      .regex(
+        /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/,
+        "A domain name such as corp.example.com.",
+      ),
     accountNameField: attribute("account name field"),
     emailField: attribute("email field"),
     userPrincipalNameField: attribute("user principal name field"),
     fullNameField: attribute("full name field"),
     statusField: attribute("status field"),
-    statusDisabled: z.string().trim().min(1, "Enter the value that means disabled.").max(64, "At most 64 characters."),
+    statusDisabled: z
+      .string()
+      .trim()
+      .min(1, "Enter the value that means disabled.")
+      .max(64, "At most 64 characters."),
     statusDisabledMode: z.enum(STATUS_MODES),
     startTls: z.boolean(),
     caCertificate: z
       .string()
       .trim()
       .max(20_000, "At most 20,000 characters.")
-      .refine((v) => !v || /-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----/.test(v), "Paste a PEM certificate (-----BEGIN CERTIFICATE----- …)."),
+      .refine(
+        (v) => !v || /-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----/.test(v),
+        "Paste a PEM certificate (-----BEGIN CERTIFICATE----- …).",
+      ),
   })
   .superRefine((v, ctx) => {
     if (v.startTls && v.serverUrl.toLowerCase().startsWith("ldaps:")) {
-      ctx.addIssue({ code: "custom", path: ["startTls"], message: "StartTLS is for ldap:// URLs; ldaps:// is encrypted already." });
+      ctx.addIssue({
+        code: "custom",
+        path: ["startTls"],
+        message: "StartTLS is for ldap:// URLs; ldaps:// is encrypted already.",
+      });
     }
     if (v.statusDisabledMode === "BIT_SET" && !/^\d+$/.test(v.statusDisabled)) {
-      ctx.addIssue({ code: "custom", path: ["statusDisabled"], message: "With “bit set”, enter the bit value as a number (2 for Active Directory's ACCOUNTDISABLE)." });
+      ctx.addIssue({
+        code: "custom",
+        path: ["statusDisabled"],
+        message: "With “bit set”, enter the bit value as a number (2 for Active Directory's ACCOUNTDISABLE).",
+      });
     }
   });
 
@@ -123,34 +154,101 @@ export type ConnectionValues = z.output<typeof connectionSchema>;
 
 /** A new connection needs its manager password. */
 export const newConnectionSchema = connectionSchema.superRefine((v, ctx) => {
-  if (!v.managerPassword) ctx.addIssue({ code: "custom", path: ["managerPassword"], message: "Enter the manager password." });
+  if (!v.managerPassword)
+    ctx.addIssue({ code: "custom", path: ["managerPassword"], message: "Enter the manager password." });
 });
 
 export const connectionIdSchema = z.object({ connectionId: z.string().uuid() });
 
 export const FIELD_HELP: Record<string, { label: string; help: string; max?: number }> = {
-  serverUrl: { label: "Server URL", help: "The address of the server running LDAP. LDAP over TLS is also supported. Example: ldap://ldap.xy-company.com" },
-  serverTimeout: { label: "Server Timeout", help: "The amount of time (in milliseconds) that the platform will wait when attempting to connect to or read data from the LDAP server." },
-  managerDn: { label: "Manager DN", max: 512, help: "The Distinguished Name (DN) of the 'manager' user who has privileges to perform LDAP authentication and synchronisation and browse the Base DN. Active Directory also accepts user@domain." },
-  managerPassword: { label: "Manager password", max: 128, help: "The password for the 'manager' user who has privileges to perform LDAP authentication and synchronisation and browse the Base DN." },
-  baseDn: { label: "Base DN", max: 512, help: "The root node in LDAP from which the platform finds users and groups. Example: ou=users,dc=xy-company,dc=com" },
-  syncFilter: { label: "Sync filter", max: 512, help: "The filter used to specify which users will be synchronised based on their LDAP path and attributes. Examples: (memberOf=CN=groupName,OU=users,DC=xy-company,DC=com) · (&(objectclass=user)(objectcategory=person)) · (&(&(objectclass=user)(objectcategory=person))(mail=*@xy-company.com))" },
-  authFilter: { label: "Auth filter", max: 512, help: "The LDAP field against which the platform matches the email address of a user when they authenticate. Example: userPrincipalName={0}" },
+  serverUrl: {
+    label: "Server URL",
+    help: "The address of the server running LDAP. LDAP over TLS is also supported. Example: ldap://ldap.xy-company.com",
+  },
+  serverTimeout: {
+    label: "Server Timeout",
+    help: "The amount of time (in milliseconds) that the platform will wait when attempting to connect to or read data from the LDAP server.",
+  },
+  managerDn: {
+    label: "Manager DN",
+    max: 512,
+    help: "The Distinguished Name (DN) of the 'manager' user who has privileges to perform LDAP authentication and synchronisation and browse the Base DN. Active Directory also accepts user@domain.",
+  },
+  managerPassword: {
+    label: "Manager password",
+    max: 128,
+    help: "The password for the 'manager' user who has privileges to perform LDAP authentication and synchronisation and browse the Base DN.",
+  },
+  baseDn: {
+    label: "Base DN",
+    max: 512,
+    help: "The root node in LDAP from which the platform finds users and groups. Example: ou=users,dc=xy-company,dc=com",
+  },
+  syncFilter: {
+    label: "Sync filter",
+    max: 512,
+    help: "The filter used to specify which users will be synchronised based on their LDAP path and attributes. Examples: (memberOf=CN=groupName,OU=users,DC=xy-company,DC=com) · (&(objectclass=user)(objectcategory=person)) · (&(&(objectclass=user)(objectcategory=person))(mail=*@xy-company.com))",
+  },
+  authFilter: {
+    label: "Auth filter",
+    max: 512,
+    help: "The LDAP field against which the platform matches the email address of a user when they authenticate. Example: userPrincipalName={0}",
+  },
   domain: { label: "Domain", max: 64, help: "The domain for the LDAP user directory." },
-  accountNameField: { label: "Account Name", max: 64, help: "The LDAP field used to specify an additional/other name for users. Example: sAMAccountName. This field is required for internal platform functionality." },
-  emailField: { label: "Email Field", max: 64, help: "The LDAP field used to specify the email address for users. Example: mail. Each email address from this field defines a user's identity and forms part of the user's sign-in credentials." },
-  userPrincipalNameField: { label: "User Principal Name", max: 64, help: "The LDAP field used to specify the external user identifier for users. Example: userPrincipalName. This field is required for internal platform functionality." },
-  fullNameField: { label: "Full name field", max: 64, help: "The LDAP field used to specify the name of users. Example: name" },
-  statusField: { label: "Status field", max: 64, help: "The LDAP field used by the platform to determine whether or not a user is disabled. Example: userAccountControl" },
-  statusDisabled: { label: "Status disabled", max: 64, help: "The value of the Status field (in the LDAP directory) to indicate that a user is disabled." },
+  accountNameField: {
+    label: "Account Name",
+    max: 64,
+    help: "The LDAP field used to specify an additional/other name for users. Example: sAMAccountName. This field is required for internal platform functionality.",
+  },
+  emailField: {
+    label: "Email Field",
+    max: 64,
+    help: "The LDAP field used to specify the email address for users. Example: mail. Each email address from this field defines a user's identity and forms part of the user's sign-in credentials.",
+  },
+  userPrincipalNameField: {
+    label: "User Principal Name",
+    max: 64,
+    help: "The LDAP field used to specify the external user identifier for users. Example: userPrincipalName. This field is required for internal platform functionality.",
+  },
+  fullNameField: {
+    label: "Full name field",
+    max: 64,
+    help: "The LDAP field used to specify the name of users. Example: name",
+  },
+  statusField: {
+    label: "Status field",
+    max: 64,
+    help: "The LDAP field used by the platform to determine whether or not a user is disabled. Example: userAccountControl",
+  },
+  statusDisabled: {
+    label: "Status disabled",
+    max: 64,
+    help: "The value of the Status field (in the LDAP directory) to indicate that a user is disabled.",
+  },
 };
 
 /** How and when a connection is synchronised (not part of seed 004's table; defaults from DESIGN.md). */
 export const syncSettingsSchema = z.object({
-  syncIntervalMinutes: z.coerce.number({ message: "Enter a number of minutes." }).int("Whole minutes.").min(1, "At least 1 minute.").max(1440, "At most 1440 minutes (a day)."),
-  fullSyncIntervalMinutes: z.coerce.number({ message: "Enter a number of minutes." }).int("Whole minutes.").min(5, "At least 5 minutes.").max(10080, "At most 10080 minutes (a week)."),
-  disableThresholdPercent: z.coerce.number({ message: "Enter a percentage." }).int("A whole percentage.").min(1, "At least 1%.").max(100, "At most 100%."),
-  disableThresholdCount: z.coerce.number({ message: "Enter a number of users." }).int("A whole number.").min(1, "At least 1.").max(1_000_000, "At most 1,000,000."),
+  syncIntervalMinutes: z.coerce
+    .number({ message: "Enter a number of minutes." })
+    .int("Whole minutes.")
+    .min(1, "At least 1 minute.")
+    .max(1440, "At most 1440 minutes (a day)."),
+  fullSyncIntervalMinutes: z.coerce
+    .number({ message: "Enter a number of minutes." })
+    .int("Whole minutes.")
+    .min(5, "At least 5 minutes.")
+    .max(10080, "At most 10080 minutes (a week)."),
+  disableThresholdPercent: z.coerce
+    .number({ message: "Enter a percentage." })
+    .int("A whole percentage.")
+    .min(1, "At least 1%.")
+    .max(100, "At most 100%."),
+  disableThresholdCount: z.coerce
+    .number({ message: "Enter a number of users." })
+    .int("A whole number.")
+    .min(1, "At least 1.")
+    .max(1_000_000, "At most 1,000,000."),
   debugLogging: z.boolean(),
 });
 export type SyncSettingsInput = z.input<typeof syncSettingsSchema>;

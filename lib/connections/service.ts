@@ -33,16 +33,36 @@ function columns(v: ConnectionValues) {
 }
 
 async function ownConnection(ctx: OrgCtx, connectionId: string) {
-  const connection = await db.ldapConnection.findFirst({ where: { id: connectionId, organizationId: ctx.organizationId }, select: { id: true, name: true, enabled: true, managerPasswordEnc: true, position: true, awaitingReview: true, serverUrl: true, managerDn: true } });
+  const connection = await db.ldapConnection.findFirst({
+    where: { id: connectionId, organizationId: ctx.organizationId },
+    select: {
+      id: true,
+      name: true,
+      enabled: true,
+      managerPasswordEnc: true,
+      position: true,
+      awaitingReview: true,
+      serverUrl: true,
+      managerDn: true,
+    },
+  });
   // Another organisation's connection is "not found": nothing of it is revealed.
   if (!connection) throw new NotFoundError("Connection not found.");
   return connection;
 }
 
-export async function createConnection(ctx: OrgCtx, values: ConnectionValues, options: { enabled?: boolean; awaitingReview?: boolean } = {}) {
-  if (!values.managerPassword) throw new UserError("Enter the manager password.", { managerPassword: "Enter the manager password." });
+export async function createConnection(
+  ctx: OrgCtx,
+  values: ConnectionValues,
+  options: { enabled?: boolean; awaitingReview?: boolean } = {},
+) {
+  if (!values.managerPassword)
+    throw new UserError("Enter the manager password.", { managerPassword: "Enter the manager password." });
   return db.$transaction(async (tx) => {
-    const last = await tx.ldapConnection.aggregate({ where: { organizationId: ctx.organizationId }, _max: { position: true } });
+    const last = await tx.ldapConnection.aggregate({
+      where: { organizationId: ctx.organizationId },
+      _max: { position: true },
+    });
     const connection = await tx.ldapConnection.create({
       data: {
         ...columns(values),
@@ -54,7 +74,14 @@ export async function createConnection(ctx: OrgCtx, values: ConnectionValues, op
       },
       select: { id: true, name: true },
     });
-    await audit(tx, { actorId: ctx.actorId, organizationId: ctx.organizationId, action: "connection.create", targetType: "connection", targetId: connection.id, details: { name: values.name, serverUrl: values.serverUrl } });
+    await audit(tx, {
+      actorId: ctx.actorId,
+      organizationId: ctx.organizationId,
+      action: "connection.create",
+      targetType: "connection",
+      targetId: connection.id,
+      details: { name: values.name, serverUrl: values.serverUrl },
+    });
     return connection;
   });
 }
@@ -63,9 +90,15 @@ export async function createConnection(ctx: OrgCtx, values: ConnectionValues, op
  * The stored manager password may only go to the server and DN it was given for: pointing a connection somewhere
  * else with the password left empty would hand the secret to whatever answers there.
  */
-export function assertStoredPasswordStays(stored: { serverUrl: string; managerDn: string }, values: { serverUrl: string; managerDn: string; managerPassword?: string }) {
+export function assertStoredPasswordStays(
+  stored: { serverUrl: string; managerDn: string },
+  values: { serverUrl: string; managerDn: string; managerPassword?: string },
+) {
   if (values.managerPassword) return;
-  if (stored.serverUrl.trim().toLowerCase() !== values.serverUrl.trim().toLowerCase() || stored.managerDn.trim().toLowerCase() !== values.managerDn.trim().toLowerCase()) {
+  if (
+    stored.serverUrl.trim().toLowerCase() !== values.serverUrl.trim().toLowerCase() ||
+    stored.managerDn.trim().toLowerCase() !== values.managerDn.trim().toLowerCase()
+  ) {
     const message = "Server URL or Manager DN changed: enter the manager password again.";
     throw new UserError(message, { managerPassword: message });
   }
@@ -77,9 +110,19 @@ export async function updateConnection(ctx: OrgCtx, connectionId: string, values
   await db.$transaction(async (tx) => {
     await tx.ldapConnection.update({
       where: { id: connectionId },
-      data: { ...columns(values), ...(values.managerPassword ? { managerPasswordEnc: encryptSecret(values.managerPassword) } : {}) },
+      data: {
+        ...columns(values),
+        ...(values.managerPassword ? { managerPasswordEnc: encryptSecret(values.managerPassword) } : {}),
+      },
     });
-    await audit(tx, { actorId: ctx.actorId, organizationId: ctx.organizationId, action: "connection.update", targetType: "connection", targetId: connectionId, details: { name: values.name, passwordChanged: Boolean(values.managerPassword) } });
+    await audit(tx, {
+      actorId: ctx.actorId,
+      organizationId: ctx.organizationId,
+      action: "connection.update",
+      targetType: "connection",
+      targetId: connectionId,
+      details: { name: values.name, passwordChanged: Boolean(values.managerPassword) },
+    });
   });
 }
 
@@ -87,8 +130,17 @@ export async function setConnectionEnabled(ctx: OrgCtx, connectionId: string, en
   await ownConnection(ctx, connectionId);
   await db.$transaction(async (tx) => {
     // Enabling a submitted connection is its review.
-    await tx.ldapConnection.update({ where: { id: connectionId }, data: { enabled, ...(enabled ? { awaitingReview: false } : {}) } });
-    await audit(tx, { actorId: ctx.actorId, organizationId: ctx.organizationId, action: enabled ? "connection.enable" : "connection.disable", targetType: "connection", targetId: connectionId });
+    await tx.ldapConnection.update({
+      where: { id: connectionId },
+      data: { enabled, ...(enabled ? { awaitingReview: false } : {}) },
+    });
+    await audit(tx, {
+      actorId: ctx.actorId,
+      organizationId: ctx.organizationId,
+      action: enabled ? "connection.enable" : "connection.disable",
+      targetType: "connection",
+      targetId: connectionId,
+    });
   });
 }
 
@@ -96,34 +148,64 @@ export async function deleteConnection(ctx: OrgCtx, connectionId: string) {
   const connection = await ownConnection(ctx, connectionId);
   await db.$transaction(async (tx) => {
     await tx.ldapConnection.delete({ where: { id: connectionId } });
-    await audit(tx, { actorId: ctx.actorId, organizationId: ctx.organizationId, action: "connection.delete", targetType: "connection", targetId: connectionId, details: { name: connection.name } });
+    await audit(tx, {
+      actorId: ctx.actorId,
+      organizationId: ctx.organizationId,
+      action: "connection.delete",
+      targetType: "connection",
+      targetId: connectionId,
+      details: { name: connection.name },
+    });
   });
 }
 
 /** Moves a connection one place up or down; the order decides sign-in attempts and duplicate emails. */
 export async function moveConnection(ctx: OrgCtx, connectionId: string, direction: "up" | "down") {
   await db.$transaction(async (tx) => {
-    const all = await tx.ldapConnection.findMany({ where: { organizationId: ctx.organizationId }, orderBy: [{ position: "asc" }, { createdAt: "asc" }], select: { id: true, name: true } });
+    const all = await tx.ldapConnection.findMany({
+      where: { organizationId: ctx.organizationId },
+      orderBy: [{ position: "asc" }, { createdAt: "asc" }],
+      select: { id: true, name: true },
+    });
     const index = all.findIndex((c) => c.id === connectionId);
     if (index < 0) throw new NotFoundError("Connection not found.");
     const target = direction === "up" ? index - 1 : index + 1;
     if (target < 0 || target >= all.length) return;
     [all[index], all[target]] = [all[target], all[index]];
-    for (const [position, c] of all.entries()) await tx.ldapConnection.update({ where: { id: c.id }, data: { position } });
-    await audit(tx, { actorId: ctx.actorId, organizationId: ctx.organizationId, action: "connection.reorder", targetType: "connection", targetId: connectionId, details: { order: all.map((c) => c.name) } });
+    for (const [position, c] of all.entries())
+      await tx.ldapConnection.update({ where: { id: c.id }, data: { position } });
+    await audit(tx, {
+      actorId: ctx.actorId,
+      organizationId: ctx.organizationId,
+      action: "connection.reorder",
+      targetType: "connection",
+      targetId: connectionId,
+      details: { order: all.map((c) => c.name) },
+    });
   });
 }
 
 /** Tests form values; on an edit with an empty password field, the stored password is used. */
-export async function testConnectionValues(ctx: OrgCtx, values: ConnectionValues, connectionId?: string): Promise<TestResult> {
+export async function testConnectionValues(
+  ctx: OrgCtx,
+  values: ConnectionValues,
+  connectionId?: string,
+): Promise<TestResult> {
   let password = values.managerPassword;
   if (!password && connectionId) {
     const stored = await ownConnection(ctx, connectionId);
     assertStoredPasswordStays(stored, values);
     password = decryptSecret(stored.managerPasswordEnc);
   }
-  if (!password) throw new UserError("Enter the manager password to test.", { managerPassword: "Enter the manager password." });
-  return testConnection({ ...values, managerPassword: password, caCertificate: values.caCertificate || null });
+  if (!password)
+    throw new UserError("Enter the manager password to test.", {
+      managerPassword: "Enter the manager password.",
+    });
+  return testConnection({
+    ...values,
+    managerPassword: password,
+    caCertificate: values.caCertificate || null,
+  });
 }
 
 export async function testStoredConnection(ctx: OrgCtx, connectionId: string): Promise<TestResult> {
@@ -136,45 +218,108 @@ export async function testStoredConnection(ctx: OrgCtx, connectionId: string): P
 
 export const REQUEST_TTL_HOURS = 72;
 
-
 export async function createConnectionRequest(ctx: OrgCtx, note?: string) {
   const token = newLinkToken();
   const expiresAt = new Date(Date.now() + REQUEST_TTL_HOURS * 3600_000);
   await db.$transaction(async (tx) => {
-    const request = await tx.connectionRequest.create({ data: { organizationId: ctx.organizationId, tokenHash: hashLinkToken(token), createdById: ctx.actorId, note: note || null, expiresAt }, select: { id: true } });
-    await audit(tx, { actorId: ctx.actorId, organizationId: ctx.organizationId, action: "connection-request.create", targetType: "connection-request", targetId: request.id });
+    const request = await tx.connectionRequest.create({
+      data: {
+        organizationId: ctx.organizationId,
+        tokenHash: hashLinkToken(token),
+        createdById: ctx.actorId,
+        note: note || null,
+        expiresAt,
+      },
+      select: { id: true },
+    });
+    await audit(tx, {
+      actorId: ctx.actorId,
+      organizationId: ctx.organizationId,
+      action: "connection-request.create",
+      targetType: "connection-request",
+      targetId: request.id,
+    });
   });
   // The token itself is shown once and stored only as a hash.
   return { token, expiresAt };
 }
 
-export type RequestState = { state: "valid"; organizationName: string; expiresAt: Date; note: string | null } | { state: "used" | "expired" | "unknown" };
+export type RequestState =
+  | { state: "valid"; organizationName: string; expiresAt: Date; note: string | null }
+  | { state: "used" | "expired" | "unknown" };
 
-export async function findConnectionRequest(token: string): Promise<RequestState & { id?: string; organizationId?: string }> {
+export async function findConnectionRequest(
+  token: string,
+): Promise<RequestState & { id?: string; organizationId?: string }> {
   if (!/^[\w-]{20,100}$/.test(token)) return { state: "unknown" };
-  const request = await db.connectionRequest.findUnique({ where: { tokenHash: hashLinkToken(token) }, select: { id: true, organizationId: true, usedAt: true, expiresAt: true, note: true, organization: { select: { name: true } } } });
+  const request = await db.connectionRequest.findUnique({
+    where: { tokenHash: hashLinkToken(token) },
+    select: {
+      id: true,
+      organizationId: true,
+      usedAt: true,
+      expiresAt: true,
+      note: true,
+      organization: { select: { name: true } },
+    },
+  });
   if (!request) return { state: "unknown" };
   if (request.usedAt) return { state: "used" };
   if (request.expiresAt < new Date()) return { state: "expired" };
-  return { state: "valid", organizationName: request.organization.name, expiresAt: request.expiresAt, note: request.note, id: request.id, organizationId: request.organizationId };
+  return {
+    state: "valid",
+    organizationName: request.organization.name,
+    expiresAt: request.expiresAt,
+    note: request.note,
+    id: request.id,
+    organizationId: request.organizationId,
+  };
 }
 
 /** The directory administrator's submission: stored disabled and awaiting review, and the link is used up. */
 export async function submitConnectionRequest(token: string, values: ConnectionValues) {
   const found = await findConnectionRequest(token);
-  if (found.state !== "valid") throw new UserError(found.state === "used" ? "This link has been used already." : found.state === "expired" ? "This link has expired." : "This link is not valid.");
-  if (!values.managerPassword) throw new UserError("Enter the manager password.", { managerPassword: "Enter the manager password." });
+  if (found.state !== "valid")
+    throw new UserError(
+      found.state === "used"
+        ? "This link has been used already."
+        : found.state === "expired"
+          ? "This link has expired."
+          : "This link is not valid.",
+    );
+  if (!values.managerPassword)
+    throw new UserError("Enter the manager password.", { managerPassword: "Enter the manager password." });
   return db.$transaction(async (tx) => {
     // Claiming the link in the same statement that checks it: two submissions at once cannot both win.
-    const claimed = await tx.connectionRequest.updateMany({ where: { id: found.id, usedAt: null, expiresAt: { gt: new Date() } }, data: { usedAt: new Date() } });
+    const claimed = await tx.connectionRequest.updateMany({
+      where: { id: found.id, usedAt: null, expiresAt: { gt: new Date() } },
+      data: { usedAt: new Date() },
+    });
     if (claimed.count !== 1) throw new UserError("This link has been used already.");
-    const last = await tx.ldapConnection.aggregate({ where: { organizationId: found.organizationId }, _max: { position: true } });
+    const last = await tx.ldapConnection.aggregate({
+      where: { organizationId: found.organizationId },
+      _max: { position: true },
+    });
     const connection = await tx.ldapConnection.create({
-      data: { ...columns(values), organizationId: found.organizationId!, managerPasswordEnc: encryptSecret(values.managerPassword), enabled: false, awaitingReview: true, position: (last._max.position ?? -1) + 1 },
+      data: {
+        ...columns(values),
+        organizationId: found.organizationId!,
+        managerPasswordEnc: encryptSecret(values.managerPassword),
+        enabled: false,
+        awaitingReview: true,
+        position: (last._max.position ?? -1) + 1,
+      },
       select: { id: true },
     });
     await tx.connectionRequest.update({ where: { id: found.id }, data: { connectionId: connection.id } });
-    await audit(tx, { actorId: null, organizationId: found.organizationId, action: "connection-request.submit", targetType: "connection", targetId: connection.id, details: { name: values.name } });
+    await audit(tx, {
+      actorId: null,
+      organizationId: found.organizationId,
+      action: "connection-request.submit",
+      targetType: "connection",
+      targetId: connection.id,
+      details: { name: values.name },
+    });
     return connection;
   });
 }
@@ -182,14 +327,34 @@ export async function submitConnectionRequest(token: string, values: ConnectionV
 export async function testRequestValues(token: string, values: ConnectionValues): Promise<TestResult> {
   const found = await findConnectionRequest(token);
   if (found.state !== "valid") throw new UserError("This link is no longer valid.");
-  if (!values.managerPassword) throw new UserError("Enter the manager password to test.", { managerPassword: "Enter the manager password." });
+  if (!values.managerPassword)
+    throw new UserError("Enter the manager password to test.", {
+      managerPassword: "Enter the manager password.",
+    });
   return testConnection({ ...values, caCertificate: values.caCertificate || null });
 }
 
-export async function updateSyncSettings(ctx: OrgCtx, connectionId: string, settings: { syncIntervalMinutes: number; fullSyncIntervalMinutes: number; disableThresholdPercent: number; disableThresholdCount: number; debugLogging: boolean }) {
+export async function updateSyncSettings(
+  ctx: OrgCtx,
+  connectionId: string,
+  settings: {
+    syncIntervalMinutes: number;
+    fullSyncIntervalMinutes: number;
+    disableThresholdPercent: number;
+    disableThresholdCount: number;
+    debugLogging: boolean;
+  },
+) {
   await ownConnection(ctx, connectionId);
   await db.$transaction(async (tx) => {
     await tx.ldapConnection.update({ where: { id: connectionId }, data: settings });
-    await audit(tx, { actorId: ctx.actorId, organizationId: ctx.organizationId, action: "connection.sync-settings", targetType: "connection", targetId: connectionId, details: settings });
+    await audit(tx, {
+      actorId: ctx.actorId,
+      organizationId: ctx.organizationId,
+      action: "connection.sync-settings",
+      targetType: "connection",
+      targetId: connectionId,
+      details: settings,
+    });
   });
 }

@@ -19,12 +19,19 @@ export type Endpoint = { host: string; port: number; secure: boolean };
 export function endpointOf(serverUrl: string): Endpoint {
   const url = new URL(serverUrl);
   const secure = url.protocol === "ldaps:";
-  return { host: url.hostname.replace(/^\[|\]$/g, ""), port: Number(url.port || (secure ? 636 : 389)), secure };
+  return {
+    host: url.hostname.replace(/^\[|\]$/g, ""),
+    port: Number(url.port || (secure ? 636 : 389)),
+    secure,
+  };
 }
 
 function tlsOptions(config: DirectoryConfig, host: string): tls.ConnectionOptions {
   // SNI carries host names only (RFC 6066); an IP address is still checked against the certificate's IP entries.
-  const options: tls.ConnectionOptions = { servername: net.isIP(host) ? undefined : host, minVersion: "TLSv1.2" };
+  const options: tls.ConnectionOptions = {
+    servername: net.isIP(host) ? undefined : host,
+    minVersion: "TLSv1.2",
+  };
   // A given CA is trusted in addition to the system's.
   if (config.caCertificate?.trim()) options.ca = [...tls.rootCertificates, config.caCertificate.trim()];
   return options;
@@ -32,9 +39,20 @@ function tlsOptions(config: DirectoryConfig, host: string): tls.ConnectionOption
 
 /** An open LDAP connection, bound as the manager (or a user). Always closed with `close()`. */
 export class DirectoryConnection {
-  private constructor(readonly client: Client, readonly config: DirectoryConfig, readonly endpoint: Endpoint) {}
+  private constructor(
+    readonly client: Client,
+    readonly config: DirectoryConfig,
+    readonly endpoint: Endpoint,
+  ) {}
 
-  static async open(config: DirectoryConfig, bind: { dn: string; password: string; what: "manager" | "user" } | null = { dn: config.managerDn, password: config.managerPassword, what: "manager" }) {
+  static async open(
+    config: DirectoryConfig,
+    bind: { dn: string; password: string; what: "manager" | "user" } | null = {
+      dn: config.managerDn,
+      password: config.managerPassword,
+      what: "manager",
+    },
+  ) {
     const endpoint = endpointOf(config.serverUrl);
     const client = new Client({
       url: config.serverUrl,
@@ -54,13 +72,22 @@ export class DirectoryConnection {
     }
   }
 
-  translate(error: unknown, extra: { bindDn?: string; baseDn?: string; what?: "manager" | "user" } = {}): DirectoryError {
-    return translateDirectoryError(error, { host: this.endpoint.host, port: this.endpoint.port, timeoutMs: this.config.serverTimeout, ...extra });
+  translate(
+    error: unknown,
+    extra: { bindDn?: string; baseDn?: string; what?: "manager" | "user" } = {},
+  ): DirectoryError {
+    return translateDirectoryError(error, {
+      host: this.endpoint.host,
+      port: this.endpoint.port,
+      timeoutMs: this.config.serverTimeout,
+      ...extra,
+    });
   }
 
   async bind(dn: string, password: string, what: "manager" | "user"): Promise<void> {
     // An LDAP simple bind with an empty password is an anonymous bind and "succeeds": never send one.
-    if (!password || !password.trim() && what === "user") throw new DirectoryError("invalid-credentials", "An empty password is refused.");
+    if (!password || (!password.trim() && what === "user"))
+      throw new DirectoryError("invalid-credentials", "An empty password is refused.");
     if (!password) throw new DirectoryError("invalid-credentials", "The manager password is empty.");
     try {
       await this.client.bind(dn, password);
@@ -79,7 +106,11 @@ export class DirectoryConnection {
   }
 
   /** Streams a paged search page by page (Active Directory returns at most 1,000 entries a page). */
-  async *searchPages(base: string, options: SearchOptions, pageSize = 500): AsyncGenerator<{ entries: Entry[]; references: string[] }> {
+  async *searchPages(
+    base: string,
+    options: SearchOptions,
+    pageSize = 500,
+  ): AsyncGenerator<{ entries: Entry[]; references: string[] }> {
     try {
       for await (const page of this.client.searchPaginated(base, { ...options, paged: { pageSize } })) {
         yield { entries: page.searchEntries, references: page.searchReferences };
@@ -106,5 +137,7 @@ export function allValues(entry: Entry, attribute: string): string[] {
   const key = Object.keys(entry).find((k) => k.toLowerCase() === attribute.toLowerCase());
   const value = key ? entry[key] : undefined;
   if (value === undefined) return [];
-  return (Array.isArray(value) ? value : [value]).map((v) => (Buffer.isBuffer(v) ? v.toString("utf8") : String(v)));
+  return (Array.isArray(value) ? value : [value]).map((v) =>
+    Buffer.isBuffer(v) ? v.toString("utf8") : String(v),
+  );
 }

@@ -36,7 +36,7 @@ export function dnError(input: string): string | undefined {
           value += "x";
           continue;
         }
-        if ("<>\"=".includes(dn[i])) return `“${dn[i]}” must be escaped in a DN value (write \\${dn[i]}).`;
+        if ('<>"='.includes(dn[i])) return `“${dn[i]}” must be escaped in a DN value (write \\${dn[i]}).`;
         value += dn[i];
         i++;
       }
@@ -61,5 +61,11 @@ export function escapeDnValue(value: string): string {
 
 /** dc=corp,dc=example,dc=com from corp.example.com */
 export function dnFromDomain(domain: string): string {
-  return domain.trim().toLowerCase().split(".").filter(Boolean).map((p) => `dc=${escapeDnValue(p)}`).join(",");
+  return domain
+    .trim()
+    .toLowerCase()
+    .split(".")
+    .filter(Boolean)
+    .map((p) => `dc=${escapeDnValue(p)}`)
+    .join(",");
 }

@@ -1,12 +1,28 @@
 // Turns what the network, TLS and the LDAP server say into words an administrator can act on. Pure.
 
 export type DirectoryErrorKind =
-  | "name-not-resolved" | "connection-refused" | "timeout" | "certificate" | "tls" | "invalid-credentials"
-  | "encryption-required" | "base-dn-not-found" | "filter-invalid" | "no-entries" | "insufficient-access"
-  | "connection-lost" | "size-limit" | "unavailable" | "other";
+  | "name-not-resolved"
+  | "connection-refused"
+  | "timeout"
+  | "certificate"
+  | "tls"
+  | "invalid-credentials"
+  | "encryption-required"
+  | "base-dn-not-found"
+  | "filter-invalid"
+  | "no-entries"
+  | "insufficient-access"
+  | "connection-lost"
+  | "size-limit"
+  | "unavailable"
+  | "other";
 
 export class DirectoryError extends Error {
-  constructor(readonly kind: DirectoryErrorKind, message: string, readonly detail?: string) {
+  constructor(
+    readonly kind: DirectoryErrorKind,
+    message: string,
+    readonly detail?: string,
+  ) {
     super(message);
     this.name = "DirectoryError";
   }
@@ -40,7 +56,14 @@ const CERT_REASONS: Record<string, string> = {
   ERR_TLS_CERT_ALTNAME_INVALID: "the certificate was issued for another host name",
 };
 
-type Where = { host: string; port: number; timeoutMs: number; bindDn?: string; baseDn?: string; what?: "manager" | "user" };
+type Where = {
+  host: string;
+  port: number;
+  timeoutMs: number;
+  bindDn?: string;
+  baseDn?: string;
+  what?: "manager" | "user";
+};
 
 export function translateDirectoryError(error: unknown, where: Where): DirectoryError {
   if (error instanceof DirectoryError) return error;
@@ -48,45 +71,122 @@ export function translateDirectoryError(error: unknown, where: Where): Directory
   const message = String(e?.message ?? error);
   const code = typeof e?.code === "string" ? e.code : undefined;
   const at = `${where.host}:${where.port}`;
-  if (code === "ENOTFOUND" || code === "EAI_AGAIN") return new DirectoryError("name-not-resolved", `The server name ${where.host} could not be resolved. Check the host name in Server URL.`, code);
-  if (code === "ECONNREFUSED") return new DirectoryError("connection-refused", `Connection refused by ${at}: no LDAP server listens there, or a firewall rejects it. Check the host and port in Server URL.`, code);
-  if (code === "EHOSTUNREACH" || code === "ENETUNREACH") return new DirectoryError("connection-refused", `${at} cannot be reached from the console's network.`, code);
+  if (code === "ENOTFOUND" || code === "EAI_AGAIN")
+    return new DirectoryError(
+      "name-not-resolved",
+      `The server name ${where.host} could not be resolved. Check the host name in Server URL.`,
+      code,
+    );
+  if (code === "ECONNREFUSED")
+    return new DirectoryError(
+      "connection-refused",
+      `Connection refused by ${at}: no LDAP server listens there, or a firewall rejects it. Check the host and port in Server URL.`,
+      code,
+    );
+  if (code === "EHOSTUNREACH" || code === "ENETUNREACH")
+    return new DirectoryError(
+      "connection-refused",
+      `${at} cannot be reached from the console's network.`,
+      code,
+    );
   if (code && CERT_REASONS[code]) {
-    return new DirectoryError("certificate", `The server's certificate is not trusted: ${CERT_REASONS[code]}. Paste the CA certificate that signed it into CA certificate, or fix the certificate on the server.`, code);
+    return new DirectoryError(
+      "certificate",
+      `The server's certificate is not trusted: ${CERT_REASONS[code]}. Paste the CA certificate that signed it into CA certificate, or fix the certificate on the server.`,
+      code,
+    );
   }
   if (/timeout|timed out/i.test(message) || code === "ETIMEDOUT") {
-    return new DirectoryError("timeout", `No answer from ${at} within ${where.timeoutMs} ms (Server Timeout). The server may be down, overloaded, or behind a firewall that drops packets.`, message);
+    return new DirectoryError(
+      "timeout",
+      `No answer from ${at} within ${where.timeoutMs} ms (Server Timeout). The server may be down, overloaded, or behind a firewall that drops packets.`,
+      message,
+    );
   }
-  if (code === "ECONNRESET" || code === "EPIPE" || /socket|connection closed|closed connection/i.test(message)) {
-    return new DirectoryError("connection-lost", `The connection to ${at} was closed by the server. If the server needs TLS, use ldaps:// or StartTLS.`, message);
+  if (
+    code === "ECONNRESET" ||
+    code === "EPIPE" ||
+    /socket|connection closed|closed connection/i.test(message)
+  ) {
+    return new DirectoryError(
+      "connection-lost",
+      `The connection to ${at} was closed by the server. If the server needs TLS, use ldaps:// or StartTLS.`,
+      message,
+    );
   }
   if (/ssl|tls|certificate|wrong version number/i.test(message)) {
-    return new DirectoryError("tls", `The TLS handshake with ${at} failed: ${message.split("\n")[0]}. Check that the port speaks ${where.port === 636 || where.port === 3269 ? "LDAPS" : "the protocol the URL names"}.`, message);
+    return new DirectoryError(
+      "tls",
+      `The TLS handshake with ${at} failed: ${message.split("\n")[0]}. Check that the port speaks ${where.port === 636 || where.port === 3269 ? "LDAPS" : "the protocol the URL names"}.`,
+      message,
+    );
   }
   switch (e?.code) {
     case 49: {
       const sub = adSubcode(message);
       const who = where.what === "user" ? "The user" : `The manager DN ${where.bindDn ?? ""}`.trim();
-      return new DirectoryError("invalid-credentials", sub && AD_SUBCODES[sub] ? `Invalid credentials: ${AD_SUBCODES[sub]}.` : `Invalid credentials: ${who} or its password is not right.`, sub);
+      return new DirectoryError(
+        "invalid-credentials",
+        sub && AD_SUBCODES[sub]
+          ? `Invalid credentials: ${AD_SUBCODES[sub]}.`
+          : `Invalid credentials: ${who} or its password is not right.`,
+        sub,
+      );
     }
     case 8:
     case 13:
-      return new DirectoryError("encryption-required", "The server requires an encrypted connection for this sign-in: use ldaps:// or turn on StartTLS.", message);
+      return new DirectoryError(
+        "encryption-required",
+        "The server requires an encrypted connection for this sign-in: use ldaps:// or turn on StartTLS.",
+        message,
+      );
     case 32:
-      return new DirectoryError("base-dn-not-found", `The base DN ${where.baseDn ?? ""} does not exist on the server. Check Base DN.`.replace("  ", " "), message);
+      return new DirectoryError(
+        "base-dn-not-found",
+        `The base DN ${where.baseDn ?? ""} does not exist on the server. Check Base DN.`.replace("  ", " "),
+        message,
+      );
     case 34:
-      return new DirectoryError("other", "The server refused a DN as invalid. Check Manager DN and Base DN.", message);
+      return new DirectoryError(
+        "other",
+        "The server refused a DN as invalid. Check Manager DN and Base DN.",
+        message,
+      );
     case 50:
-      return new DirectoryError("insufficient-access", "The manager account may not read there: give it read access to Base DN.", message);
+      return new DirectoryError(
+        "insufficient-access",
+        "The manager account may not read there: give it read access to Base DN.",
+        message,
+      );
     case 4:
-      return new DirectoryError("size-limit", "The server's size limit was reached: the read is incomplete.", message);
+      return new DirectoryError(
+        "size-limit",
+        "The server's size limit was reached: the read is incomplete.",
+        message,
+      );
     case 3:
-      return new DirectoryError("timeout", "The server's time limit was reached: the read is incomplete.", message);
+      return new DirectoryError(
+        "timeout",
+        "The server's time limit was reached: the read is incomplete.",
+        message,
+      );
     case 51:
     case 52:
-      return new DirectoryError("unavailable", `The directory at ${at} is unavailable or busy. Try again later.`, message);
+      return new DirectoryError(
+        "unavailable",
+        `The directory at ${at} is unavailable or busy. Try again later.`,
+        message,
+      );
     case 87:
-      return new DirectoryError("filter-invalid", "The server refused the filter. Check Sync filter.", message);
+      return new DirectoryError(
+        "filter-invalid",
+        "The server refused the filter. Check Sync filter.",
+        message,
+      );
   }
-  return new DirectoryError("other", `The directory answered with an error: ${e?.name ?? "unknown error"}.`, message);
+  return new DirectoryError(
+    "other",
+    `The directory answered with an error: ${e?.name ?? "unknown error"}.`,
+    message,
+  );
 }

@@ -11,7 +11,9 @@ describe("filter values (RFC 4515)", () => {
     expect(escapeFilterValue("*)(uid=*")).toBe("\\2a\\29\\28uid=\\2a");
     expect(escapeFilterValue("a\\b\0c")).toBe("a\\5cb\\00c");
     expect(escapeFilterValue("jürgen@corp")).toBe("jürgen@corp");
-    expect(fillFilter("(|(mail={0})(uid={0}))", "admin)(|(uid=*")).toBe("(|(mail=admin\\29\\28|\\28uid=\\2a)(uid=admin\\29\\28|\\28uid=\\2a))");
+    expect(fillFilter("(|(mail={0})(uid={0}))", "admin)(|(uid=*")).toBe(
+      "(|(mail=admin\\29\\28|\\28uid=\\2a)(uid=admin\\29\\28|\\28uid=\\2a))",
+    );
     expect(() => parseFilter(fillFilter("(uid={0})", "*)(uid=*"))).not.toThrow();
   });
 });
@@ -41,12 +43,19 @@ describe("filter syntax", () => {
     ["", /empty/],
     ["(cn~x)", /Expected “=”/],
   ];
-  for (const [f, message] of invalid) it(`refuses ${JSON.stringify(f)}`, () => expect(filterError(f)).toMatch(message));
+  for (const [f, message] of invalid)
+    it(`refuses ${JSON.stringify(f)}`, () => expect(filterError(f)).toMatch(message));
 });
 
 describe("DNs (RFC 4514)", () => {
   it("accepts ordinary and escaped DNs", () => {
-    for (const dn of ["ou=users,dc=xy-company,dc=com", "CN=Smith\\, John,OU=Sales,DC=corp,DC=example,DC=com", "cn=a+sn=b,dc=x", "cn=#04024869,dc=x", "1.3.6.1.4.1.1466.0=x,dc=y"]) {
+    for (const dn of [
+      "ou=users,dc=xy-company,dc=com",
+      "CN=Smith\\, John,OU=Sales,DC=corp,DC=example,DC=com",
+      "cn=a+sn=b,dc=x",
+      "cn=#04024869,dc=x",
+      "1.3.6.1.4.1.1466.0=x,dc=y",
+    ]) {
       expect(dnError(dn)).toBeUndefined();
     }
   });
@@ -84,31 +93,60 @@ describe("error translation", () => {
   it("reads Active Directory's sub-codes", () => {
     const text = "80090308: LdapErr: DSID-0C09041C, comment: AcceptSecurityContext error, data 52e, v4563";
     expect(adSubcode(text)).toBe("52e");
-    expect(translateDirectoryError({ code: 49, message: text, name: "InvalidCredentialsError" }, where).message).toBe("Invalid credentials: the password is wrong (52e).");
-    expect(translateDirectoryError({ code: 49, message: "data 775," }, where).message).toContain("locked (775)");
-    expect(translateDirectoryError({ code: 49, message: "data 533," }, where).message).toContain("disabled (533)");
+    expect(
+      translateDirectoryError({ code: 49, message: text, name: "InvalidCredentialsError" }, where).message,
+    ).toBe("Invalid credentials: the password is wrong (52e).");
+    expect(translateDirectoryError({ code: 49, message: "data 775," }, where).message).toContain(
+      "locked (775)",
+    );
+    expect(translateDirectoryError({ code: 49, message: "data 533," }, where).message).toContain(
+      "disabled (533)",
+    );
   });
   it("names network failures", () => {
-    expect(translateDirectoryError({ code: "ENOTFOUND", message: "getaddrinfo ENOTFOUND" }, where).kind).toBe("name-not-resolved");
-    expect(translateDirectoryError({ code: "DEPTH_ZERO_SELF_SIGNED_CERT", message: "self signed" }, where).message).toContain("self-signed");
+    expect(translateDirectoryError({ code: "ENOTFOUND", message: "getaddrinfo ENOTFOUND" }, where).kind).toBe(
+      "name-not-resolved",
+    );
+    expect(
+      translateDirectoryError({ code: "DEPTH_ZERO_SELF_SIGNED_CERT", message: "self signed" }, where).message,
+    ).toContain("self-signed");
   });
 });
 
 describe("connection schema", () => {
   const good = {
-    name: "Corp AD", preset: "ACTIVE_DIRECTORY", serverUrl: "ldaps://dc1.corp.example.com:636", serverTimeout: "5000",
-    managerDn: "CN=svc-console,OU=Service,DC=corp,DC=example,DC=com", managerPassword: "secret", baseDn: "DC=corp,DC=example,DC=com",
-    domain: "corp.example.com", startTls: false, caCertificate: "", ...PRESETS.ACTIVE_DIRECTORY,
+    name: "Corp AD",
+    preset: "ACTIVE_DIRECTORY",
+    serverUrl: "ldaps://dc1.corp.example.com:636",
+    serverTimeout: "5000",
+    managerDn: "CN=svc-console,OU=Service,DC=corp,DC=example,DC=com",
+    managerPassword: "secret",
+    baseDn: "DC=corp,DC=example,DC=com",
+    domain: "corp.example.com",
+    startTls: false,
+    caCertificate: "",
+    ...PRESETS.ACTIVE_DIRECTORY,
   };
   it("accepts a complete Active Directory connection, binding by DN, user@domain or DOMAIN\\user", () => {
     expect(connectionSchema.safeParse(good).success).toBe(true);
-    expect(connectionSchema.safeParse({ ...good, managerDn: "svc-console@corp.example.com" }).success).toBe(true);
+    expect(connectionSchema.safeParse({ ...good, managerDn: "svc-console@corp.example.com" }).success).toBe(
+      true,
+    );
     expect(connectionSchema.safeParse({ ...good, managerDn: "CORP\\svc-console" }).success).toBe(true);
   });
   it("puts each error on its field", () => {
     const bad = connectionSchema.safeParse({
-      ...good, serverUrl: "http://x", serverTimeout: "12.5", managerDn: "svc", baseDn: "dc=corp,", syncFilter: "(&(a=b)", authFilter: "(mail=x)",
-      domain: "not a domain", emailField: "ma il", statusDisabled: "x".repeat(65), managerPassword: "p".repeat(129),
+      ...good,
+      serverUrl: "http://x",
+      serverTimeout: "12.5",
+      managerDn: "svc",
+      baseDn: "dc=corp,",
+      syncFilter: "(&(a=b)",
+      authFilter: "(mail=x)",
+      domain: "not a domain",
+      emailField: "ma il",
+      statusDisabled: "x".repeat(65),
+      managerPassword: "p".repeat(129),
     });
     const fields = Object.fromEntries((bad.error?.issues ?? []).map((i) => [i.path[0], i.message]));
     expect(fields.serverUrl).toMatch(/ldap:\/\/ or ldaps:\/\//);

@@ -2,7 +2,10 @@
 // Pure: used by the connection form in the browser and by the server.
 
 export class FilterSyntaxError extends Error {
-  constructor(message: string, readonly position: number) {
+  constructor(
+    message: string,
+    readonly position: number,
+  ) {
     super(message);
     this.name = "FilterSyntaxError";
   }
@@ -13,12 +16,23 @@ export function escapeFilterValue(value: string): string {
   let out = "";
   for (const ch of value) {
     switch (ch) {
-      case "\\": out += "\\5c"; break;
-      case "*": out += "\\2a"; break;
-      case "(": out += "\\28"; break;
-      case ")": out += "\\29"; break;
-      case "\0": out += "\\00"; break;
-      default: out += ch;
+      case "\\":
+        out += "\\5c";
+        break;
+      case "*":
+        out += "\\2a";
+        break;
+      case "(":
+        out += "\\28";
+        break;
+      case ")":
+        out += "\\29";
+        break;
+      case "\0":
+        out += "\\00";
+        break;
+      default:
+        out += ch;
     }
   }
   return out;
@@ -71,7 +85,7 @@ export function parseFilter(input: string): void {
     pos += attr.length;
     // Extensible match: attr[:dn][:rule]:=value or [:dn]:rule:=value
     if (source[pos] === ":") {
-      if (source.startsWith(":dn", pos) && (source[pos + 3] === ":")) pos += 3;
+      if (source.startsWith(":dn", pos) && source[pos + 3] === ":") pos += 3;
       if (source[pos] === ":" && source[pos + 1] !== "=") {
         pos++;
         const rule = RULE.exec(source.slice(pos))?.[0];
@@ -79,7 +93,8 @@ export function parseFilter(input: string): void {
         pos += rule!.length;
       }
       if (!source.startsWith(":=", pos)) fail("Expected “:=” in an extensible match");
-      if (!attr && !/:[A-Za-z0-9.]+:=$/.test(source.slice(0, pos + 2))) fail("An extensible match needs an attribute or a matching rule");
+      if (!attr && !/:[A-Za-z0-9.]+:=$/.test(source.slice(0, pos + 2)))
+        fail("An extensible match needs an attribute or a matching rule");
       pos += 2;
       value(false);
       return;
@@ -103,7 +118,8 @@ export function parseFilter(input: string): void {
       if (ch === "(") fail("An unescaped “(” in a value: write it as \\28");
       if (ch === "*" && !allowStar) fail("An unescaped “*” in a value: write it as \\2a");
       if (ch === "\\") {
-        if (!/^[0-9A-Fa-f]{2}$/.test(source.slice(pos + 1, pos + 3))) fail("A “\\” must be followed by two hexadecimal digits");
+        if (!/^[0-9A-Fa-f]{2}$/.test(source.slice(pos + 1, pos + 3)))
+          fail("A “\\” must be followed by two hexadecimal digits");
         pos += 3;
         continue;
       }

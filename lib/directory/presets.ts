@@ -77,7 +77,10 @@ export function isDisabledValue(values: string[], expected: string, mode: Status
   if (!expected) return false;
   if (mode === "BIT_SET") {
     const mask = BigInt.asUintN(64, BigInt(Number.parseInt(expected, 10) || 0));
-    return values.some((v) => /^-?\d+$/.test(v.trim()) && (BigInt.asUintN(64, BigInt(v.trim())) & mask) === mask && mask !== 0n);
+    return values.some(
+      (v) =>
+        /^-?\d+$/.test(v.trim()) && (BigInt.asUintN(64, BigInt(v.trim())) & mask) === mask && mask !== 0n,
+    );
   }
   return values.some((v) => v.trim().toLowerCase() === expected.trim().toLowerCase());
 }

@@ -10,7 +10,12 @@ beforeAll(async () => {
     users: [
       { uid: "alice", cn: "Alice Anders", mail: "alice@example.com", password: "alice-pw" },
       { uid: "bob", cn: "Bob Brown", mail: "bob@example.com", password: "bob-pw", employeeType: "disabled" },
-      ...Array.from({ length: 1200 }, (_, i) => ({ uid: `bulk${i}`, cn: `Bulk ${i}`, mail: `bulk${i}@example.com`, ou: "bulk" })),
+      ...Array.from({ length: 1200 }, (_, i) => ({
+        uid: `bulk${i}`,
+        cn: `Bulk ${i}`,
+        mail: `bulk${i}@example.com`,
+        ou: "bulk",
+      })),
     ],
   });
 }, 60_000);
@@ -93,7 +98,9 @@ describe("Test connection against a real slapd", () => {
     const silent = await silentListener();
     try {
       const started = Date.now();
-      const result = await testConnection(config({ serverUrl: `ldap://127.0.0.1:${silent.port}`, serverTimeout: 800 }));
+      const result = await testConnection(
+        config({ serverUrl: `ldap://127.0.0.1:${silent.port}`, serverTimeout: 800 }),
+      );
       expect(result).toMatchObject({ ok: false, kind: "timeout" });
       expect(result.message).toContain("800 ms");
       expect(Date.now() - started).toBeLessThan(5000);
@@ -103,12 +110,16 @@ describe("Test connection against a real slapd", () => {
   });
 
   it("trusts ldaps:// with the CA given, and says the certificate is not trusted without it", async () => {
-    const trusted = await testConnection(config({ serverUrl: slapd.ldapsUrl, caCertificate: slapd.certs.caPem }));
+    const trusted = await testConnection(
+      config({ serverUrl: slapd.ldapsUrl, caCertificate: slapd.certs.caPem }),
+    );
     expect(trusted.ok).toBe(true);
     const untrusted = await testConnection(config({ serverUrl: slapd.ldapsUrl }));
     expect(untrusted).toMatchObject({ ok: false, kind: "certificate" });
     expect(untrusted.message).toMatch(/certificate is not trusted: .*CA/);
-    const wrongCa = await testConnection(config({ serverUrl: slapd.ldapsUrl, caCertificate: slapd.certs.otherCaPem }));
+    const wrongCa = await testConnection(
+      config({ serverUrl: slapd.ldapsUrl, caCertificate: slapd.certs.otherCaPem }),
+    );
     expect(wrongCa).toMatchObject({ ok: false, kind: "certificate" });
   });
 

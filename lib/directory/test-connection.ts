@@ -6,7 +6,14 @@ import { isDisabledValue, type FieldNames } from "@/lib/directory/presets";
 
 export type MappingConfig = DirectoryConfig & FieldNames & { syncFilter: string };
 
-export type Sample = { dn: string; accountName?: string; email?: string; userPrincipalName?: string; fullName?: string; disabled: boolean };
+export type Sample = {
+  dn: string;
+  accountName?: string;
+  email?: string;
+  userPrincipalName?: string;
+  fullName?: string;
+  disabled: boolean;
+};
 
 export type TestResult =
   | {
@@ -18,7 +25,14 @@ export type TestResult =
       samples: Sample[];
       hints: string[];
     }
-  | { ok: false; kind: string; message: string; step: "connect" | "bind" | "root-dse" | "base-dn" | "search"; server?: { vendor: string; pagedResults: boolean; activeDirectory: boolean }; hints: string[] };
+  | {
+      ok: false;
+      kind: string;
+      message: string;
+      step: "connect" | "bind" | "root-dse" | "base-dn" | "search";
+      server?: { vendor: string; pagedResults: boolean; activeDirectory: boolean };
+      hints: string[];
+    };
 
 export const COUNT_CAP = 1000;
 const PAGED_RESULTS_OID = "1.2.840.113556.1.4.319";
@@ -30,13 +44,19 @@ export function mapSample(entry: Entry, config: MappingConfig): Sample {
     email: firstValue(entry, config.emailField),
     userPrincipalName: firstValue(entry, config.userPrincipalNameField),
     fullName: firstValue(entry, config.fullNameField),
-    disabled: isDisabledValue(allValues(entry, config.statusField), config.statusDisabled, config.statusDisabledMode),
+    disabled: isDisabledValue(
+      allValues(entry, config.statusField),
+      config.statusDisabled,
+      config.statusDisabledMode,
+    ),
   };
 }
 
 function describeServer(dse: Entry | undefined) {
   const get = (a: string) => (dse ? firstValue(dse, a) : undefined);
-  const activeDirectory = Boolean(get("forestFunctionality") || get("domainControllerFunctionality") || get("dsServiceName"));
+  const activeDirectory = Boolean(
+    get("forestFunctionality") || get("domainControllerFunctionality") || get("dsServiceName"),
+  );
   const vendorName = get("vendorName");
   const vendor = activeDirectory
     ? "Microsoft Active Directory (or compatible, e.g. Samba)"
@@ -60,30 +80,67 @@ export async function testConnection(config: MappingConfig): Promise<TestResult>
     connection = await DirectoryConnection.open(config);
   } catch (error) {
     const e = error as DirectoryError;
-    return { ok: false, kind: e.kind, message: e.message, step: e.kind === "invalid-credentials" || e.kind === "encryption-required" ? "bind" : "connect", hints };
+    return {
+      ok: false,
+      kind: e.kind,
+      message: e.message,
+      step: e.kind === "invalid-credentials" || e.kind === "encryption-required" ? "bind" : "connect",
+      hints,
+    };
   }
   let server: ReturnType<typeof describeServer> | undefined;
   try {
     const dse = await connection
-      .search("", { scope: "base", filter: "(objectClass=*)", attributes: ["vendorName", "vendorVersion", "supportedControl", "objectClass", "forestFunctionality", "domainControllerFunctionality", "dsServiceName", "defaultNamingContext", "namingContexts"] })
+      .search("", {
+        scope: "base",
+        filter: "(objectClass=*)",
+        attributes: [
+          "vendorName",
+          "vendorVersion",
+          "supportedControl",
+          "objectClass",
+          "forestFunctionality",
+          "domainControllerFunctionality",
+          "dsServiceName",
+          "defaultNamingContext",
+          "namingContexts",
+        ],
+      })
       .catch(() => ({ entries: [] as Entry[], references: [] }));
     server = describeServer(dse.entries[0]);
-    if (!server.pagedResults && dse.entries[0]) hints.push("The server does not announce the paged-results control: large directories may hit its size limit during sync.");
+    if (!server.pagedResults && dse.entries[0])
+      hints.push(
+        "The server does not announce the paged-results control: large directories may hit its size limit during sync.",
+      );
 
     try {
-      await connection.search(config.baseDn, { scope: "base", filter: "(objectClass=*)", attributes: ["objectClass"] });
+      await connection.search(config.baseDn, {
+        scope: "base",
+        filter: "(objectClass=*)",
+        attributes: ["objectClass"],
+      });
     } catch (error) {
       const e = error as DirectoryError;
       return { ok: false, kind: e.kind, message: e.message, step: "base-dn", server, hints };
     }
 
-    const attributes = [config.accountNameField, config.emailField, config.userPrincipalNameField, config.fullNameField, config.statusField];
+    const attributes = [
+      config.accountNameField,
+      config.emailField,
+      config.userPrincipalNameField,
+      config.fullNameField,
+      config.statusField,
+    ];
     const samples: Sample[] = [];
     let count = 0;
     let references = 0;
     let more = false;
     try {
-      for await (const page of connection.searchPages(config.baseDn, { scope: "sub", filter: config.syncFilter, attributes }, 500)) {
+      for await (const page of connection.searchPages(
+        config.baseDn,
+        { scope: "sub", filter: config.syncFilter, attributes },
+        500,
+      )) {
         references += page.references.length;
         for (const entry of page.entries) {
           if (samples.length < 5) samples.push(mapSample(entry, config));
@@ -96,19 +153,50 @@ export async function testConnection(config: MappingConfig): Promise<TestResult>
       }
     } catch (error) {
       const e = error as DirectoryError;
-      const message = e.kind === "other" || e.kind === "filter-invalid" ? `The server refused the Sync filter: ${e.message}` : e.message;
-      return { ok: false, kind: e.kind === "other" ? "filter-invalid" : e.kind, message, step: "search", server, hints };
+      const message =
+        e.kind === "other" || e.kind === "filter-invalid"
+          ? `The server refused the Sync filter: ${e.message}`
+          : e.message;
+      return {
+        ok: false,
+        kind: e.kind === "other" ? "filter-invalid" : e.kind,
+        message,
+        step: "search",
+        server,
+        hints,
+      };
     }
     if (references > 0 && server.activeDirectory) {
-      hints.push("The search returned referrals to other partitions (normal at the domain root). They are ignored; to read the whole forest, use the Global Catalog port (3268, or 3269 with TLS) in Server URL.");
+      hints.push(
+        "The search returned referrals to other partitions (normal at the domain root). They are ignored; to read the whole forest, use the Global Catalog port (3268, or 3269 with TLS) in Server URL.",
+      );
     }
     if (count === 0) {
-      return { ok: false, kind: "no-entries", message: "Connected and signed in, but no entries under Base DN match the Sync filter. Check Base DN and Sync filter.", step: "search", server, hints };
+      return {
+        ok: false,
+        kind: "no-entries",
+        message:
+          "Connected and signed in, but no entries under Base DN match the Sync filter. Check Base DN and Sync filter.",
+        step: "search",
+        server,
+        hints,
+      };
     }
     const noEmail = samples.filter((s) => !s.email).length;
-    if (noEmail > 0) hints.push(`${noEmail} of the samples have no value in the Email Field (${config.emailField}): such entries cannot be synchronised.`);
+    if (noEmail > 0)
+      hints.push(
+        `${noEmail} of the samples have no value in the Email Field (${config.emailField}): such entries cannot be synchronised.`,
+      );
     const shown = more ? `more than ${COUNT_CAP}` : String(count);
-    return { ok: true, message: `Connected to ${server.vendor}. ${shown} ${count === 1 ? "entry matches" : "entries match"} the Sync filter.`, server, count: Math.min(count, COUNT_CAP), more, samples, hints };
+    return {
+      ok: true,
+      message: `Connected to ${server.vendor}. ${shown} ${count === 1 ? "entry matches" : "entries match"} the Sync filter.`,
+      server,
+      count: Math.min(count, COUNT_CAP),
+      more,
+      samples,
+      hints,
+    };
   } finally {
     await connection.close();
   }

@@ -4,7 +4,10 @@ import { PRESETS } from "@/lib/directory/presets";
 import type { ConnectionValues } from "@/lib/connections/schema";
 import type { DirectoryServiceInput } from "@/lib/domains/schema";
 
-export function connectionForDomain(domain: string, v: DirectoryServiceInput): Omit<ConnectionValues, "managerPassword"> & { managerPassword: string } {
+export function connectionForDomain(
+  domain: string,
+  v: DirectoryServiceInput,
+): Omit<ConnectionValues, "managerPassword"> & { managerPassword: string } {
   const dc = dnFromDomain(domain);
   const ad = v.directoryType === "ACTIVE_DIRECTORY";
   const user = v.username.trim();
@@ -14,7 +17,12 @@ export function connectionForDomain(domain: string, v: DirectoryServiceInput): O
     serverUrl: `${v.useLdaps ? "ldaps" : "ldap"}://${v.hostname.trim()}`,
     serverTimeout: 5000,
     // Active Directory takes user@domain or a DN; Open Directory a DN or a short name under cn=users.
-    managerDn: user.includes("=") || (ad && user.includes("@")) ? user : ad ? `${user}@${domain}` : `uid=${user},cn=users,${dc}`,
+    managerDn:
+      user.includes("=") || (ad && user.includes("@"))
+        ? user
+        : ad
+          ? `${user}@${domain}`
+          : `uid=${user},cn=users,${dc}`,
     managerPassword: v.password,
     baseDn: ad ? dc : `cn=users,${dc}`,
     domain,

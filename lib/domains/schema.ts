@@ -10,14 +10,34 @@ export function isIpAddress(value: string): boolean {
 }
 
 export const domainNameSchema = z.object({
-  name: z.string().trim().toLowerCase().min(1, "Enter the domain name.").regex(DNS, "A domain name such as corp.example.com."),
+  name: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .min(1, "Enter the domain name.")
+    .regex(DNS, "A domain name such as corp.example.com."),
 });
 
 export const advancedSchema = z.object({
-  kerberosRealm: z.string().trim().max(253, "At most 253 characters.").regex(/^[A-Z0-9.-]*$/, "Upper-case letters, digits, dots and dashes (e.g. CORP.EXAMPLE.COM)."),
-  pamServiceName: z.string().trim().max(64, "At most 64 characters.").regex(/^[a-z0-9._-]*$/, "Lower-case letters, digits, dots, dashes and underscores."),
-  ntDomain: z.string().trim().max(15, "A Windows NT domain name has at most 15 characters.").regex(/^[A-Za-z0-9_-]*$/, "Letters, digits, dashes and underscores."),
-  bindIpAddress: z.string().trim().refine((v) => v === "" || isIpAddress(v), "Enter an IPv4 or IPv6 address."),
+  kerberosRealm: z
+    .string()
+    .trim()
+    .max(253, "At most 253 characters.")
+    .regex(/^[A-Z0-9.-]*$/, "Upper-case letters, digits, dots and dashes (e.g. CORP.EXAMPLE.COM)."),
+  pamServiceName: z
+    .string()
+    .trim()
+    .max(64, "At most 64 characters.")
+    .regex(/^[a-z0-9._-]*$/, "Lower-case letters, digits, dots, dashes and underscores."),
+  ntDomain: z
+    .string()
+    .trim()
+    .max(15, "A Windows NT domain name has at most 15 characters.")
+    .regex(/^[A-Za-z0-9_-]*$/, "Letters, digits, dashes and underscores."),
+  bindIpAddress: z
+    .string()
+    .trim()
+    .refine((v) => v === "" || isIpAddress(v), "Enter an IPv4 or IPv6 address."),
 });
 export type AdvancedInput = z.input<typeof advancedSchema>;
 
@@ -33,10 +53,28 @@ export const directoryServiceSchema = z
   .superRefine((v, ctx) => {
     if (!v.mappingEnabled) return;
     const m = /^([a-z0-9.-]+|\[[0-9a-f:]+\])(?::(\d{1,5}))?$/i.exec(v.hostname);
-    if (!v.hostname) ctx.addIssue({ code: "custom", path: ["hostname"], message: "Enter the directory server's DNS name or IP address." });
-    else if (!m || (m[2] && (Number(m[2]) < 1 || Number(m[2]) > 65535))) ctx.addIssue({ code: "custom", path: ["hostname"], message: "A host name or IP address, with an optional :port (e.g. dc1.corp.example.com:3268)." });
-    if (!v.username) ctx.addIssue({ code: "custom", path: ["username"], message: "Enter the username of a directory administrator." });
+    if (!v.hostname)
+      ctx.addIssue({
+        code: "custom",
+        path: ["hostname"],
+        message: "Enter the directory server's DNS name or IP address.",
+      });
+    else if (!m || (m[2] && (Number(m[2]) < 1 || Number(m[2]) > 65535)))
+      ctx.addIssue({
+        code: "custom",
+        path: ["hostname"],
+        message: "A host name or IP address, with an optional :port (e.g. dc1.corp.example.com:3268).",
+      });
+    if (!v.username)
+      ctx.addIssue({
+        code: "custom",
+        path: ["username"],
+        message: "Enter the username of a directory administrator.",
+      });
   });
 export type DirectoryServiceInput = z.input<typeof directoryServiceSchema>;
 
-export const DIRECTORY_TYPE_LABELS = { ACTIVE_DIRECTORY: "Microsoft Active Directory", OPEN_DIRECTORY: "Apple Open Directory" } as const;
+export const DIRECTORY_TYPE_LABELS = {
+  ACTIVE_DIRECTORY: "Microsoft Active Directory",
+  OPEN_DIRECTORY: "Apple Open Directory",
+} as const;

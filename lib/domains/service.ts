@@ -3,7 +3,12 @@ import { db } from "@/lib/db";
 import { audit } from "@/lib/audit";
 import { NotFoundError, UserError, isUniqueViolation } from "@/lib/errors";
 import { connectionSchema } from "@/lib/connections/schema";
-import { createConnection, setConnectionEnabled, testConnectionValues, updateConnection } from "@/lib/connections/service";
+import {
+  createConnection,
+  setConnectionEnabled,
+  testConnectionValues,
+  updateConnection,
+} from "@/lib/connections/service";
 import { connectionForDomain } from "@/lib/domains/derive";
 import type { AdvancedInput, DirectoryServiceInput } from "@/lib/domains/schema";
 
@@ -19,12 +24,23 @@ export async function createDomain(ctx: Ctx, name: string) {
   try {
     return await db.$transaction(async (tx) => {
       // Kerio: "The Kerberos realm name is your domain name and is specified automatically upon domain creation."
-      const domain = await tx.domain.create({ data: { organizationId: ctx.organizationId, name, kerberosRealm: name.toUpperCase() }, select: { id: true } });
-      await audit(tx, { actorId: ctx.actorId, organizationId: ctx.organizationId, action: "domain.create", targetType: "domain", targetId: domain.id, details: { name } });
+      const domain = await tx.domain.create({
+        data: { organizationId: ctx.organizationId, name, kerberosRealm: name.toUpperCase() },
+        select: { id: true },
+      });
+      await audit(tx, {
+        actorId: ctx.actorId,
+        organizationId: ctx.organizationId,
+        action: "domain.create",
+        targetType: "domain",
+        targetId: domain.id,
+        details: { name },
+      });
       return domain;
     });
   } catch (error) {
-    if (isUniqueViolation(error)) throw new UserError("This domain exists already.", { name: "This domain exists already." });
+    if (isUniqueViolation(error))
+      throw new UserError("This domain exists already.", { name: "This domain exists already." });
     throw error;
   }
 }
@@ -34,10 +50,18 @@ export async function renameDomain(ctx: Ctx, id: string, name: string) {
   try {
     await db.$transaction(async (tx) => {
       await tx.domain.update({ where: { id }, data: { name } });
-      await audit(tx, { actorId: ctx.actorId, organizationId: ctx.organizationId, action: "domain.rename", targetType: "domain", targetId: id, details: { name } });
+      await audit(tx, {
+        actorId: ctx.actorId,
+        organizationId: ctx.organizationId,
+        action: "domain.rename",
+        targetType: "domain",
+        targetId: id,
+        details: { name },
+      });
     });
   } catch (error) {
-    if (isUniqueViolation(error)) throw new UserError("Another domain has this name.", { name: "Another domain has this name." });
+    if (isUniqueViolation(error))
+      throw new UserError("Another domain has this name.", { name: "Another domain has this name." });
     throw error;
   }
 }
@@ -46,7 +70,14 @@ export async function deleteDomain(ctx: Ctx, id: string) {
   const domain = await own(ctx, id);
   await db.$transaction(async (tx) => {
     await tx.domain.delete({ where: { id } });
-    await audit(tx, { actorId: ctx.actorId, organizationId: ctx.organizationId, action: "domain.delete", targetType: "domain", targetId: id, details: { name: domain.name } });
+    await audit(tx, {
+      actorId: ctx.actorId,
+      organizationId: ctx.organizationId,
+      action: "domain.delete",
+      targetType: "domain",
+      targetId: id,
+      details: { name: domain.name },
+    });
   });
 }
 
@@ -55,9 +86,21 @@ export async function saveAdvanced(ctx: Ctx, id: string, values: AdvancedInput) 
   await db.$transaction(async (tx) => {
     await tx.domain.update({
       where: { id },
-      data: { kerberosRealm: values.kerberosRealm || null, pamServiceName: values.pamServiceName || null, ntDomain: values.ntDomain || null, bindIpAddress: values.bindIpAddress || null },
+      data: {
+        kerberosRealm: values.kerberosRealm || null,
+        pamServiceName: values.pamServiceName || null,
+        ntDomain: values.ntDomain || null,
+        bindIpAddress: values.bindIpAddress || null,
+      },
     });
-    await audit(tx, { actorId: ctx.actorId, organizationId: ctx.organizationId, action: "domain.advanced", targetType: "domain", targetId: id, details: values });
+    await audit(tx, {
+      actorId: ctx.actorId,
+      organizationId: ctx.organizationId,
+      action: "domain.advanced",
+      targetType: "domain",
+      targetId: id,
+      details: values,
+    });
   });
 }
 
@@ -72,19 +115,24 @@ export async function saveDirectoryService(ctx: Ctx, id: string, values: Directo
     const parsed = connectionSchema.safeParse(connectionForDomain(domain.name, values));
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      const field = issue.path[0] === "serverUrl" ? "hostname" : issue.path[0] === "managerDn" ? "username" : undefined;
+      const field =
+        issue.path[0] === "serverUrl" ? "hostname" : issue.path[0] === "managerDn" ? "username" : undefined;
       throw new UserError(issue.message, field ? { [field]: issue.message } : undefined);
     }
     if (connectionId) {
       try {
         await updateConnection(ctx, connectionId, { ...parsed.data, name: parsed.data.name });
       } catch (error) {
-        if (error instanceof UserError && error.fieldErrors?.managerPassword) throw new UserError(error.message, { password: error.fieldErrors.managerPassword });
+        if (error instanceof UserError && error.fieldErrors?.managerPassword)
+          throw new UserError(error.message, { password: error.fieldErrors.managerPassword });
         throw error;
       }
       await setConnectionEnabled(ctx, connectionId, true);
     } else {
-      if (!values.password) throw new UserError("Enter the password of the directory administrator.", { password: "Enter the password." });
+      if (!values.password)
+        throw new UserError("Enter the password of the directory administrator.", {
+          password: "Enter the password.",
+        });
       connectionId = (await createConnection(ctx, parsed.data)).id;
     }
   } else if (connectionId) {
@@ -93,20 +141,41 @@ export async function saveDirectoryService(ctx: Ctx, id: string, values: Directo
   await db.$transaction(async (tx) => {
     await tx.domain.update({
       where: { id },
-      data: { mappingEnabled: values.mappingEnabled, directoryType: values.directoryType, hostname: values.hostname || null, username: values.username || null, useLdaps: values.useLdaps, connectionId },
+      data: {
+        mappingEnabled: values.mappingEnabled,
+        directoryType: values.directoryType,
+        hostname: values.hostname || null,
+        username: values.username || null,
+        useLdaps: values.useLdaps,
+        connectionId,
+      },
     });
-    await audit(tx, { actorId: ctx.actorId, organizationId: ctx.organizationId, action: "domain.directory-service", targetType: "domain", targetId: id, details: { mappingEnabled: values.mappingEnabled, directoryType: values.directoryType, hostname: values.hostname } });
+    await audit(tx, {
+      actorId: ctx.actorId,
+      organizationId: ctx.organizationId,
+      action: "domain.directory-service",
+      targetType: "domain",
+      targetId: id,
+      details: {
+        mappingEnabled: values.mappingEnabled,
+        directoryType: values.directoryType,
+        hostname: values.hostname,
+      },
+    });
   });
 }
 
 export async function testDirectoryService(ctx: Ctx, id: string, values: DirectoryServiceInput) {
   const domain = await own(ctx, id);
-  const parsed = connectionSchema.safeParse(connectionForDomain(domain.name, { ...values, mappingEnabled: true }));
+  const parsed = connectionSchema.safeParse(
+    connectionForDomain(domain.name, { ...values, mappingEnabled: true }),
+  );
   if (!parsed.success) throw new UserError(parsed.error.issues[0].message);
   try {
     return await testConnectionValues(ctx, parsed.data, domain.connectionId ?? undefined);
   } catch (error) {
-    if (error instanceof UserError && error.fieldErrors?.managerPassword) throw new UserError(error.message, { password: error.fieldErrors.managerPassword });
+    if (error instanceof UserError && error.fieldErrors?.managerPassword)
+      throw new UserError(error.message, { password: error.fieldErrors.managerPassword });
     throw error;
   }
 }
@@ -115,7 +184,15 @@ export async function listDomains(organizationId: string) {
   return db.domain.findMany({
     where: { organizationId },
     orderBy: { name: "asc" },
-    select: { id: true, name: true, mappingEnabled: true, directoryType: true, kerberosRealm: true, ntDomain: true, connection: { select: { _count: { select: { users: true } } } } },
+    select: {
+      id: true,
+      name: true,
+      mappingEnabled: true,
+      directoryType: true,
+      kerberosRealm: true,
+      ntDomain: true,
+      connection: { select: { _count: { select: { users: true } } } },
+    },
   });
 }
 
@@ -123,43 +200,104 @@ export async function getDomain(organizationId: string, id: string) {
   return db.domain.findFirst({
     where: { id, organizationId },
     select: {
-      id: true, name: true, mappingEnabled: true, directoryType: true, hostname: true, username: true, useLdaps: true, kerberosRealm: true, pamServiceName: true, ntDomain: true, bindIpAddress: true,
-      connection: { select: { id: true, name: true, users: { take: 200, orderBy: { email: "asc" }, select: { id: true, email: true, name: true, status: true } }, groups: { take: 200, orderBy: { name: "asc" }, select: { id: true, name: true, _count: { select: { members: true } } } } } },
+      id: true,
+      name: true,
+      mappingEnabled: true,
+      directoryType: true,
+      hostname: true,
+      username: true,
+      useLdaps: true,
+      kerberosRealm: true,
+      pamServiceName: true,
+      ntDomain: true,
+      bindIpAddress: true,
+      connection: {
+        select: {
+          id: true,
+          name: true,
+          users: {
+            take: 200,
+            orderBy: { email: "asc" },
+            select: { id: true, email: true, name: true, status: true },
+          },
+          groups: {
+            take: 200,
+            orderBy: { name: "asc" },
+            select: { id: true, name: true, _count: { select: { members: true } } },
+          },
+        },
+      },
     },
   });
 }
 
 // --- Kerio: "Migrating user accounts from local database to directory service" ---
 
-export type MigrationCandidate = { userId: string; email: string; name: string; accountName: string | null; dn: string; matchedBy: "email" | "account name"; directoryEmail: string; files: number };
+export type MigrationCandidate = {
+  userId: string;
+  email: string;
+  name: string;
+  accountName: string | null;
+  dn: string;
+  matchedBy: "email" | "account name";
+  directoryEmail: string;
+  files: number;
+};
 
 async function directoryMatches(ctx: Ctx, domainId: string) {
   const domain = await own(ctx, domainId);
-  if (!domain.connectionId) throw new UserError("Map this domain from a directory service first (Directory Service tab).");
+  if (!domain.connectionId)
+    throw new UserError("Map this domain from a directory service first (Directory Service tab).");
   const connection = await db.ldapConnection.findUniqueOrThrow({ where: { id: domain.connectionId } });
   const locals = await db.user.findMany({
-    where: { source: "LOCAL", isBuiltinAdmin: false, memberships: { some: { organizationId: ctx.organizationId } } },
+    where: {
+      source: "LOCAL",
+      isBuiltinAdmin: false,
+      memberships: { some: { organizationId: ctx.organizationId } },
+    },
     select: { id: true, email: true, name: true, accountName: true, _count: { select: { files: true } } },
   });
   const { DirectoryConnection } = await import("@/lib/directory/client");
   const { escapeFilterValue } = await import("@/lib/directory/filter");
   const { decryptSecret } = await import("@/lib/crypto");
   const { mapEntry } = await import("@/lib/sync/map");
-  const directory = await DirectoryConnection.open({ ...connection, managerPassword: decryptSecret(connection.managerPasswordEnc) });
+  const directory = await DirectoryConnection.open({
+    ...connection,
+    managerPassword: decryptSecret(connection.managerPasswordEnc),
+  });
   const out: (MigrationCandidate & { entry: import("@/lib/sync/map").MappedEntry })[] = [];
   try {
     // A few searches of up to 50 accounts each, rather than one per account.
     for (let i = 0; i < locals.length; i += 50) {
       const chunk = locals.slice(i, i + 50);
-      const terms = chunk.flatMap((u) => [`(${connection.emailField}=${escapeFilterValue(u.email)})`, ...(u.accountName ? [`(${connection.accountNameField}=${escapeFilterValue(u.accountName)})`] : [])]);
+      const terms = chunk.flatMap((u) => [
+        `(${connection.emailField}=${escapeFilterValue(u.email)})`,
+        ...(u.accountName ? [`(${connection.accountNameField}=${escapeFilterValue(u.accountName)})`] : []),
+      ]);
       const filter = `(&${connection.syncFilter.startsWith("(") ? connection.syncFilter : `(${connection.syncFilter})`}(|${terms.join("")}))`;
-      const { entries } = await directory.search(connection.baseDn, { scope: "sub", filter, attributes: [connection.accountNameField, connection.emailField, connection.userPrincipalNameField, connection.fullNameField, connection.statusField, "objectGUID", "entryUUID"], explicitBufferAttributes: ["objectGUID"] });
+      const { entries } = await directory.search(connection.baseDn, {
+        scope: "sub",
+        filter,
+        attributes: [
+          connection.accountNameField,
+          connection.emailField,
+          connection.userPrincipalNameField,
+          connection.fullNameField,
+          connection.statusField,
+          "objectGUID",
+          "entryUUID",
+        ],
+        explicitBufferAttributes: ["objectGUID"],
+      });
       for (const raw of entries) {
         const mapped = mapEntry(raw, connection);
         if (!mapped.ok) continue;
         const e = mapped.entry;
         const byEmail = chunk.find((u) => u.email === e.email);
-        const byName = chunk.find((u) => u.accountName && e.accountName && u.accountName.toLowerCase() === e.accountName.toLowerCase());
+        const byName = chunk.find(
+          (u) =>
+            u.accountName && e.accountName && u.accountName.toLowerCase() === e.accountName.toLowerCase(),
+        );
         const u = byEmail ?? byName;
         if (!u || out.some((c) => c.userId === u.id)) continue;
         // Email is the identity: an entry whose email already belongs to another account cannot take this one.
@@ -167,7 +305,17 @@ async function directoryMatches(ctx: Ctx, domainId: string) {
           const holder = await db.user.findUnique({ where: { email: e.email }, select: { id: true } });
           if (holder && holder.id !== u.id) continue;
         }
-        out.push({ userId: u.id, email: u.email, name: u.name, accountName: u.accountName, dn: e.dn, matchedBy: byEmail ? "email" : "account name", directoryEmail: e.email, files: u._count.files, entry: e });
+        out.push({
+          userId: u.id,
+          email: u.email,
+          name: u.name,
+          accountName: u.accountName,
+          dn: e.dn,
+          matchedBy: byEmail ? "email" : "account name",
+          directoryEmail: e.email,
+          files: u._count.files,
+          entry: e,
+        });
       }
     }
   } finally {
@@ -188,7 +336,8 @@ export async function findMigrationCandidates(ctx: Ctx, domainId: string): Promi
 export async function migrateAccounts(ctx: Ctx, domainId: string, userIds: string[]) {
   const { connectionId, matches } = await directoryMatches(ctx, domainId);
   const chosen = matches.filter((m) => userIds.includes(m.userId));
-  if (chosen.length === 0) throw new UserError("None of the chosen accounts matches a directory entry any more.");
+  if (chosen.length === 0)
+    throw new UserError("None of the chosen accounts matches a directory entry any more.");
   await db.$transaction(async (tx) => {
     for (const m of chosen) {
       const e = m.entry;
@@ -196,13 +345,39 @@ export async function migrateAccounts(ctx: Ctx, domainId: string, userIds: strin
         where: { id: m.userId },
         data: {
           // The directory's email becomes the account's, so that synchronisation finds it.
-          email: e.email, source: "DIRECTORY", connectionId, dn: e.dn, directoryId: e.directoryId, directoryHash: null, directoryStatus: e.statusValue, userPrincipalName: e.userPrincipalName,
-          accountName: e.accountName, passwordHash: null, lastSyncedAt: new Date(),
+          email: e.email,
+          source: "DIRECTORY",
+          connectionId,
+          dn: e.dn,
+          directoryId: e.directoryId,
+          directoryHash: null,
+          directoryStatus: e.statusValue,
+          userPrincipalName: e.userPrincipalName,
+          accountName: e.accountName,
+          passwordHash: null,
+          lastSyncedAt: new Date(),
         },
       });
-      await tx.syncEvent.create({ data: { userId: m.userId, action: "migrated", details: { dn: e.dn, matchedBy: m.matchedBy, reason: "migrated from the local database to the directory service" } } });
+      await tx.syncEvent.create({
+        data: {
+          userId: m.userId,
+          action: "migrated",
+          details: {
+            dn: e.dn,
+            matchedBy: m.matchedBy,
+            reason: "migrated from the local database to the directory service",
+          },
+        },
+      });
     }
-    await audit(tx, { actorId: ctx.actorId, organizationId: ctx.organizationId, action: "domain.migrate-accounts", targetType: "domain", targetId: domainId, details: { accounts: chosen.map((c) => c.email) } });
+    await audit(tx, {
+      actorId: ctx.actorId,
+      organizationId: ctx.organizationId,
+      action: "domain.migrate-accounts",
+      targetType: "domain",
+      targetId: domainId,
+      details: { accounts: chosen.map((c) => c.email) },
+    });
   });
   return { migrated: chosen.length };
 }
@@ -214,6 +389,8 @@ export async function migrateAccounts(ctx: Ctx, domainId: string, userIds: strin
 export async function lockoutRisk(organizationId: string): Promise<boolean> {
   const { builtinAdminEnabled } = await import("@/lib/auth/builtin-admin");
   if (builtinAdminEnabled()) return false;
-  const localAdmins = await db.membership.count({ where: { organizationId, roles: { has: "ORG_ADMIN" }, user: { source: "LOCAL", status: "ACTIVE" } } });
+  const localAdmins = await db.membership.count({
+    where: { organizationId, roles: { has: "ORG_ADMIN" }, user: { source: "LOCAL", status: "ACTIVE" } },
+  });
   return localAdmins === 0;
 }

@@ -30,7 +30,10 @@ export const setPasswordByLinkSchema = z
     password: newPasswordField,
     confirmPassword: z.string(),
   })
-  .refine((v) => v.password === v.confirmPassword, { path: ["confirmPassword"], message: "The two passwords differ." });
+  .refine((v) => v.password === v.confirmPassword, {
+    path: ["confirmPassword"],
+    message: "The two passwords differ.",
+  });
 export type SetPasswordByLinkInput = z.input<typeof setPasswordByLinkSchema>;
 
 export function formatBytes(bytes: number | bigint): string {

@@ -5,18 +5,44 @@ import { Readable } from "node:stream";
 import { buffer } from "node:stream/consumers";
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
-import { checkStorage, deleteFile, listFiles, openFile, renameFile, setPasswordByLink, shareFile, unshareFile, uploadFile, findPasswordLink } from "@/lib/files/service";
+import {
+  checkStorage,
+  deleteFile,
+  listFiles,
+  openFile,
+  renameFile,
+  setPasswordByLink,
+  shareFile,
+  unshareFile,
+  uploadFile,
+  findPasswordLink,
+} from "@/lib/files/service";
 import { filesDir, openStored, writeBytes } from "@/lib/files/storage";
 import { authenticate } from "@/lib/auth/sign-in";
 import { ForbiddenError, NotFoundError, UserError } from "@/lib/errors";
 import { makeOrg, makeUser, memberOf, uid } from "@/test/factories";
 
-const body = (bytes: Buffer, chunk = 64 * 1024) => Readable.from((function* () {
-  for (let i = 0; i < bytes.length; i += chunk) yield bytes.subarray(i, i + chunk);
-})());
+const body = (bytes: Buffer, chunk = 64 * 1024) =>
+  Readable.from(
+    (function* () {
+      for (let i = 0; i < bytes.length; i += chunk) yield bytes.subarray(i, i + chunk);
+    })(),
+  );
 
-async function upload(userId: string, organizationId: string, bytes: Buffer, name = `file-${uid()}.bin`, declared: number | null = bytes.length) {
-  return uploadFile(await memberOf(userId), { organizationId, name, mimeType: "application/octet-stream", declaredSize: declared, body: body(bytes) });
+async function upload(
+  userId: string,
+  organizationId: string,
+  bytes: Buffer,
+  name = `file-${uid()}.bin`,
+  declared: number | null = bytes.length,
+) {
+  return uploadFile(await memberOf(userId), {
+    organizationId,
+    name,
+    mimeType: "application/octet-stream",
+    declaredSize: declared,
+    body: body(bytes),
+  });
 }
 
 async function download(userId: string, fileId: string) {
@@ -33,7 +59,10 @@ function storedKeys(): string[] {
 
 async function smallPlan(orgId: string, userId: string, bytes: number) {
   const plan = await db.plan.create({ data: { name: `Tiny ${uid()}`, storageQuotaBytes: BigInt(bytes) } });
-  await db.membership.update({ where: { userId_organizationId: { userId, organizationId: orgId } }, data: { planId: plan.id } });
+  await db.membership.update({
+    where: { userId_organizationId: { userId, organizationId: orgId } },
+    data: { planId: plan.id },
+  });
 }
 
 describe("files", () => {
@@ -72,14 +101,21 @@ describe("files", () => {
 
     await upload(owner.id, org.id, crypto.randomBytes(60_000));
     // Declared: refused before a byte is read.
-    await expect(upload(owner.id, org.id, crypto.randomBytes(50_000))).rejects.toThrow(/Not enough space: This file \(48\.8 KB\) is larger than the 39\.1 KB left of your plan Tiny/);
+    await expect(upload(owner.id, org.id, crypto.randomBytes(50_000))).rejects.toThrow(
+      /Not enough space: This file \(48\.8 KB\) is larger than the 39\.1 KB left of your plan Tiny/,
+    );
     // Not declared (chunked): the stream stops at the space left and nothing is kept.
-    await expect(upload(owner.id, org.id, crypto.randomBytes(50_000), "chunked.bin", null)).rejects.toThrow(/Not enough space/);
+    await expect(upload(owner.id, org.id, crypto.randomBytes(50_000), "chunked.bin", null)).rejects.toThrow(
+      /Not enough space/,
+    );
     expect(storedKeys().length).toBe(before + 1);
     expect(storedKeys().some((k) => k.endsWith(".part"))).toBe(false);
 
     // Two uploads of 30 KB each fit the 39 KB left one at a time, not together: exactly one lands.
-    const results = await Promise.allSettled([upload(owner.id, org.id, crypto.randomBytes(30_000)), upload(owner.id, org.id, crypto.randomBytes(30_000))]);
+    const results = await Promise.allSettled([
+      upload(owner.id, org.id, crypto.randomBytes(30_000)),
+      upload(owner.id, org.id, crypto.randomBytes(30_000)),
+    ]);
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     expect(results.find((r) => r.status === "rejected")).toMatchObject({ reason: expect.any(UserError) });
     expect(await db.file.count({ where: { ownerId: owner.id } })).toBe(2);
@@ -93,12 +129,16 @@ describe("files", () => {
     const originator = await makeUser({ org, roles: ["ORIGINATOR"] });
     await expect(upload(adhoc.id, org.id, Buffer.from("x"))).rejects.toBeInstanceOf(ForbiddenError);
     const mine = await upload(collaborator.id, org.id, Buffer.from("collab"));
-    await expect(shareFile(await memberOf(collaborator.id), mine.id, originator.email)).rejects.toThrow(/Collaborator\) can upload files but not share/);
+    await expect(shareFile(await memberOf(collaborator.id), mine.id, originator.email)).rejects.toThrow(
+      /Collaborator\) can upload files but not share/,
+    );
     const theirs = await upload(originator.id, org.id, Buffer.from("orig"));
     await shareFile(await memberOf(originator.id), theirs.id, collaborator.email);
     expect((await download(collaborator.id, theirs.id))!.toString()).toBe("orig");
     // Nobody uploads into an organisation they are not in.
-    await expect(upload(originator.id, (await makeOrg()).id, Buffer.from("x"))).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(upload(originator.id, (await makeOrg()).id, Buffer.from("x"))).rejects.toBeInstanceOf(
+      ForbiddenError,
+    );
   });
 
   it("a member cannot read, rename, share or delete another member's file by guessing its id", async () => {
@@ -125,7 +165,12 @@ describe("files", () => {
     const email = `guest-${uid()}@outside.example`;
 
     const result = await shareFile(await memberOf(owner.id), file.id, email);
-    expect(result).toMatchObject({ email, createdAdhoc: true, emailed: false, inviteUrl: expect.stringMatching(/\/welcome\/[\w-]{40,}$/) });
+    expect(result).toMatchObject({
+      email,
+      createdAdhoc: true,
+      emailed: false,
+      inviteUrl: expect.stringMatching(/\/welcome\/[\w-]{40,}$/),
+    });
     const guest = await db.user.findUniqueOrThrow({ where: { email }, include: { memberships: true } });
     expect(guest).toMatchObject({ source: "ADHOC", status: "ACTIVE", passwordHash: null });
     expect(guest.memberships).toMatchObject([{ organizationId: org.id, roles: ["ADHOC"] }]);
@@ -160,7 +205,10 @@ describe("files", () => {
     const email = `late-${uid()}@outside.example`;
     const { inviteUrl } = await shareFile(await memberOf(owner.id), file.id, email);
     const token = inviteUrl!.split("/welcome/")[1];
-    await db.passwordLink.updateMany({ where: { user: { email } }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    await db.passwordLink.updateMany({
+      where: { user: { email } },
+      data: { expiresAt: new Date(Date.now() - 1000) },
+    });
     expect(await findPasswordLink(token)).toEqual({ state: "expired" });
     await expect(setPasswordByLink(token, "Guest-password-2026")).rejects.toThrow(/expired/);
     expect(await findPasswordLink("x".repeat(43))).toEqual({ state: "unknown" });
@@ -184,7 +232,9 @@ describe("files", () => {
       }
     }
     expect(created).toBe(50);
-    expect(refused).toMatchObject({ message: expect.stringMatching(/^You have shared with many new addresses in the last hour/) });
+    expect(refused).toMatchObject({
+      message: expect.stringMatching(/^You have shared with many new addresses in the last hour/),
+    });
     // People who have an account are not counted.
     const colleague = await makeUser({ org });
     await expect(shareFile(m, file.id, colleague.email)).resolves.toMatchObject({ createdAdhoc: false });
@@ -196,7 +246,16 @@ describe("files", () => {
     const kept = await upload(owner.id, org.id, Buffer.from("kept"), "kept.txt");
     const orphan = crypto.randomUUID();
     await writeBytes(orphan, Buffer.from("left behind"));
-    const lost = await db.file.create({ data: { organizationId: org.id, ownerId: owner.id, name: "lost.txt", sizeBytes: 4n, mimeType: "text/plain", storageKey: crypto.randomUUID() } });
+    const lost = await db.file.create({
+      data: {
+        organizationId: org.id,
+        ownerId: owner.id,
+        name: "lost.txt",
+        sizeBytes: 4n,
+        mimeType: "text/plain",
+        storageKey: crypto.randomUUID(),
+      },
+    });
 
     // Just written: it may be an upload whose row is on its way, so it is not an orphan yet.
     expect((await checkStorage()).orphans).not.toContain(orphan);

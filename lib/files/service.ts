@@ -16,7 +16,6 @@ export type Member = Actor & { email: string; name: string };
 const NOT_FOUND = "File not found.";
 const LINK_DAYS = 7;
 
-
 function roleName(member: Member, organizationId: string): string {
   const roles = member.roles[organizationId] ?? [];
   return roles.map((r) => ROLE_LABELS[r]).join(", ") || "none";
@@ -28,8 +27,15 @@ async function quotaOf(userId: string, organizationId: string) {
     select: { plan: { select: { name: true, storageQuotaBytes: true } } },
   });
   if (!membership) throw new ForbiddenError("You are not a member of this organisation.");
-  const used = await db.file.aggregate({ where: { ownerId: userId, organizationId }, _sum: { sizeBytes: true } });
-  return { plan: membership.plan.name, quota: membership.plan.storageQuotaBytes, used: used._sum.sizeBytes ?? 0n };
+  const used = await db.file.aggregate({
+    where: { ownerId: userId, organizationId },
+    _sum: { sizeBytes: true },
+  });
+  return {
+    plan: membership.plan.name,
+    quota: membership.plan.storageQuotaBytes,
+    used: used._sum.sizeBytes ?? 0n,
+  };
 }
 
 function quotaMessage(size: bigint | number | null, q: { plan: string; quota: bigint; used: bigint }) {
@@ -54,15 +60,22 @@ export type UploadInput = {
  */
 export async function uploadFile(member: Member, input: UploadInput) {
   if (!canInOrg(member, input.organizationId, "files:upload")) {
-    throw new ForbiddenError(`Your role in this organisation (${roleName(member, input.organizationId)}) can open files shared with you, not upload.`);
+    throw new ForbiddenError(
+      `Your role in this organisation (${roleName(member, input.organizationId)}) can open files shared with you, not upload.`,
+    );
   }
   const name = fileNameField.safeParse(input.name);
-  if (!name.success) throw new UserError(name.error.issues[0].message, { name: name.error.issues[0].message });
-  const mimeType = /^[\w.+-]+\/[\w.+-]+$/.test(input.mimeType) && input.mimeType.length <= 127 ? input.mimeType : "application/octet-stream";
+  if (!name.success)
+    throw new UserError(name.error.issues[0].message, { name: name.error.issues[0].message });
+  const mimeType =
+    /^[\w.+-]+\/[\w.+-]+$/.test(input.mimeType) && input.mimeType.length <= 127
+      ? input.mimeType
+      : "application/octet-stream";
 
   const before = await quotaOf(member.id, input.organizationId);
   const left = before.quota - before.used;
-  if (input.declaredSize !== null && BigInt(input.declaredSize) > left) throw new UserError(quotaMessage(input.declaredSize, before));
+  if (input.declaredSize !== null && BigInt(input.declaredSize) > left)
+    throw new UserError(quotaMessage(input.declaredSize, before));
 
   const storageKey = crypto.randomUUID();
   let size: number;
@@ -75,10 +88,21 @@ export async function uploadFile(member: Member, input: UploadInput) {
   try {
     return await db.$transaction(async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`quota:${member.id}:${input.organizationId}`}))`;
-      const used = await tx.file.aggregate({ where: { ownerId: member.id, organizationId: input.organizationId }, _sum: { sizeBytes: true } });
-      if ((used._sum.sizeBytes ?? 0n) + BigInt(size) > before.quota) throw new UserError(quotaMessage(size, { ...before, used: used._sum.sizeBytes ?? 0n }));
+      const used = await tx.file.aggregate({
+        where: { ownerId: member.id, organizationId: input.organizationId },
+        _sum: { sizeBytes: true },
+      });
+      if ((used._sum.sizeBytes ?? 0n) + BigInt(size) > before.quota)
+        throw new UserError(quotaMessage(size, { ...before, used: used._sum.sizeBytes ?? 0n }));
       return tx.file.create({
-        data: { organizationId: input.organizationId, ownerId: member.id, name: name.data, mimeType, sizeBytes: BigInt(size), storageKey },
+        data: {
+          organizationId: input.organizationId,
+          ownerId: member.id,
+          name: name.data,
+          mimeType,
+          sizeBytes: BigInt(size),
+          storageKey,
+        },
         select: { id: true, name: true, sizeBytes: true },
       });
     });
@@ -95,26 +119,52 @@ export async function listFiles(member: Member) {
       where: { ownerId: member.id },
       orderBy: { createdAt: "desc" },
       select: {
-        id: true, name: true, sizeBytes: true, mimeType: true, createdAt: true, organizationId: true,
-        shares: { orderBy: { createdAt: "asc" }, select: { user: { select: { id: true, email: true, name: true, source: true } } } },
+        id: true,
+        name: true,
+        sizeBytes: true,
+        mimeType: true,
+        createdAt: true,
+        organizationId: true,
+        shares: {
+          orderBy: { createdAt: "asc" },
+          select: { user: { select: { id: true, email: true, name: true, source: true } } },
+        },
       },
     }),
     db.fileShare.findMany({
       where: { userId: member.id },
       orderBy: { createdAt: "desc" },
-      select: { createdAt: true, file: { select: { id: true, name: true, sizeBytes: true, organizationId: true, owner: { select: { email: true, name: true } } } } },
+      select: {
+        createdAt: true,
+        file: {
+          select: {
+            id: true,
+            name: true,
+            sizeBytes: true,
+            organizationId: true,
+            owner: { select: { email: true, name: true } },
+          },
+        },
+      },
     }),
     db.membership.findMany({
       where: { userId: member.id },
       orderBy: { createdAt: "asc" },
-      select: { organizationId: true, roles: true, organization: { select: { name: true, slug: true } }, plan: { select: { name: true, storageQuotaBytes: true } } },
+      select: {
+        organizationId: true,
+        roles: true,
+        organization: { select: { name: true, slug: true } },
+        plan: { select: { name: true, storageQuotaBytes: true } },
+      },
     }),
   ]);
   const used = new Map<string, bigint>();
   for (const f of owned) used.set(f.organizationId, (used.get(f.organizationId) ?? 0n) + f.sizeBytes);
   return {
     owned,
-    shared: shared.filter((s) => canInOrg(member, s.file.organizationId, "files:open-shared")).map((s) => ({ ...s.file, sharedAt: s.createdAt })),
+    shared: shared
+      .filter((s) => canInOrg(member, s.file.organizationId, "files:open-shared"))
+      .map((s) => ({ ...s.file, sharedAt: s.createdAt })),
     organizations: memberships.map((m) => ({
       id: m.organizationId,
       slug: m.organization.slug,
@@ -136,7 +186,15 @@ export async function openFile(member: Member, fileId: string) {
   if (!/^[0-9a-f-]{36}$/i.test(fileId)) return null;
   const file = await db.file.findFirst({
     where: { id: fileId, OR: [{ ownerId: member.id }, { shares: { some: { userId: member.id } } }] },
-    select: { id: true, name: true, mimeType: true, sizeBytes: true, storageKey: true, ownerId: true, organizationId: true },
+    select: {
+      id: true,
+      name: true,
+      mimeType: true,
+      sizeBytes: true,
+      storageKey: true,
+      ownerId: true,
+      organizationId: true,
+    },
   });
   if (!file) return null;
   if (file.ownerId !== member.id && !canInOrg(member, file.organizationId, "files:open-shared")) return null;
@@ -144,7 +202,10 @@ export async function openFile(member: Member, fileId: string) {
 }
 
 async function ownFile(member: Member, fileId: string) {
-  const file = await db.file.findFirst({ where: { id: fileId, ownerId: member.id }, select: { id: true, name: true, storageKey: true, organizationId: true } });
+  const file = await db.file.findFirst({
+    where: { id: fileId, ownerId: member.id },
+    select: { id: true, name: true, storageKey: true, organizationId: true },
+  });
   if (!file) throw new NotFoundError(NOT_FOUND);
   return file;
 }
@@ -180,37 +241,81 @@ export type ShareResult = {
 export async function shareFile(member: Member, fileId: string, email: string): Promise<ShareResult> {
   const file = await ownFile(member, fileId);
   if (!canInOrg(member, file.organizationId, "files:own")) {
-    throw new ForbiddenError(`Your role in this organisation (${roleName(member, file.organizationId)}) can upload files but not share them.`);
+    throw new ForbiddenError(
+      `Your role in this organisation (${roleName(member, file.organizationId)}) can upload files but not share them.`,
+    );
   }
-  if (email === member.email) throw new UserError("You own this file already.", { email: "Enter someone else's email." });
+  if (email === member.email)
+    throw new UserError("You own this file already.", { email: "Enter someone else's email." });
 
   if (!(await db.user.findUnique({ where: { email }, select: { id: true } }))) {
     try {
       await consumeAdhocInvite(member.id);
     } catch (error) {
       if (error instanceof TooManyAttemptsError) {
-        throw new UserError(`You have shared with many new addresses in the last hour. Try again in ${Math.ceil(error.retryAfterSeconds / 60)} minutes, or share with people who have an account.`, { email: "Too many new addresses in the last hour." });
+        throw new UserError(
+          `You have shared with many new addresses in the last hour. Try again in ${Math.ceil(error.retryAfterSeconds / 60)} minutes, or share with people who have an account.`,
+          { email: "Too many new addresses in the last hour." },
+        );
       }
       throw error;
     }
   }
   const token = newLinkToken();
   const outcome = await db.$transaction(async (tx) => {
-    const org = await tx.organization.findUniqueOrThrow({ where: { id: file.organizationId }, select: { defaultPlanId: true } });
-    let recipient = await tx.user.findUnique({ where: { email }, select: { id: true, source: true, passwordHash: true } });
+    const org = await tx.organization.findUniqueOrThrow({
+      where: { id: file.organizationId },
+      select: { defaultPlanId: true },
+    });
+    let recipient = await tx.user.findUnique({
+      where: { email },
+      select: { id: true, source: true, passwordHash: true },
+    });
     let createdAdhoc = false;
     if (!recipient) {
-      recipient = await tx.user.create({ data: { email, name: email.split("@")[0], source: "ADHOC" }, select: { id: true, source: true, passwordHash: true } });
+      recipient = await tx.user.create({
+        data: { email, name: email.split("@")[0], source: "ADHOC" },
+        select: { id: true, source: true, passwordHash: true },
+      });
       createdAdhoc = true;
-      await audit(tx, { actorId: member.id, organizationId: file.organizationId, action: "user.create-adhoc", targetType: "user", targetId: recipient.id, details: { email, file: file.name } });
+      await audit(tx, {
+        actorId: member.id,
+        organizationId: file.organizationId,
+        action: "user.create-adhoc",
+        targetType: "user",
+        targetId: recipient.id,
+        details: { email, file: file.name },
+      });
     }
-    const membership = await tx.membership.findUnique({ where: { userId_organizationId: { userId: recipient.id, organizationId: file.organizationId } }, select: { id: true } });
-    if (!membership) await tx.membership.create({ data: { userId: recipient.id, organizationId: file.organizationId, roles: ["ADHOC"], planId: org.defaultPlanId } });
-    await tx.fileShare.upsert({ where: { fileId_userId: { fileId: file.id, userId: recipient.id } }, update: {}, create: { fileId: file.id, userId: recipient.id } });
+    const membership = await tx.membership.findUnique({
+      where: { userId_organizationId: { userId: recipient.id, organizationId: file.organizationId } },
+      select: { id: true },
+    });
+    if (!membership)
+      await tx.membership.create({
+        data: {
+          userId: recipient.id,
+          organizationId: file.organizationId,
+          roles: ["ADHOC"],
+          planId: org.defaultPlanId,
+        },
+      });
+    await tx.fileShare.upsert({
+      where: { fileId_userId: { fileId: file.id, userId: recipient.id } },
+      update: {},
+      create: { fileId: file.id, userId: recipient.id },
+    });
     // An Ad hoc person who has not set a password yet gets a (new) link each time something is shared.
     const needsLink = recipient.source === "ADHOC" && !recipient.passwordHash;
     if (needsLink) {
-      await tx.passwordLink.create({ data: { userId: recipient.id, tokenHash: hashLinkToken(token), createdById: member.id, expiresAt: new Date(Date.now() + LINK_DAYS * 86_400_000) } });
+      await tx.passwordLink.create({
+        data: {
+          userId: recipient.id,
+          tokenHash: hashLinkToken(token),
+          createdById: member.id,
+          expiresAt: new Date(Date.now() + LINK_DAYS * 86_400_000),
+        },
+      });
     }
     return { createdAdhoc, needsLink };
   });
@@ -221,7 +326,9 @@ export async function shareFile(member: Member, fileId: string, email: string): 
     const text = [
       `${member.name} <${member.email}> shared "${file.name}" with you.`,
       "",
-      link ? `Set a password to open it (the link works once, for ${LINK_DAYS} days):\n${link}` : `Sign in to open it: ${publicUrl("/files")}`,
+      link
+        ? `Set a password to open it (the link works once, for ${LINK_DAYS} days):\n${link}`
+        : `Sign in to open it: ${publicUrl("/files")}`,
     ].join("\n");
     try {
       await sendMail({ to: email, subject: `${member.name} shared "${file.name}" with you`, text });
@@ -230,7 +337,12 @@ export async function shareFile(member: Member, fileId: string, email: string): 
       console.error("share e-mail failed", (error as Error).message);
     }
   }
-  return { email, createdAdhoc: outcome.createdAdhoc, emailed, inviteUrl: link && !emailed ? link : undefined };
+  return {
+    email,
+    createdAdhoc: outcome.createdAdhoc,
+    emailed,
+    inviteUrl: link && !emailed ? link : undefined,
+  };
 }
 
 export async function unshareFile(member: Member, fileId: string, userId: string) {
@@ -244,7 +356,10 @@ export type LinkState = { state: "unknown" | "used" | "expired" } | { state: "ok
 
 export async function findPasswordLink(token: string): Promise<LinkState> {
   if (!/^[\w-]{20,100}$/.test(token)) return { state: "unknown" };
-  const link = await db.passwordLink.findUnique({ where: { tokenHash: hashLinkToken(token) }, select: { usedAt: true, expiresAt: true, user: { select: { email: true, source: true, status: true } } } });
+  const link = await db.passwordLink.findUnique({
+    where: { tokenHash: hashLinkToken(token) },
+    select: { usedAt: true, expiresAt: true, user: { select: { email: true, source: true, status: true } } },
+  });
   if (!link || link.user.source !== "ADHOC" || link.user.status !== "ACTIVE") return { state: "unknown" };
   if (link.usedAt) return { state: "used" };
   if (link.expiresAt < new Date()) return { state: "expired" };
@@ -254,13 +369,25 @@ export async function findPasswordLink(token: string): Promise<LinkState> {
 /** Sets the Ad hoc account's password and spends the link (and any other open link of the account). */
 export async function setPasswordByLink(token: string, password: string): Promise<{ email: string }> {
   const state = await findPasswordLink(token);
-  if (state.state !== "ok") throw new UserError(state.state === "expired" ? "This link has expired. Ask the person who shared the file to share it again." : "This link is no longer valid.");
+  if (state.state !== "ok")
+    throw new UserError(
+      state.state === "expired"
+        ? "This link has expired. Ask the person who shared the file to share it again."
+        : "This link is no longer valid.",
+    );
   const passwordHash = await hashPassword(password);
   return db.$transaction(async (tx) => {
     const now = new Date();
-    const spent = await tx.passwordLink.updateMany({ where: { tokenHash: hashLinkToken(token), usedAt: null }, data: { usedAt: now } });
+    const spent = await tx.passwordLink.updateMany({
+      where: { tokenHash: hashLinkToken(token), usedAt: null },
+      data: { usedAt: now },
+    });
     if (spent.count !== 1) throw new UserError("This link is no longer valid.");
-    const user = await tx.user.update({ where: { email: state.email }, data: { passwordHash, passwordChangedAt: now }, select: { id: true, email: true } });
+    const user = await tx.user.update({
+      where: { email: state.email },
+      data: { passwordHash, passwordChangedAt: now },
+      select: { id: true, email: true },
+    });
     await tx.passwordLink.updateMany({ where: { userId: user.id, usedAt: null }, data: { usedAt: now } });
     return { email: user.email };
   });
@@ -270,7 +397,12 @@ export async function setPasswordByLink(token: string, password: string): Promis
 
 export async function fileTotalsByUser(organizationId: string, userIds: string[]) {
   if (userIds.length === 0) return new Map<string, { count: number; bytes: bigint }>();
-  const rows = await db.file.groupBy({ by: ["ownerId"], where: { organizationId, ownerId: { in: userIds } }, _count: { _all: true }, _sum: { sizeBytes: true } });
+  const rows = await db.file.groupBy({
+    by: ["ownerId"],
+    where: { organizationId, ownerId: { in: userIds } },
+    _count: { _all: true },
+    _sum: { sizeBytes: true },
+  });
   return new Map(rows.map((r) => [r.ownerId, { count: r._count._all, bytes: r._sum.sizeBytes ?? 0n }]));
 }
 
@@ -284,12 +416,16 @@ export async function fileTotalsByUser(organizationId: string, userIds: string[]
 export async function checkStorage(options: { removeOrphans?: boolean; olderThanMs?: number } = {}) {
   const stored = await storedKeys();
   const onDisk = new Set(stored.map((s) => s.key));
-  const rows = await db.file.findMany({ select: { id: true, name: true, storageKey: true, owner: { select: { email: true } } } });
+  const rows = await db.file.findMany({
+    select: { id: true, name: true, storageKey: true, owner: { select: { email: true } } },
+  });
   const known = new Set(rows.map((r) => r.storageKey));
   // An upload's bytes land a moment before its row: only bytes older than this (an hour by default) are orphans.
   const cutoff = Date.now() - (options.olderThanMs ?? 3_600_000);
   const orphans = stored.filter((s) => !known.has(s.key) && s.writtenAt < cutoff).map((s) => s.key);
-  const missing = rows.filter((r) => !onDisk.has(r.storageKey)).map((r) => ({ id: r.id, name: r.name, owner: r.owner.email }));
+  const missing = rows
+    .filter((r) => !onDisk.has(r.storageKey))
+    .map((r) => ({ id: r.id, name: r.name, owner: r.owner.email }));
   if (options.removeOrphans) for (const key of orphans) await removeStored(key);
   return { files: rows.length, orphans, missing };
 }

@@ -9,7 +9,10 @@ import { pipeline } from "node:stream/promises";
 // only a database column, so nothing a person types reaches a path.
 export function filesDir(): string {
   // turbopackIgnore: a runtime data directory, not part of the build's file tracing.
-  return path.resolve(/*turbopackIgnore: true*/ process.env.FILES_DIR ?? path.join(/*turbopackIgnore: true*/ process.cwd(), ".data", "files"));
+  return path.resolve(
+    /*turbopackIgnore: true*/ process.env.FILES_DIR ??
+      path.join(/*turbopackIgnore: true*/ process.cwd(), ".data", "files"),
+  );
 }
 
 function keyPath(key: string): string {
@@ -27,7 +30,11 @@ export class TooLargeError extends Error {
  * Streams a body to disk under `key`, stopping as soon as it passes `limit` bytes (the rest is never read).
  * Writes to a temporary name and renames at the end, so a cut upload never leaves a half file under the key.
  */
-export async function writeStream(key: string, body: AsyncIterable<Uint8Array> | NodeJS.ReadableStream, limit: number): Promise<number> {
+export async function writeStream(
+  key: string,
+  body: AsyncIterable<Uint8Array> | NodeJS.ReadableStream,
+  limit: number,
+): Promise<number> {
   const target = keyPath(key);
   await fsp.mkdir(path.dirname(target), { recursive: true });
   const temporary = `${target}.part`;

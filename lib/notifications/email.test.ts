@@ -15,12 +15,14 @@ describe("a directory user with files leaves: notification on the page and by e-
   let slapd: Slapd;
   let mailbox: Mailbox;
   beforeAll(async () => {
-    slapd = await startSlapd({ users: [
-      { uid: "leaver", cn: "Lea Leaver", mail: "leaver@mail-flow.example" },
-      { uid: "empty", cn: "Emma Empty", mail: "empty@mail-flow.example" },
-      { uid: "boss", cn: "Bo Boss", mail: "boss@mail-flow.example" },
-      { uid: "solo", cn: "Sol Solo", mail: "solo@mail-flow.example" },
-    ] });
+    slapd = await startSlapd({
+      users: [
+        { uid: "leaver", cn: "Lea Leaver", mail: "leaver@mail-flow.example" },
+        { uid: "empty", cn: "Emma Empty", mail: "empty@mail-flow.example" },
+        { uid: "boss", cn: "Bo Boss", mail: "boss@mail-flow.example" },
+        { uid: "solo", cn: "Sol Solo", mail: "solo@mail-flow.example" },
+      ],
+    });
     mailbox = await startMailbox();
     process.env.SMTP_URL = mailbox.url;
   });
@@ -32,7 +34,11 @@ describe("a directory user with files leaves: notification on the page and by e-
 
   it("disabling in slapd marks the owner pending transfer, e-mails the administrators once, and the transfer moves the files and disables the account", async () => {
     const org = await makeOrg();
-    const conn = await connectTo(slapd, org, { name: "Mail flow", domain: "mail-flow.example", disableThresholdPercent: 100 });
+    const conn = await connectTo(slapd, org, {
+      name: "Mail flow",
+      domain: "mail-flow.example",
+      disableThresholdPercent: 100,
+    });
     await syncConnection(conn.id, { trigger: "MANUAL" });
     const admin = await makeUser({ org, roles: ["ORG_ADMIN", "ORIGINATOR"] });
     await makeUser({ org, roles: ["ORG_ADMIN"], status: "DISABLED" });
@@ -40,12 +46,22 @@ describe("a directory user with files leaves: notification on the page and by e-
     const empty = await db.user.findUniqueOrThrow({ where: { email: "empty@mail-flow.example" } });
     const boss = await db.user.findUniqueOrThrow({ where: { email: "boss@mail-flow.example" } });
     const bytes = Buffer.from("quarterly numbers\n".repeat(1000));
-    const file = await uploadFile(await memberOf(leaver.id), { organizationId: org.id, name: "q3.txt", mimeType: "text/plain", declaredSize: bytes.length, body: Readable.from([bytes]) });
+    const file = await uploadFile(await memberOf(leaver.id), {
+      organizationId: org.id,
+      name: "q3.txt",
+      mimeType: "text/plain",
+      declaredSize: bytes.length,
+      body: Readable.from([bytes]),
+    });
     await shareFile(await memberOf(leaver.id), file.id, admin.email);
     // The person shared with hears of it by e-mail.
-    expect(mailbox.received.find((m) => m.mail.subject === `Lea Leaver shared "q3.txt" with you`)?.to).toEqual([admin.email]);
+    expect(
+      mailbox.received.find((m) => m.mail.subject === `Lea Leaver shared "q3.txt" with you`)?.to,
+    ).toEqual([admin.email]);
 
-    slapd.ldif(`dn: ${slapd.userDn("leaver")}\nchangetype: modify\nadd: employeeType\nemployeeType: disabled\n\ndn: ${slapd.userDn("empty")}\nchangetype: modify\nadd: employeeType\nemployeeType: disabled\n`);
+    slapd.ldif(
+      `dn: ${slapd.userDn("leaver")}\nchangetype: modify\nadd: employeeType\nemployeeType: disabled\n\ndn: ${slapd.userDn("empty")}\nchangetype: modify\nadd: employeeType\nemployeeType: disabled\n`,
+    );
     const outcome = await syncConnection(conn.id, { trigger: "MANUAL", full: true });
     expect(outcome.counts).toMatchObject({ disabled: 1, pendingTransfer: 1 });
 
@@ -56,18 +72,26 @@ describe("a directory user with files leaves: notification on the page and by e-
     expect((await db.user.findUniqueOrThrow({ where: { id: leaver.id } })).status).toBe("PENDING_TRANSFER");
     const note = await db.notification.findFirstOrThrow({ where: { userId: leaver.id, resolvedAt: null } });
     expect(note.emailedAt).not.toBeNull();
-    const mails = mailbox.received.filter((m) => m.mail.subject?.endsWith("to transfer") && m.mail.text?.includes("leaver@mail-flow.example"));
+    const mails = mailbox.received.filter(
+      (m) => m.mail.subject?.endsWith("to transfer") && m.mail.text?.includes("leaver@mail-flow.example"),
+    );
     expect(mails).toHaveLength(1);
     expect(mails[0].to).toEqual([admin.email]);
     expect(mails[0].mail.subject).toBe(`Org ${org.slug}: 1 user with files to transfer`);
-    expect(mails[0].mail.text).toContain("The following users still have files in the platform but have been disabled/deleted from your Active Directory. Please transfer the ownership of their file(s) to another user.");
+    expect(mails[0].mail.text).toContain(
+      "The following users still have files in the platform but have been disabled/deleted from your Active Directory. Please transfer the ownership of their file(s) to another user.",
+    );
     expect(mails[0].mail.text).toContain(`Lea Leaver <leaver@mail-flow.example>: 1 file`);
     expect(mails[0].mail.text).toContain(`/org/${org.slug}/notifications`);
     expect(mails[0].mail.text).not.toContain("empty@mail-flow.example");
 
     // The next sync does not e-mail the same notification again.
     await syncConnection(conn.id, { trigger: "MANUAL", full: true });
-    expect(mailbox.received.filter((m) => m.mail.subject?.endsWith("to transfer") && m.mail.text?.includes("leaver@mail-flow.example"))).toHaveLength(1);
+    expect(
+      mailbox.received.filter(
+        (m) => m.mail.subject?.endsWith("to transfer") && m.mail.text?.includes("leaver@mail-flow.example"),
+      ),
+    ).toHaveLength(1);
 
     const result = await transferOwnership({ actorId: admin.id, organizationId: org.id }, leaver.id, boss.id);
     expect(result).toMatchObject({ files: 1, to: boss.email });
@@ -86,12 +110,28 @@ describe("a directory user with files leaves: notification on the page and by e-
 
   it("a mail server that is down leaves the notification un-mailed with a warning in the log, and the next sync sends it", async () => {
     const org = await makeOrg();
-    const conn = await connectTo(slapd, org, { name: "Mail down", domain: "mail-flow.example", disableThresholdPercent: 100, syncFilter: "(&(objectClass=inetOrgPerson)(uid=solo))" });
+    const conn = await connectTo(slapd, org, {
+      name: "Mail down",
+      domain: "mail-flow.example",
+      disableThresholdPercent: 100,
+      syncFilter: "(&(objectClass=inetOrgPerson)(uid=solo))",
+    });
     await syncConnection(conn.id, { trigger: "MANUAL" });
     await makeUser({ org, roles: ["ORG_ADMIN"] });
     const solo = await db.user.findUniqueOrThrow({ where: { email: "solo@mail-flow.example" } });
-    await db.file.create({ data: { organizationId: org.id, ownerId: solo.id, name: "b", sizeBytes: 1n, mimeType: "text/plain", storageKey: crypto.randomUUID() } });
-    slapd.ldif(`dn: ${slapd.userDn("solo")}\nchangetype: modify\nadd: employeeType\nemployeeType: disabled\n`);
+    await db.file.create({
+      data: {
+        organizationId: org.id,
+        ownerId: solo.id,
+        name: "b",
+        sizeBytes: 1n,
+        mimeType: "text/plain",
+        storageKey: crypto.randomUUID(),
+      },
+    });
+    slapd.ldif(
+      `dn: ${slapd.userDn("solo")}\nchangetype: modify\nadd: employeeType\nemployeeType: disabled\n`,
+    );
 
     process.env.SMTP_URL = `smtp://127.0.0.1:${await freePort()}`;
     try {
@@ -99,12 +139,24 @@ describe("a directory user with files leaves: notification on the page and by e-
     } finally {
       process.env.SMTP_URL = mailbox.url;
     }
-    const note = await db.notification.findFirstOrThrow({ where: { organizationId: org.id, userId: solo.id, resolvedAt: null } });
+    const note = await db.notification.findFirstOrThrow({
+      where: { organizationId: org.id, userId: solo.id, resolvedAt: null },
+    });
     expect(note.emailedAt).toBeNull();
-    expect(await db.logEntry.findFirst({ where: { organizationId: org.id, level: "WARNING", message: { contains: "Could not e-mail the ownership-transfer notification" } } })).not.toBeNull();
+    expect(
+      await db.logEntry.findFirst({
+        where: {
+          organizationId: org.id,
+          level: "WARNING",
+          message: { contains: "Could not e-mail the ownership-transfer notification" },
+        },
+      }),
+    ).not.toBeNull();
 
     await syncConnection(conn.id, { trigger: "MANUAL", full: true });
     expect((await db.notification.findUniqueOrThrow({ where: { id: note.id } })).emailedAt).not.toBeNull();
-    expect(mailbox.received.some((m) => m.mail.subject === `Org ${org.slug}: 1 user with files to transfer`)).toBe(true);
+    expect(
+      mailbox.received.some((m) => m.mail.subject === `Org ${org.slug}: 1 user with files to transfer`),
+    ).toBe(true);
   });
 });

@@ -7,12 +7,17 @@ export const organizationSchema = z.object({
     .toLowerCase()
     .min(1, "Enter a short name for the address.")
     .max(63, "At most 63 characters.")
-    .regex(/^[a-z0-9][a-z0-9-]*$/, "Use lower-case letters, digits and dashes, starting with a letter or digit."),
+    .regex(
+      /^[a-z0-9][a-z0-9-]*$/,
+      "Use lower-case letters, digits and dashes, starting with a letter or digit.",
+    ),
   name: z.string().trim().min(1, "Enter the organisation's name.").max(100, "At most 100 characters."),
 });
 export type OrganizationInput = z.input<typeof organizationSchema>;
 
-export const renameOrganizationSchema = organizationSchema.pick({ name: true }).extend({ organizationId: z.string().uuid() });
+export const renameOrganizationSchema = organizationSchema
+  .pick({ name: true })
+  .extend({ organizationId: z.string().uuid() });
 
 export const planSchema = z.object({
   name: z.string().trim().min(1, "Enter the plan's name.").max(64, "At most 64 characters."),
@@ -25,4 +30,7 @@ export type PlanInput = z.input<typeof planSchema>;
 
 export const updatePlanSchema = planSchema.extend({ planId: z.string().uuid() });
 export const planIdSchema = z.object({ planId: z.string().uuid() });
-export const setOrgPlanSchema = z.object({ organizationId: z.string().uuid(), planId: z.string().uuid("Choose a plan.") });
+export const setOrgPlanSchema = z.object({
+  organizationId: z.string().uuid(),
+  planId: z.string().uuid("Choose a plan."),
+});

@@ -20,9 +20,28 @@ function changedFields(before: ExistingUser & Record<string, unknown>, e: Mapped
   return out;
 }
 
-export type BatchCtx = { run: Run; connectionId: string; orgId: string; defaultPlanId: string; myPosition: number; positions: { id: string; name: string; position: number; enabled: boolean }[]; dryRun: boolean; runId: string | null; known?: Known; markKey: string };
+export type BatchCtx = {
+  run: Run;
+  connectionId: string;
+  orgId: string;
+  defaultPlanId: string;
+  myPosition: number;
+  positions: { id: string; name: string; position: number; enabled: boolean }[];
+  dryRun: boolean;
+  runId: string | null;
+  known?: Known;
+  markKey: string;
+};
 
-type KnownUser = ExistingUser & { accountName: string | null; userPrincipalName: string | null; dn: string | null; directoryStatus: string | null; directoryMark: string | null; membershipId: string | null; roles: Role[] | null };
+type KnownUser = ExistingUser & {
+  accountName: string | null;
+  userPrincipalName: string | null;
+  dn: string | null;
+  directoryStatus: string | null;
+  directoryMark: string | null;
+  membershipId: string | null;
+  roles: Role[] | null;
+};
 
 export type Known = { byEmail: Map<string, KnownUser>; byDirectoryId: Map<string, KnownUser> };
 
@@ -46,8 +65,22 @@ export async function loadKnown(connectionId: string, orgId: string): Promise<Kn
     const byDirectoryId = new Map<string, KnownUser>();
     for (const r of result.rows as (string | null)[][]) {
       const u = {
-        id: r[0], email: r[1], name: r[2], accountName: r[3], userPrincipalName: r[4], dn: r[5], directoryStatus: r[6], source: r[7], status: r[8],
-        connectionId: r[9], directoryId: r[10], directoryHash: r[11], supersededById: r[12], membershipId: r[13], roles: r[14] as unknown as Role[] | null, directoryMark: r[15],
+        id: r[0],
+        email: r[1],
+        name: r[2],
+        accountName: r[3],
+        userPrincipalName: r[4],
+        dn: r[5],
+        directoryStatus: r[6],
+        source: r[7],
+        status: r[8],
+        connectionId: r[9],
+        directoryId: r[10],
+        directoryHash: r[11],
+        supersededById: r[12],
+        membershipId: r[13],
+        roles: r[14] as unknown as Role[] | null,
+        directoryMark: r[15],
       } as KnownUser;
       byEmail.set(u.email, u);
       if (u.directoryId && !u.supersededById) byDirectoryId.set(u.directoryId, u);
@@ -70,14 +103,17 @@ export async function processBatch(batch: MappedEntry[], ctx: BatchCtx) {
   // On a full read the preloaded map holds every account of this connection, so directory ids need no lookup.
   const unknownIds = ctx.known ? [] : ids;
   // Two index lookups, not one OR: with an OR the planner scans the whole table, once per batch.
-  const fetched = unknownEmails.length === 0 && unknownIds.length === 0 ? [] : await sql<KnownUser>(
-    unknownIds.length === 0
-      ? `select ${USER_COLUMNS} from "User" u left join "Membership" m on m."userId" = u.id and m."organizationId" = $1::uuid where u.email = any($2::text[])`
-      : `select ${USER_COLUMNS} from "User" u left join "Membership" m on m."userId" = u.id and m."organizationId" = $1::uuid where u.email = any($2::text[])
+  const fetched =
+    unknownEmails.length === 0 && unknownIds.length === 0
+      ? []
+      : await sql<KnownUser>(
+          unknownIds.length === 0
+            ? `select ${USER_COLUMNS} from "User" u left join "Membership" m on m."userId" = u.id and m."organizationId" = $1::uuid where u.email = any($2::text[])`
+            : `select ${USER_COLUMNS} from "User" u left join "Membership" m on m."userId" = u.id and m."organizationId" = $1::uuid where u.email = any($2::text[])
          union
          select ${USER_COLUMNS} from "User" u left join "Membership" m on m."userId" = u.id and m."organizationId" = $1::uuid where u."connectionId" = $3::uuid and u."directoryId" = any($4::text[])`,
-    unknownIds.length === 0 ? [orgId, unknownEmails] : [orgId, unknownEmails, connectionId, unknownIds],
-  );
+          unknownIds.length === 0 ? [orgId, unknownEmails] : [orgId, unknownEmails, connectionId, unknownIds],
+        );
   const existing: KnownUser[] = [...fetched];
   if (ctx.known) {
     for (const e of batch) {
@@ -88,9 +124,18 @@ export async function processBatch(batch: MappedEntry[], ctx: BatchCtx) {
     }
   }
   const byEmail = new Map(existing.map((u) => [u.email, u]));
-  const byDirectoryId = new Map(existing.filter((u) => u.connectionId === connectionId && u.directoryId && !u.supersededById).map((u) => [u.directoryId!, u]));
-  T("find users", t0); t0 = performance.now();
-  const membershipOf = new Map(existing.filter((u) => u.membershipId).map((u) => [u.id, { id: u.membershipId!, userId: u.id, roles: u.roles ?? [] }]));
+  const byDirectoryId = new Map(
+    existing
+      .filter((u) => u.connectionId === connectionId && u.directoryId && !u.supersededById)
+      .map((u) => [u.directoryId!, u]),
+  );
+  T("find users", t0);
+  t0 = performance.now();
+  const membershipOf = new Map(
+    existing
+      .filter((u) => u.membershipId)
+      .map((u) => [u.id, { id: u.membershipId!, userId: u.id, roles: u.roles ?? [] }]),
+  );
 
   const creates: { user: MappedEntry; id: string; supersedes?: string }[] = [];
   const updates: { id: string; e: MappedEntry; link: boolean; fields: string[] }[] = [];
@@ -106,7 +151,15 @@ export async function processBatch(batch: MappedEntry[], ctx: BatchCtx) {
 
   for (const e of batch) {
     let u = byEmail.get(e.email);
-    if (u && u.connectionId === connectionId && u.directoryId && e.directoryId && u.directoryId !== e.directoryId && !u.supersededById && (run.seen.has(u.id) || run.listed?.has(u.directoryId))) {
+    if (
+      u &&
+      u.connectionId === connectionId &&
+      u.directoryId &&
+      e.directoryId &&
+      u.directoryId !== e.directoryId &&
+      !u.supersededById &&
+      (run.seen.has(u.id) || run.listed?.has(u.directoryId))
+    ) {
       // Another entry of this directory, read in this run or listed by it, has this email (a full read that lists
       // ids and versions first sees an unchanged entry without its email).
       run.warn(`Two entries have the email ${e.email}; the second (${e.dn}) was skipped.`);
@@ -115,10 +168,15 @@ export async function processBatch(batch: MappedEntry[], ctx: BatchCtx) {
     if (u && u.source === "DIRECTORY" && u.connectionId && u.connectionId !== connectionId) {
       const owner = ctx.positions.find((p) => p.id === u!.connectionId);
       if (owner && owner.enabled && owner.position < ctx.myPosition) {
-        run.warn(`${e.email} is also in connection "${owner.name}", which comes first in the order and keeps it.`);
+        run.warn(
+          `${e.email} is also in connection "${owner.name}", which comes first in the order and keeps it.`,
+        );
         continue;
       }
-      if (owner) run.warn(`${e.email} is also in connection "${owner.name}"; this connection comes first in the order and takes it.`);
+      if (owner)
+        run.warn(
+          `${e.email} is also in connection "${owner.name}"; this connection comes first in the order and takes it.`,
+        );
     }
     if (!u && e.directoryId) {
       const previous = byDirectoryId.get(e.directoryId);
@@ -126,9 +184,20 @@ export async function processBatch(batch: MappedEntry[], ctx: BatchCtx) {
         // Email changed in the directory: a new account; the old one stays, with its files, for transfer.
         const id = crypto.randomUUID();
         creates.push({ user: e, id, supersedes: previous.id });
-        run.toDisable.set(previous.id, { id: previous.id, email: previous.email, name: previous.name, kind: "superseded", reason: `email changed in the directory to ${e.email}`, targetUserId: id });
+        run.toDisable.set(previous.id, {
+          id: previous.id,
+          email: previous.email,
+          name: previous.name,
+          kind: "superseded",
+          reason: `email changed in the directory to ${e.email}`,
+          targetUserId: id,
+        });
         run.seen.add(previous.id);
-        run.note("create", { email: e.email, name: e.fullName, reason: `email changed from ${previous.email}` });
+        run.note("create", {
+          email: e.email,
+          name: e.fullName,
+          reason: `email changed from ${previous.email}`,
+        });
         continue;
       }
     }
@@ -138,12 +207,42 @@ export async function processBatch(batch: MappedEntry[], ctx: BatchCtx) {
       continue;
     }
     run.seen.add(u.id);
-    const link = u.source !== "DIRECTORY" || u.connectionId !== connectionId || u.directoryId !== e.directoryId || Boolean(u.supersededById);
+    const link =
+      u.source !== "DIRECTORY" ||
+      u.connectionId !== connectionId ||
+      u.directoryId !== e.directoryId ||
+      Boolean(u.supersededById);
     if (u.supersededById) {
       // The email came back: the original account is current again; the one made for the other email is not.
-      const other = byDirectoryId.get(e.directoryId ?? "") ?? (await db.user.findFirst({ where: { connectionId, directoryId: e.directoryId, supersededById: null, id: { not: u.id } }, select: { id: true, email: true, name: true, source: true, status: true, connectionId: true, directoryId: true, directoryHash: true, supersededById: true, accountName: true, userPrincipalName: true, dn: true, directoryStatus: true } }));
+      const other =
+        byDirectoryId.get(e.directoryId ?? "") ??
+        (await db.user.findFirst({
+          where: { connectionId, directoryId: e.directoryId, supersededById: null, id: { not: u.id } },
+          select: {
+            id: true,
+            email: true,
+            name: true,
+            source: true,
+            status: true,
+            connectionId: true,
+            directoryId: true,
+            directoryHash: true,
+            supersededById: true,
+            accountName: true,
+            userPrincipalName: true,
+            dn: true,
+            directoryStatus: true,
+          },
+        }));
       if (other && other.id !== u.id) {
-        run.toDisable.set(other.id, { id: other.id, email: other.email, name: other.name, kind: "superseded", reason: `email changed back in the directory to ${e.email}`, targetUserId: u.id });
+        run.toDisable.set(other.id, {
+          id: other.id,
+          email: other.email,
+          name: other.name,
+          kind: "superseded",
+          reason: `email changed back in the directory to ${e.email}`,
+          targetUserId: u.id,
+        });
         run.seen.add(other.id);
         if (!ctx.dryRun) await db.user.update({ where: { id: other.id }, data: { supersededById: u.id } });
       }
@@ -152,19 +251,36 @@ export async function processBatch(batch: MappedEntry[], ctx: BatchCtx) {
     if (!membership) newMemberships.push({ userId: u.id, roles: ["ORIGINATOR"] });
     else if (u.source === "ADHOC" || membership.roles.includes("ADHOC")) {
       // Seed 004: an Ad hoc user added to the directory becomes a Collaborator.
-      roleChanges.push({ membershipId: membership.id, roles: [...new Set(membership.roles.map((r) => (r === "ADHOC" ? "COLLABORATOR" : r)))] as Role[] });
+      roleChanges.push({
+        membershipId: membership.id,
+        roles: [...new Set(membership.roles.map((r) => (r === "ADHOC" ? "COLLABORATOR" : r)))] as Role[],
+      });
     }
     const fields = changedFields(u as ExistingUser & Record<string, unknown>, e);
     if (link || u.directoryHash !== e.hash) {
       updates.push({ id: u.id, e, link, fields });
-      run.note("update", { email: e.email, name: e.fullName, reason: link ? (u.source === "ADHOC" ? "Ad hoc account becomes a Collaborator" : "existing account linked to the directory") : fields.join(", ") });
+      run.note("update", {
+        email: e.email,
+        name: e.fullName,
+        reason: link
+          ? u.source === "ADHOC"
+            ? "Ad hoc account becomes a Collaborator"
+            : "existing account linked to the directory"
+          : fields.join(", "),
+      });
     } else {
       run.counts.unchanged++;
       const mark = markOf(e);
       if (mark && u.directoryMark !== mark) marks.push({ id: u.id, mark });
     }
     if (e.disabled && u.status === "ACTIVE") {
-      run.toDisable.set(u.id, { id: u.id, email: u.email, name: e.fullName, kind: "status", reason: `${ctxField(e)} is disabled in the directory` });
+      run.toDisable.set(u.id, {
+        id: u.id,
+        email: u.email,
+        name: e.fullName,
+        kind: "status",
+        reason: `${ctxField(e)} is disabled in the directory`,
+      });
       unsettled.push(u.id);
     } else if (!e.disabled && u.status !== "ACTIVE") {
       reenable.push({ id: u.id, e });
@@ -179,7 +295,8 @@ export async function processBatch(batch: MappedEntry[], ctx: BatchCtx) {
   run.counts.reenabled += reenable.length;
   if (ctx.dryRun) return;
 
-  T("decide", t0); t0 = performance.now();
+  T("decide", t0);
+  t0 = performance.now();
   const stamp = new Date();
   if (creates.length) {
     // Set-based insert of the whole batch (Prisma's createMany costs about ten times as much here).
@@ -189,28 +306,58 @@ export async function processBatch(batch: MappedEntry[], ctx: BatchCtx) {
        select v.id, v.email, v.name, v.account, v.upn, v.dn, 'DIRECTORY', v.status::"UserStatus", $11::uuid, v.did, v.hash, v.sv, v.mark, $13::uuid, ${NOW_UTC}, ${NOW_UTC}, ${NOW_UTC}
        from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $12::text[])
          as v(id, email, name, account, upn, dn, status, did, hash, sv, mark)`,
-      [u((c) => c.id), u((c) => c.user.email), u((c) => c.user.fullName), u((c) => c.user.accountName), u((c) => c.user.userPrincipalName), u((c) => c.user.dn),
-       u((c) => (c.user.disabled ? "DISABLED" : "ACTIVE")), u((c) => c.user.directoryId), u((c) => c.user.hash), u((c) => c.user.statusValue), connectionId, u((c) => markOf(c.user)), ctx.runId],
+      [
+        u((c) => c.id),
+        u((c) => c.user.email),
+        u((c) => c.user.fullName),
+        u((c) => c.user.accountName),
+        u((c) => c.user.userPrincipalName),
+        u((c) => c.user.dn),
+        u((c) => (c.user.disabled ? "DISABLED" : "ACTIVE")),
+        u((c) => c.user.directoryId),
+        u((c) => c.user.hash),
+        u((c) => c.user.statusValue),
+        connectionId,
+        u((c) => markOf(c.user)),
+        ctx.runId,
+      ],
     );
     newMemberships.push(...creates.map((c) => ({ userId: c.id, roles: ["ORIGINATOR"] as Role[] })));
-    T("create users", t0); t0 = performance.now();
+    T("create users", t0);
+    t0 = performance.now();
   }
   // The timeline's "created" line of an account comes from its createdByRunId; only an account made because an
   // email changed gets a row, naming the previous account.
-  const createdEvents = creates.filter((c) => c.supersedes).map((c) => ({ userId: c.id, action: "created", details: { email: c.user.email, dn: c.user.dn, directoryId: c.user.directoryId, disabled: c.user.disabled, ...(c.supersedes ? { previousAccount: c.supersedes } : {}) } }));
+  const createdEvents = creates
+    .filter((c) => c.supersedes)
+    .map((c) => ({
+      userId: c.id,
+      action: "created",
+      details: {
+        email: c.user.email,
+        dn: c.user.dn,
+        directoryId: c.user.directoryId,
+        disabled: c.user.disabled,
+        ...(c.supersedes ? { previousAccount: c.supersedes } : {}),
+      },
+    }));
   // Memberships and the timeline's "created" entries are independent: written side by side on two connections.
   await Promise.all([
-    newMemberships.length === 0 ? null : sql(
-      `insert into "Membership" (id, "userId", "organizationId", roles, "planId", "createdAt")
+    newMemberships.length === 0
+      ? null
+      : sql(
+          `insert into "Membership" (id, "userId", "organizationId", roles, "planId", "createdAt")
        select gen_random_uuid(), v.uid, $2::uuid, array['ORIGINATOR']::"Role"[], $3::uuid, ${NOW_UTC}
        from unnest($1::uuid[]) as v(uid)
        on conflict ("userId", "organizationId") do nothing`,
-      [newMemberships.map((m) => m.userId), orgId, ctx.defaultPlanId],
-    ),
+          [newMemberships.map((m) => m.userId), orgId, ctx.defaultPlanId],
+        ),
     createdEvents.length === 0 ? null : insertEvents(createdEvents, ctx.runId),
   ]);
-  T("create memberships", t0); t0 = performance.now();
-  for (const r of roleChanges) await db.membership.update({ where: { id: r.membershipId }, data: { roles: r.roles } });
+  T("create memberships", t0);
+  t0 = performance.now();
+  for (const r of roleChanges)
+    await db.membership.update({ where: { id: r.membershipId }, data: { roles: r.roles } });
   if (updates.length) {
     // One statement for the whole batch.
     const col = (f: (x: (typeof updates)[number]) => string | null) => updates.map(f);
@@ -221,33 +368,62 @@ export async function processBatch(batch: MappedEntry[], ctx: BatchCtx) {
          "supersededById" = null, "lastSyncedAt" = ${NOW_UTC}, "updatedAt" = ${NOW_UTC}
        from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $10::text[]) as v(id, name, account, upn, dn, did, hash, status, mark)
        where u.id = v.id`,
-      [col((x) => x.id), col((x) => x.e.fullName), col((x) => x.e.accountName), col((x) => x.e.userPrincipalName), col((x) => x.e.dn), col((x) => x.e.directoryId), col((x) => x.e.hash), col((x) => x.e.statusValue), connectionId, col((x) => markOf(x.e))],
+      [
+        col((x) => x.id),
+        col((x) => x.e.fullName),
+        col((x) => x.e.accountName),
+        col((x) => x.e.userPrincipalName),
+        col((x) => x.e.dn),
+        col((x) => x.e.directoryId),
+        col((x) => x.e.hash),
+        col((x) => x.e.statusValue),
+        connectionId,
+        col((x) => markOf(x.e)),
+      ],
     );
-    for (const x of updates) events.push({ userId: x.id, action: x.link ? "linked" : "updated", details: { fields: x.fields } });
+    for (const x of updates)
+      events.push({ userId: x.id, action: x.link ? "linked" : "updated", details: { fields: x.fields } });
   }
   if (reenable.length) {
     const ids = reenable.map((r) => r.id);
     await db.user.updateMany({ where: { id: { in: ids } }, data: { status: "ACTIVE" } });
-    await db.notification.updateMany({ where: { userId: { in: ids }, resolvedAt: null }, data: { resolvedAt: stamp } });
-    for (const r of reenable) events.push({ userId: r.id, action: "re-enabled", details: { statusValue: r.e.statusValue } });
+    await db.notification.updateMany({
+      where: { userId: { in: ids }, resolvedAt: null },
+      data: { resolvedAt: stamp },
+    });
+    for (const r of reenable)
+      events.push({ userId: r.id, action: "re-enabled", details: { statusValue: r.e.statusValue } });
   }
   if (marks.length) {
     // Unchanged entries whose mark is new (the first full read after an upgrade, or a change that touched no
     // mapped attribute): remember the mark, so that the next full read skips them.
-    await sql(`update "User" as u set "directoryMark" = v.mark from unnest($1::uuid[], $2::text[]) as v(id, mark) where u.id = v.id`, [marks.map((m) => m.id), marks.map((m) => m.mark)]);
+    await sql(
+      `update "User" as u set "directoryMark" = v.mark from unnest($1::uuid[], $2::text[]) as v(id, mark) where u.id = v.id`,
+      [marks.map((m) => m.id), marks.map((m) => m.mark)],
+    );
   }
-  if (unsettled.length) await sql(`update "User" set "directoryMark" = null where id = any($1::uuid[])`, [unsettled]);
-  T("updates", t0); t0 = performance.now();
+  if (unsettled.length)
+    await sql(`update "User" set "directoryMark" = null where id = any($1::uuid[])`, [unsettled]);
+  T("updates", t0);
+  t0 = performance.now();
   if (events.length) await insertEvents(events, ctx.runId);
   T("events", t0);
 }
 
-export async function insertEvents(events: { userId: string; action: string; details: object }[], runId: string | null) {
+export async function insertEvents(
+  events: { userId: string; action: string; details: object }[],
+  runId: string | null,
+) {
   await sql(
     `insert into "SyncEvent" (id, "userId", "runId", action, details, "createdAt")
      select gen_random_uuid(), v.uid, $4::uuid, v.action, v.details::jsonb, ${NOW_UTC}
      from unnest($1::uuid[], $2::text[], $3::text[]) as v(uid, action, details)`,
-    [events.map((e) => e.userId), events.map((e) => e.action), events.map((e) => JSON.stringify(e.details)), runId],
+    [
+      events.map((e) => e.userId),
+      events.map((e) => e.action),
+      events.map((e) => JSON.stringify(e.details)),
+      runId,
+    ],
   );
 }
 

@@ -3,10 +3,22 @@ import { db } from "@/lib/db";
 import { syncConnection, type SyncOutcome } from "@/lib/sync/engine";
 import type { SyncTrigger } from "@/lib/generated/prisma/enums";
 
-export type DueSummary = { checkedAt: string; ran: { connectionId: string; name: string; status: SyncOutcome["status"]; kind: SyncOutcome["kind"]; counts: SyncOutcome["counts"]; error?: string }[] };
+export type DueSummary = {
+  checkedAt: string;
+  ran: {
+    connectionId: string;
+    name: string;
+    status: SyncOutcome["status"];
+    kind: SyncOutcome["kind"];
+    counts: SyncOutcome["counts"];
+    error?: string;
+  }[];
+};
 
 /** Runs every enabled, reviewed connection whose next sync is due. The cron route, the scheduler and the CLI call this. */
-export async function runDueConnections(options: { trigger?: SyncTrigger; organizationId?: string; connectionId?: string; force?: boolean } = {}): Promise<DueSummary> {
+export async function runDueConnections(
+  options: { trigger?: SyncTrigger; organizationId?: string; connectionId?: string; force?: boolean } = {},
+): Promise<DueSummary> {
   const now = new Date();
   const due = await db.ldapConnection.findMany({
     where: {
@@ -22,7 +34,14 @@ export async function runDueConnections(options: { trigger?: SyncTrigger; organi
   const ran: DueSummary["ran"] = [];
   for (const c of due) {
     const outcome = await syncConnection(c.id, { trigger: options.trigger ?? "CRON" });
-    ran.push({ connectionId: c.id, name: c.name, status: outcome.status, kind: outcome.kind, counts: outcome.counts, ...(outcome.error ? { error: outcome.error } : {}) });
+    ran.push({
+      connectionId: c.id,
+      name: c.name,
+      status: outcome.status,
+      kind: outcome.kind,
+      counts: outcome.counts,
+      ...(outcome.error ? { error: outcome.error } : {}),
+    });
   }
   return { checkedAt: now.toISOString(), ran };
 }

@@ -13,7 +13,15 @@ import { tryLockConnection } from "@/lib/sync/lock";
 import { PAGE_SIZE, Run, T, mapPage, prefetch, type Disable, type SyncPlan } from "@/lib/sync/run";
 import { insertEvents, loadKnown, processBatch, type BatchCtx, type Known } from "@/lib/sync/batch";
 import { listThenRead } from "@/lib/sync/listing";
-import { connectionOrder, countAccounts, finishRun, loadConnection, recordProgress, startRun, writeLog } from "@/lib/sync/records";
+import {
+  connectionOrder,
+  countAccounts,
+  finishRun,
+  loadConnection,
+  recordProgress,
+  startRun,
+  writeLog,
+} from "@/lib/sync/records";
 import type { SyncTrigger } from "@/lib/generated/prisma/enums";
 import type { ConnectionValues } from "@/lib/connections/schema";
 
@@ -41,7 +49,15 @@ export type SyncOutcome = {
   runId: string | null;
   status: "SUCCEEDED" | "FAILED" | "HELD" | "SKIPPED";
   kind: "FULL" | "INCREMENTAL";
-  counts: { entriesRead: number; created: number; updated: number; unchanged: number; disabled: number; reenabled: number; pendingTransfer: number };
+  counts: {
+    entriesRead: number;
+    created: number;
+    updated: number;
+    unchanged: number;
+    disabled: number;
+    reenabled: number;
+    pendingTransfer: number;
+  };
   warnings: string[];
   error?: string;
   heldReason?: string;
@@ -58,8 +74,23 @@ export type SyncOutcome = {
 export async function syncConnection(connectionId: string, options: SyncOptions): Promise<SyncOutcome> {
   const dryRun = Boolean(options.dryRun);
   const lock = dryRun ? null : await tryLockConnection(connectionId);
-  const empty = { entriesRead: 0, created: 0, updated: 0, unchanged: 0, disabled: 0, reenabled: 0, pendingTransfer: 0 };
-  if (!dryRun && !lock) return { runId: null, status: "SKIPPED", kind: "FULL", counts: empty, warnings: ["A synchronisation of this connection is already running."] };
+  const empty = {
+    entriesRead: 0,
+    created: 0,
+    updated: 0,
+    unchanged: 0,
+    disabled: 0,
+    reenabled: 0,
+    pendingTransfer: 0,
+  };
+  if (!dryRun && !lock)
+    return {
+      runId: null,
+      status: "SKIPPED",
+      kind: "FULL",
+      counts: empty,
+      warnings: ["A synchronisation of this connection is already running."],
+    };
   let outcome: SyncOutcome;
   try {
     outcome = await runLocked(connectionId, options, dryRun);
@@ -68,7 +99,10 @@ export async function syncConnection(connectionId: string, options: SyncOptions)
   }
   // The administrators hear about users with files to transfer by e-mail too, when SMTP is configured.
   if (!dryRun && outcome.status === "SUCCEEDED" && mailConfigured()) {
-    const { organizationId } = await db.ldapConnection.findUniqueOrThrow({ where: { id: connectionId }, select: { organizationId: true } });
+    const { organizationId } = await db.ldapConnection.findUniqueOrThrow({
+      where: { id: connectionId },
+      select: { organizationId: true },
+    });
     await emailOpenNotifications(organizationId);
   }
   return outcome;
@@ -81,15 +115,24 @@ async function runLocked(connectionId: string, options: SyncOptions, dryRun: boo
   const orgId = stored.organizationId;
   const now = new Date();
 
-  const incremental = !options.full && !dryRun && !options.allowDisable && Boolean(stored.highWaterMark) && Boolean(stored.lastFullSyncAt) &&
+  const incremental =
+    !options.full &&
+    !dryRun &&
+    !options.allowDisable &&
+    Boolean(stored.highWaterMark) &&
+    Boolean(stored.lastFullSyncAt) &&
     now.getTime() - stored.lastFullSyncAt!.getTime() < stored.fullSyncIntervalMinutes * 60_000;
   const kind = incremental ? "INCREMENTAL" : "FULL";
   // A run left RUNNING by a process that died is marked failed as this one starts: we hold the lock.
-  const [runId, positions] = await Promise.all([dryRun ? null : startRun(connectionId, options.trigger, kind, RUNNER_ID), connectionOrder(orgId)]);
+  const [runId, positions] = await Promise.all([
+    dryRun ? null : startRun(connectionId, options.trigger, kind, RUNNER_ID),
+    connectionOrder(orgId),
+  ]);
   const run = new Run();
   const log = (level: "DEBUG" | "INFO" | "WARNING" | "ERROR", message: string, details: object = {}) =>
     dryRun ? Promise.resolve() : writeLog({ organizationId: orgId, connectionId, level, message, details });
-  const debug = (message: string, details: object = {}) => (stored.debugLogging ? log("DEBUG", message, details) : Promise.resolve());
+  const debug = (message: string, details: object = {}) =>
+    stored.debugLogging ? log("DEBUG", message, details) : Promise.resolve();
 
   const myPosition = positions.find((p) => p.id === connectionId)!.position;
   let directory: DirectoryConnection | undefined;
@@ -103,7 +146,9 @@ async function runLocked(connectionId: string, options: SyncOptions, dryRun: boo
 
     // Active Directory: the high-water mark is read before the search, so nothing changed during it is missed.
     let usnMark: string | null = null;
-    const dse = await directory.search("", { scope: "base", filter: "(objectClass=*)", attributes: ["highestCommittedUSN"] }).catch(() => null);
+    const dse = await directory
+      .search("", { scope: "base", filter: "(objectClass=*)", attributes: ["highestCommittedUSN"] })
+      .catch(() => null);
     usnMark = dse?.entries[0] ? String(dse.entries[0].highestCommittedUSN ?? "") || null : null;
 
     let filter = connection.syncFilter.trim();
@@ -112,15 +157,32 @@ async function runLocked(connectionId: string, options: SyncOptions, dryRun: boo
       const mark = stored.highWaterMark!;
       // Strictly after the mark. With second-resolution timestamps, a change made in the mark's own second after
       // the previous read is caught by the next full sync (hourly by default), as deletions are.
-      filter = /^\d+$/.test(mark) ? `(&${filter}(uSNChanged>=${BigInt(mark) + 1n}))` : `(&${filter}(modifyTimestamp>=${mark})(!(modifyTimestamp=${mark})))`;
+      filter = /^\d+$/.test(mark)
+        ? `(&${filter}(uSNChanged>=${BigInt(mark) + 1n}))`
+        : `(&${filter}(modifyTimestamp>=${mark})(!(modifyTimestamp=${mark})))`;
     }
     const attributes = [
-      connection.accountNameField, connection.emailField, connection.userPrincipalNameField, connection.fullNameField, connection.statusField,
-      ...STABLE_ID_ATTRIBUTES, ...CHANGE_ATTRIBUTES,
+      connection.accountNameField,
+      connection.emailField,
+      connection.userPrincipalNameField,
+      connection.fullNameField,
+      connection.statusField,
+      ...STABLE_ID_ATTRIBUTES,
+      ...CHANGE_ATTRIBUTES,
     ];
     await debug("search", { base: connection.baseDn, filter, kind });
 
-    const batchCtx: BatchCtx = { run, connectionId, orgId, defaultPlanId: stored.defaultPlanId, myPosition, positions, dryRun, runId: runId, markKey: mappingKey(connection) };
+    const batchCtx: BatchCtx = {
+      run,
+      connectionId,
+      orgId,
+      defaultPlanId: stored.defaultPlanId,
+      myPosition,
+      positions,
+      dryRun,
+      runId: runId,
+      markKey: mappingKey(connection),
+    };
     let lastProgress = 0;
     const progress = async (read: number) => {
       // The progress bar reads this; more than a few writes a second would only cost time.
@@ -135,8 +197,25 @@ async function runLocked(connectionId: string, options: SyncOptions, dryRun: boo
     // A connection synchronised before is listed first (ids and change marks only); only entries that changed
     // are read in full. Without marks, or when much changed, everything is read.
     let tp = performance.now();
-    const listed = kind === "FULL" && !dryRun && !options.overrides && Boolean(stored.lastFullSyncAt) &&
-      (await listThenRead(directory, { baseDn: connection.baseDn, filter, attributes, fields: connection, previousMark: stored.highWaterMark, preset: connection.preset }, batchCtx, progress, debug));
+    const listed =
+      kind === "FULL" &&
+      !dryRun &&
+      !options.overrides &&
+      Boolean(stored.lastFullSyncAt) &&
+      (await listThenRead(
+        directory,
+        {
+          baseDn: connection.baseDn,
+          filter,
+          attributes,
+          fields: connection,
+          previousMark: stored.highWaterMark,
+          preset: connection.preset,
+        },
+        batchCtx,
+        progress,
+        debug,
+      ));
     T("list then read", tp);
 
     if (!listed) {
@@ -148,7 +227,13 @@ async function runLocked(connectionId: string, options: SyncOptions, dryRun: boo
       knownPromise.catch(() => {});
       let known: Known | undefined;
       // Pages are mapped while the previous batch is written: the database works on its own core meanwhile.
-      for await (const page of prefetch(directory.searchPages(connection.baseDn, { scope: "sub", filter, attributes, explicitBufferAttributes: ["objectGUID"] }, PAGE_SIZE))) {
+      for await (const page of prefetch(
+        directory.searchPages(
+          connection.baseDn,
+          { scope: "sub", filter, attributes, explicitBufferAttributes: ["objectGUID"] },
+          PAGE_SIZE,
+        ),
+      )) {
         T("ldap wait", tp);
         const tm = performance.now();
         const batch = mapPage(page.entries, run, connection);
@@ -176,59 +261,161 @@ async function runLocked(connectionId: string, options: SyncOptions, dryRun: boo
         // Accounts of this connection known at the start that the complete read did not see are gone. (Accounts
         // created during the run are all seen.)
         for (const u of known.byEmail.values()) {
-          if (u.source === "DIRECTORY" && !u.supersededById && u.status === "ACTIVE" && !run.seen.has(u.id) && !run.toDisable.has(u.id)) {
-            run.toDisable.set(u.id, { id: u.id, email: u.email, name: u.name, kind: "gone", reason: "no longer in the directory under Base DN and Sync filter" });
+          if (
+            u.source === "DIRECTORY" &&
+            !u.supersededById &&
+            u.status === "ACTIVE" &&
+            !run.seen.has(u.id) &&
+            !run.toDisable.has(u.id)
+          ) {
+            run.toDisable.set(u.id, {
+              id: u.id,
+              email: u.email,
+              name: u.name,
+              kind: "gone",
+              reason: "no longer in the directory under Base DN and Sync filter",
+            });
           }
         }
       }
     }
 
-    T("gone", tp); tp = performance.now();
+    T("gone", tp);
+    tp = performance.now();
     const total = run.accounts ?? (await countAccounts(connectionId));
     const wouldDisable = [...run.toDisable.values()].filter((d) => d.kind !== "superseded").length;
-    const limit = Math.min(Math.ceil((stored.disableThresholdPercent / 100) * total), stored.disableThresholdCount);
+    const limit = Math.min(
+      Math.ceil((stored.disableThresholdPercent / 100) * total),
+      stored.disableThresholdCount,
+    );
     if (!options.allowDisable && wouldDisable > 0 && wouldDisable > limit) {
       const heldReason = `This run would disable ${wouldDisable} of ${total} users, more than the threshold (${stored.disableThresholdPercent}% or ${stored.disableThresholdCount}). Nothing was disabled: confirm to apply.`;
-      for (const d of byEmail(run.toDisable.values())) run.note("disable", { email: d.email, name: d.name, reason: d.reason });
+      for (const d of byEmail(run.toDisable.values()))
+        run.note("disable", { email: d.email, name: d.name, reason: d.reason });
       if (!dryRun) {
         await log("WARNING", heldReason);
-        await finish(runId!, connectionId, stored.syncIntervalMinutes, run, { status: "HELD", heldReason }, null, kind);
+        await finish(
+          runId!,
+          connectionId,
+          stored.syncIntervalMinutes,
+          run,
+          { status: "HELD", heldReason },
+          null,
+          kind,
+        );
       }
-      return { runId: runId, status: "HELD", kind, counts: run.counts, warnings: run.warnings, heldReason, plan: run.plan, wouldDisable };
+      return {
+        runId: runId,
+        status: "HELD",
+        kind,
+        counts: run.counts,
+        warnings: run.warnings,
+        heldReason,
+        plan: run.plan,
+        wouldDisable,
+      };
     }
-    T("count", tp); tp = performance.now();
+    T("count", tp);
+    tp = performance.now();
     await applyDisables(run, { orgId, runId: runId, dryRun });
-    T("disables", tp); tp = performance.now();
-    if (!dryRun && kind === "FULL") await syncGroups(directory, { connectionId, orgId, preset: connection.preset, baseDn: connection.baseDn }, run.warn.bind(run));
-    T("groups", tp); tp = performance.now();
+    T("disables", tp);
+    tp = performance.now();
+    if (!dryRun && kind === "FULL")
+      await syncGroups(
+        directory,
+        { connectionId, orgId, preset: connection.preset, baseDn: connection.baseDn },
+        run.warn.bind(run),
+      );
+    T("groups", tp);
+    tp = performance.now();
 
     const mark = usnMark ?? run.maxChangeMark ?? stored.highWaterMark;
     if (!dryRun) {
       for (const w of run.warnings.slice(0, 50)) await log("WARNING", w);
-      if (run.warningCount > 50) await log("WARNING", `${run.warningCount - 50} more warnings in run ${runId!}.`);
-      await log("INFO", `${kind === "FULL" ? "Full" : "Incremental"} sync: ${run.counts.entriesRead} read, ${run.counts.created} created, ${run.counts.updated} updated, ${run.counts.disabled} disabled, ${run.counts.pendingTransfer} pending transfer, ${run.counts.reenabled} re-enabled.`);
-      await finish(runId!, connectionId, stored.syncIntervalMinutes, run, { status: "SUCCEEDED" }, mark, kind);
+      if (run.warningCount > 50)
+        await log("WARNING", `${run.warningCount - 50} more warnings in run ${runId!}.`);
+      await log(
+        "INFO",
+        `${kind === "FULL" ? "Full" : "Incremental"} sync: ${run.counts.entriesRead} read, ${run.counts.created} created, ${run.counts.updated} updated, ${run.counts.disabled} disabled, ${run.counts.pendingTransfer} pending transfer, ${run.counts.reenabled} re-enabled.`,
+      );
+      await finish(
+        runId!,
+        connectionId,
+        stored.syncIntervalMinutes,
+        run,
+        { status: "SUCCEEDED" },
+        mark,
+        kind,
+      );
     }
     T("finish", tp);
-    return { runId: runId, status: "SUCCEEDED", kind, counts: run.counts, warnings: run.warnings, plan: dryRun ? run.plan : undefined, wouldDisable: run.counts.disabled + run.counts.pendingTransfer };
+    return {
+      runId: runId,
+      status: "SUCCEEDED",
+      kind,
+      counts: run.counts,
+      warnings: run.warnings,
+      plan: dryRun ? run.plan : undefined,
+      wouldDisable: run.counts.disabled + run.counts.pendingTransfer,
+    };
   } catch (error) {
     // A batch still being written finishes before the run is marked failed and the lock released.
     await Promise.allSettled(writing);
-    const message = error instanceof DirectoryError ? error.message : "The synchronisation failed unexpectedly; see the server log.";
+    const message =
+      error instanceof DirectoryError
+        ? error.message
+        : "The synchronisation failed unexpectedly; see the server log.";
     if (!(error instanceof DirectoryError)) console.error("sync failed", error);
     if (!dryRun) {
-      await log("ERROR", `Sync failed after ${run.counts.entriesRead} entries: ${message} Nothing was disabled.`);
-      await finish(runId!, connectionId, stored.syncIntervalMinutes, run, { status: "FAILED", error: message }, null, kind);
+      await log(
+        "ERROR",
+        `Sync failed after ${run.counts.entriesRead} entries: ${message} Nothing was disabled.`,
+      );
+      await finish(
+        runId!,
+        connectionId,
+        stored.syncIntervalMinutes,
+        run,
+        { status: "FAILED", error: message },
+        null,
+        kind,
+      );
     }
-    return { runId: runId, status: "FAILED", kind, counts: run.counts, warnings: run.warnings, error: message, plan: dryRun ? run.plan : undefined };
+    return {
+      runId: runId,
+      status: "FAILED",
+      kind,
+      counts: run.counts,
+      warnings: run.warnings,
+      error: message,
+      plan: dryRun ? run.plan : undefined,
+    };
   } finally {
     await directory?.close();
   }
 }
 
-async function finish(runId: string, connectionId: string, intervalMinutes: number, run: Run, result: { status: "SUCCEEDED" | "FAILED" | "HELD"; error?: string; heldReason?: string }, mark: string | null, kind: "FULL" | "INCREMENTAL") {
-  const warnings = run.warningCount > run.warnings.length ? [...run.warnings, `… and ${run.warningCount - run.warnings.length} more`] : run.warnings;
-  await finishRun(runId, connectionId, { ...result, counts: run.counts, warnings, full: kind === "FULL", mark, intervalMinutes });
+async function finish(
+  runId: string,
+  connectionId: string,
+  intervalMinutes: number,
+  run: Run,
+  result: { status: "SUCCEEDED" | "FAILED" | "HELD"; error?: string; heldReason?: string },
+  mark: string | null,
+  kind: "FULL" | "INCREMENTAL",
+) {
+  const warnings =
+    run.warningCount > run.warnings.length
+      ? [...run.warnings, `… and ${run.warningCount - run.warnings.length} more`]
+      : run.warnings;
+  await finishRun(runId, connectionId, {
+    ...result,
+    counts: run.counts,
+    warnings,
+    full: kind === "FULL",
+    mark,
+    intervalMinutes,
+  });
 }
 
 /** The plan names people in email order, whatever order the database returned them in. */
@@ -240,7 +427,11 @@ function byEmail(items: Iterable<Disable>): Disable[] {
 async function applyDisables(run: Run, ctx: { orgId: string; runId: string | null; dryRun: boolean }) {
   const list = byEmail(run.toDisable.values());
   if (list.length === 0) return;
-  const owners = new Set((await db.file.groupBy({ by: ["ownerId"], where: { ownerId: { in: list.map((d) => d.id) } } })).map((g) => g.ownerId));
+  const owners = new Set(
+    (await db.file.groupBy({ by: ["ownerId"], where: { ownerId: { in: list.map((d) => d.id) } } })).map(
+      (g) => g.ownerId,
+    ),
+  );
   const pending = list.filter((d) => owners.has(d.id));
   const disabled = list.filter((d) => !owners.has(d.id));
   for (const d of pending) run.note("pendingTransfer", { email: d.email, name: d.name, reason: d.reason });
@@ -249,14 +440,43 @@ async function applyDisables(run: Run, ctx: { orgId: string; runId: string | nul
   run.counts.disabled += disabled.length;
   if (ctx.dryRun) return;
   const supersede = list.filter((d) => d.kind === "superseded" && d.targetUserId);
-  for (const d of supersede) await db.user.update({ where: { id: d.id }, data: { supersededById: d.targetUserId } });
-  if (disabled.length) await db.user.updateMany({ where: { id: { in: disabled.map((d) => d.id) } }, data: { status: "DISABLED" } });
+  for (const d of supersede)
+    await db.user.update({ where: { id: d.id }, data: { supersededById: d.targetUserId } });
+  if (disabled.length)
+    await db.user.updateMany({
+      where: { id: { in: disabled.map((d) => d.id) } },
+      data: { status: "DISABLED" },
+    });
   if (pending.length) {
-    await db.user.updateMany({ where: { id: { in: pending.map((d) => d.id) } }, data: { status: "PENDING_TRANSFER" } });
-    const open = new Set((await db.notification.findMany({ where: { userId: { in: pending.map((d) => d.id) }, resolvedAt: null }, select: { userId: true } })).map((n) => n.userId));
+    await db.user.updateMany({
+      where: { id: { in: pending.map((d) => d.id) } },
+      data: { status: "PENDING_TRANSFER" },
+    });
+    const open = new Set(
+      (
+        await db.notification.findMany({
+          where: { userId: { in: pending.map((d) => d.id) }, resolvedAt: null },
+          select: { userId: true },
+        })
+      ).map((n) => n.userId),
+    );
     await db.notification.createMany({
-      data: pending.filter((d) => !open.has(d.id)).map((d) => ({ organizationId: ctx.orgId, userId: d.id, kind: d.kind === "superseded" ? ("EMAIL_CHANGED" as const) : ("OWNERSHIP_TRANSFER" as const), targetUserId: d.targetUserId ?? null })),
+      data: pending
+        .filter((d) => !open.has(d.id))
+        .map((d) => ({
+          organizationId: ctx.orgId,
+          userId: d.id,
+          kind: d.kind === "superseded" ? ("EMAIL_CHANGED" as const) : ("OWNERSHIP_TRANSFER" as const),
+          targetUserId: d.targetUserId ?? null,
+        })),
     });
   }
-  await insertEvents(list.map((d) => ({ userId: d.id, action: owners.has(d.id) ? "pending-transfer" : "disabled", details: { reason: d.reason } })), ctx.runId);
+  await insertEvents(
+    list.map((d) => ({
+      userId: d.id,
+      action: owners.has(d.id) ? "pending-transfer" : "disabled",
+      details: { reason: d.reason },
+    })),
+    ctx.runId,
+  );
 }

@@ -37,7 +37,11 @@ export async function readMembers(directory: DirectoryConnection, entry: Entry):
   members.push(...asStrings(entry[range.key]));
   while (range && range.end !== "*") {
     const start = Number(range.end) + 1;
-    const { entries } = await directory.search(entry.dn, { scope: "base", filter: "(objectClass=*)", attributes: [`member;range=${start}-*`] });
+    const { entries } = await directory.search(entry.dn, {
+      scope: "base",
+      filter: "(objectClass=*)",
+      attributes: [`member;range=${start}-*`],
+    });
     const next = entries[0];
     range = next ? rangeKey(next) : undefined;
     if (range) members.push(...asStrings(next[range.key]));
@@ -45,10 +49,24 @@ export async function readMembers(directory: DirectoryConnection, entry: Entry):
   return members;
 }
 
-export async function syncGroups(directory: DirectoryConnection, ctx: { connectionId: string; orgId: string; preset: string; baseDn: string }, warn: (m: string) => void) {
-  const groups: { directoryId: string; dn: string; name: string; email: string | null; members: string[] }[] = [];
+export async function syncGroups(
+  directory: DirectoryConnection,
+  ctx: { connectionId: string; orgId: string; preset: string; baseDn: string },
+  warn: (m: string) => void,
+) {
+  const groups: { directoryId: string; dn: string; name: string; email: string | null; members: string[] }[] =
+    [];
   try {
-    for await (const page of directory.searchPages(ctx.baseDn, { scope: "sub", filter: GROUP_FILTERS[ctx.preset] ?? GROUP_FILTERS.OPENLDAP, attributes: ["cn", "mail", "member", "uniqueMember", "objectGUID", "entryUUID"], explicitBufferAttributes: ["objectGUID"] }, 500)) {
+    for await (const page of directory.searchPages(
+      ctx.baseDn,
+      {
+        scope: "sub",
+        filter: GROUP_FILTERS[ctx.preset] ?? GROUP_FILTERS.OPENLDAP,
+        attributes: ["cn", "mail", "member", "uniqueMember", "objectGUID", "entryUUID"],
+        explicitBufferAttributes: ["objectGUID"],
+      },
+      500,
+    )) {
       for (const entry of page.entries) {
         groups.push({
           directoryId: stableId(entry) ?? entry.dn.toLowerCase(),
@@ -69,22 +87,45 @@ export async function syncGroups(directory: DirectoryConnection, ctx: { connecti
     await sql(`delete from "DirectoryGroup" where "connectionId" = $1::uuid`, [ctx.connectionId]);
     return;
   }
-  const users = await db.user.findMany({ where: { connectionId: ctx.connectionId, dn: { not: null } }, select: { id: true, dn: true } });
+  const users = await db.user.findMany({
+    where: { connectionId: ctx.connectionId, dn: { not: null } },
+    select: { id: true, dn: true },
+  });
   const byDn = new Map(users.map((u) => [u.dn!.toLowerCase().replace(/\s*,\s*/g, ","), u.id]));
-  await db.$transaction(async (tx) => {
-    const kept: string[] = [];
-    for (const g of groups) {
-      const row = await tx.directoryGroup.upsert({
-        where: { connectionId_directoryId: { connectionId: ctx.connectionId, directoryId: g.directoryId } },
-        create: { organizationId: ctx.orgId, connectionId: ctx.connectionId, directoryId: g.directoryId, dn: g.dn, name: g.name, email: g.email, lastSyncedAt: new Date() },
-        update: { dn: g.dn, name: g.name, email: g.email, lastSyncedAt: new Date() },
-        select: { id: true },
-      });
-      kept.push(row.id);
-      await tx.directoryGroupMember.deleteMany({ where: { groupId: row.id } });
-      const memberIds = [...new Set(g.members.map((m) => byDn.get(m.toLowerCase().replace(/\s*,\s*/g, ","))).filter((v): v is string => Boolean(v)))];
-      if (memberIds.length) await tx.directoryGroupMember.createMany({ data: memberIds.map((userId) => ({ groupId: row.id, userId })) });
-    }
-    await tx.directoryGroup.deleteMany({ where: { connectionId: ctx.connectionId, id: { notIn: kept } } });
-  }, { timeout: 120_000 });
+  await db.$transaction(
+    async (tx) => {
+      const kept: string[] = [];
+      for (const g of groups) {
+        const row = await tx.directoryGroup.upsert({
+          where: { connectionId_directoryId: { connectionId: ctx.connectionId, directoryId: g.directoryId } },
+          create: {
+            organizationId: ctx.orgId,
+            connectionId: ctx.connectionId,
+            directoryId: g.directoryId,
+            dn: g.dn,
+            name: g.name,
+            email: g.email,
+            lastSyncedAt: new Date(),
+          },
+          update: { dn: g.dn, name: g.name, email: g.email, lastSyncedAt: new Date() },
+          select: { id: true },
+        });
+        kept.push(row.id);
+        await tx.directoryGroupMember.deleteMany({ where: { groupId: row.id } });
+        const memberIds = [
+          ...new Set(
+            g.members
+              .map((m) => byDn.get(m.toLowerCase().replace(/\s*,\s*/g, ",")))
+              .filter((v): v is string => Boolean(v)),
+          ),
+        ];
+        if (memberIds.length)
+          await tx.directoryGroupMember.createMany({
+            data: memberIds.map((userId) => ({ groupId: row.id, userId })),
+          });
+      }
+      await tx.directoryGroup.deleteMany({ where: { connectionId: ctx.connectionId, id: { notIn: kept } } });
+    },
+    { timeout: 120_000 },
+  );
 }

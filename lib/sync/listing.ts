@@ -10,7 +10,14 @@ import { PAGE_SIZE, T, compareMarks, mapPage, prefetch } from "@/lib/sync/run";
 
 // The full read of a connection synchronised before: list ids and versions, read only what changed.
 
-export type ListTarget = { baseDn: string; filter: string; attributes: string[]; fields: FieldNames; previousMark: string | null; preset: string };
+export type ListTarget = {
+  baseDn: string;
+  filter: string;
+  attributes: string[];
+  fields: FieldNames;
+  previousMark: string | null;
+  preset: string;
+};
 
 // What a listing asks for, by directory type: the stable id the mapping prefers there and the version. Fewer
 // attributes are fewer bytes to decode 100,000 times. A server that is not what its preset says answers without
@@ -32,12 +39,31 @@ const LISTING_ATTRIBUTES: Record<string, string[]> = {
  * listed are gone, as in a full read. Returns false, having written nothing, when the directory gives no ids or
  * marks, when some accounts have no stable id, or when so much changed that reading everything is cheaper.
  */
-export async function listThenRead(directory: DirectoryConnection, target: ListTarget, ctx: BatchCtx, progress: (read: number) => Promise<void>, debug: (m: string, d?: object) => Promise<void>): Promise<boolean> {
+export async function listThenRead(
+  directory: DirectoryConnection,
+  target: ListTarget,
+  ctx: BatchCtx,
+  progress: (read: number) => Promise<void>,
+  debug: (m: string, d?: object) => Promise<void>,
+): Promise<boolean> {
   if (!target.previousMark) return false;
   const attributes = LISTING_ATTRIBUTES[target.preset] ?? [...STABLE_ID_ATTRIBUTES, ...CHANGE_ATTRIBUTES];
-  const pages = prefetch(directory.searchPages(target.baseDn, { scope: "sub", filter: target.filter, attributes, explicitBufferAttributes: ["objectGUID"] }, PAGE_SIZE));
+  const pages = prefetch(
+    directory.searchPages(
+      target.baseDn,
+      { scope: "sub", filter: target.filter, attributes, explicitBufferAttributes: ["objectGUID"] },
+      PAGE_SIZE,
+    ),
+  );
   try {
-    return await listThenReadPages(pages, directory, target as ListTarget & { previousMark: string }, ctx, progress, debug);
+    return await listThenReadPages(
+      pages,
+      directory,
+      target as ListTarget & { previousMark: string },
+      ctx,
+      progress,
+      debug,
+    );
   } finally {
     // Given up early (a fallback to a full read): the listing's pending page is dropped.
     void pages.return(undefined).catch(() => {});
@@ -65,7 +91,14 @@ async function loadStored(connectionId: string): Promise<Stored | null> {
   return { versions, active, accounts: rows.length };
 }
 
-async function listThenReadPages(pages: AsyncGenerator<{ entries: Entry[] }>, directory: DirectoryConnection, target: ListTarget & { previousMark: string }, ctx: BatchCtx, progress: (read: number) => Promise<void>, debug: (m: string, d?: object) => Promise<void>): Promise<boolean> {
+async function listThenReadPages(
+  pages: AsyncGenerator<{ entries: Entry[] }>,
+  directory: DirectoryConnection,
+  target: ListTarget & { previousMark: string },
+  ctx: BatchCtx,
+  progress: (read: number) => Promise<void>,
+  debug: (m: string, d?: object) => Promise<void>,
+): Promise<boolean> {
   const { run, connectionId } = ctx;
   let t0 = performance.now();
   // Each page is compared, as it arrives, with the versions stored for the connection's accounts (loaded while
@@ -97,18 +130,23 @@ async function listThenReadPages(pages: AsyncGenerator<{ entries: Entry[] }>, di
   stored ??= await storedPromise;
   if (!stored) return false;
   const listedCount = listed.size;
-  T("light: listing", t0); t0 = performance.now();
+  T("light: listing", t0);
+  t0 = performance.now();
   // Reading a few entries one by one is cheap; past this, one paged read of everything is cheaper.
   if (changed.length > Math.max(2000, listedCount / 5)) return false;
 
   // Active accounts of this connection that were not listed are gone. When every active account was listed (the
   // usual case), nothing is.
-  const goneIds = activeListed === stored.active.size ? [] : [...stored.active].filter((id) => !listed.has(id));
-  const gone = goneIds.length === 0 ? [] : await sql<{ id: string; email: string; name: string }>(
-    `select u.id, u.email, u.name from "User" u
+  const goneIds =
+    activeListed === stored.active.size ? [] : [...stored.active].filter((id) => !listed.has(id));
+  const gone =
+    goneIds.length === 0
+      ? []
+      : await sql<{ id: string; email: string; name: string }>(
+          `select u.id, u.email, u.name from "User" u
      where u."connectionId" = $1::uuid and u.source = 'DIRECTORY' and u."supersededById" is null and u.status = 'ACTIVE' and u."directoryId" = any($2::text[])`,
-    [connectionId, goneIds],
-  );
+          [connectionId, goneIds],
+        );
   const unchanged = listedCount - changed.length;
   run.counts.entriesRead += unchanged;
   run.counts.unchanged += unchanged;
@@ -121,7 +159,12 @@ async function listThenReadPages(pages: AsyncGenerator<{ entries: Entry[] }>, di
     while (next < changed.length) {
       const dn = changed[next++];
       try {
-        const result = await directory.search(dn, { scope: "base", filter: target.filter, attributes: target.attributes, explicitBufferAttributes: ["objectGUID"] });
+        const result = await directory.search(dn, {
+          scope: "base",
+          filter: target.filter,
+          attributes: target.attributes,
+          explicitBufferAttributes: ["objectGUID"],
+        });
         entries.push(...result.entries);
       } catch (error) {
         // Deleted between the listing and now: it is gone, as if it had not been listed.
@@ -147,7 +190,14 @@ async function listThenReadPages(pages: AsyncGenerator<{ entries: Entry[] }>, di
   T("light: details", t0);
 
   for (const u of gone) {
-    if (!run.seen.has(u.id) && !run.toDisable.has(u.id)) run.toDisable.set(u.id, { id: u.id, email: u.email, name: u.name, kind: "gone", reason: "no longer in the directory under Base DN and Sync filter" });
+    if (!run.seen.has(u.id) && !run.toDisable.has(u.id))
+      run.toDisable.set(u.id, {
+        id: u.id,
+        email: u.email,
+        name: u.name,
+        kind: "gone",
+        reason: "no longer in the directory under Base DN and Sync filter",
+      });
   }
   run.accounts = stored.accounts;
   return true;

@@ -14,7 +14,10 @@ function key(connectionId: string): string {
 export async function tryLockConnection(connectionId: string): Promise<SyncLock | null> {
   const client = await syncPool().connect();
   try {
-    const { rows } = await client.query<{ locked: boolean }>("select pg_try_advisory_lock(hashtextextended($1, 0)) as locked", [key(connectionId)]);
+    const { rows } = await client.query<{ locked: boolean }>(
+      "select pg_try_advisory_lock(hashtextextended($1, 0)) as locked",
+      [key(connectionId)],
+    );
     if (!rows[0]?.locked) {
       client.release();
       return null;

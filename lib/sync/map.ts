@@ -20,7 +20,13 @@ export type MappedEntry = {
 };
 
 // Stable ids: Active Directory objectGUID (binary), OpenLDAP/389 entryUUID / nsUniqueId, Open Directory GeneratedUID.
-export const STABLE_ID_ATTRIBUTES = ["objectGUID", "entryUUID", "nsUniqueId", "apple-generateduid", "GeneratedUID"];
+export const STABLE_ID_ATTRIBUTES = [
+  "objectGUID",
+  "entryUUID",
+  "nsUniqueId",
+  "apple-generateduid",
+  "GeneratedUID",
+];
 export const CHANGE_ATTRIBUTES = ["uSNChanged", "modifyTimestamp", "entryCSN"];
 
 /** objectGUID bytes to the usual string form: the first three groups are little-endian. */
@@ -69,17 +75,31 @@ function textIn(attributes: Attributes, attribute: string): string | null {
  * What changes whenever the entry changes: Active Directory's uSNChanged and OpenLDAP's entryCSN exactly (every
  * modification gets a new one); otherwise modifyTimestamp, which two changes within one second share.
  */
-export function versionOf(entry: Entry): { version: string | null; exact: boolean; timestamp: string | null } {
+export function versionOf(entry: Entry): {
+  version: string | null;
+  exact: boolean;
+  timestamp: string | null;
+} {
   return versionIn(attributesOf(entry));
 }
 
-function versionIn(attributes: Attributes): { version: string | null; exact: boolean; timestamp: string | null } {
+function versionIn(attributes: Attributes): {
+  version: string | null;
+  exact: boolean;
+  timestamp: string | null;
+} {
   const timestamp = textIn(attributes, "modifyTimestamp");
   const exact = textIn(attributes, "uSNChanged") ?? textIn(attributes, "entryCSN");
   return exact ? { version: exact, exact: true, timestamp } : { version: timestamp, exact: false, timestamp };
 }
 
-export type Listing = { id: string | null; version: string | null; exact: boolean; timestamp: string | null; mark: string | null };
+export type Listing = {
+  id: string | null;
+  version: string | null;
+  exact: boolean;
+  timestamp: string | null;
+  mark: string | null;
+};
 
 /**
  * stableId, versionOf and the change mark of an entry read with only those attributes, in one pass over its
@@ -96,18 +116,38 @@ export function listingOf(entry: Entry): Listing {
     const v = (Array.isArray(raw) ? raw[0] : raw) as Buffer | string | undefined;
     if (v === undefined) continue;
     switch (key.toLowerCase()) {
-      case "objectguid": guid = v; break;
-      case "entryuuid": case "nsuniqueid": case "apple-generateduid": case "generateduid": other ??= String(v).trim().toLowerCase() || undefined; break;
-      case "usnchanged": usn = String(v).trim() || undefined; break;
-      case "entrycsn": csn = String(v).trim() || undefined; break;
-      case "modifytimestamp": timestamp = String(v).trim() || undefined; break;
+      case "objectguid":
+        guid = v;
+        break;
+      case "entryuuid":
+      case "nsuniqueid":
+      case "apple-generateduid":
+      case "generateduid":
+        other ??= String(v).trim().toLowerCase() || undefined;
+        break;
+      case "usnchanged":
+        usn = String(v).trim() || undefined;
+        break;
+      case "entrycsn":
+        csn = String(v).trim() || undefined;
+        break;
+      case "modifytimestamp":
+        timestamp = String(v).trim() || undefined;
+        break;
     }
   }
-  const id = guid !== undefined ? (Buffer.isBuffer(guid) ? guidToString(guid) : String(guid)) : (other ?? null);
+  const id =
+    guid !== undefined ? (Buffer.isBuffer(guid) ? guidToString(guid) : String(guid)) : (other ?? null);
   const exact = usn ?? csn;
   // An entryCSN starts with the time of the change, as modifyTimestamp gives it: a listing need not ask for both.
   timestamp ??= csnTime(csn);
-  return { id, version: exact ?? timestamp ?? null, exact: Boolean(exact), timestamp: timestamp ?? null, mark: usn ?? timestamp ?? null };
+  return {
+    id,
+    version: exact ?? timestamp ?? null,
+    exact: Boolean(exact),
+    timestamp: timestamp ?? null,
+    mark: usn ?? timestamp ?? null,
+  };
 }
 
 /** "20261123132800.123456Z#000000#000#000000" → "20261123132800Z" (generalized time to the second, UTC). */
@@ -139,12 +179,41 @@ export function mapEntry(entry: Entry, fields: FieldNames): MapOutcome {
   const accountName = textIn(attributes, fields.accountNameField);
   const userPrincipalName = textIn(attributes, fields.userPrincipalNameField);
   const fullName = textIn(attributes, fields.fullNameField) ?? accountName ?? email;
-  const statusValues = valuesIn(attributes, fields.statusField).map((v) => (Buffer.isBuffer(v) ? v.toString("utf8") : String(v)));
+  const statusValues = valuesIn(attributes, fields.statusField).map((v) =>
+    Buffer.isBuffer(v) ? v.toString("utf8") : String(v),
+  );
   const statusValue = statusValues.length ? statusValues.join(";") : null;
   const disabled = isDisabledValue(statusValues, fields.statusDisabled, fields.statusDisabledMode);
-  const hash = crypto.createHash("sha1").update([entry.dn, email, accountName ?? "\u0002", userPrincipalName ?? "\u0002", fullName, statusValue ?? "\u0002"].join("\u0001")).digest("base64");
+  const hash = crypto
+    .createHash("sha1")
+    .update(
+      [
+        entry.dn,
+        email,
+        accountName ?? "\u0002",
+        userPrincipalName ?? "\u0002",
+        fullName,
+        statusValue ?? "\u0002",
+      ].join("\u0001"),
+    )
+    .digest("base64");
   const changeMark = textIn(attributes, "uSNChanged") ?? textIn(attributes, "modifyTimestamp");
-  return { ok: true, entry: { dn: entry.dn, directoryId: stableIdIn(attributes), email, accountName, userPrincipalName, fullName, statusValue, disabled, hash, changeMark, version: versionIn(attributes).version } };
+  return {
+    ok: true,
+    entry: {
+      dn: entry.dn,
+      directoryId: stableIdIn(attributes),
+      email,
+      accountName,
+      userPrincipalName,
+      fullName,
+      statusValue,
+      disabled,
+      hash,
+      changeMark,
+      version: versionIn(attributes).version,
+    },
+  };
 }
 
 /**
@@ -153,7 +222,23 @@ export function mapEntry(entry: Entry, fields: FieldNames): MapOutcome {
  * every entry's attributes again.
  */
 export function mappingKey(fields: FieldNames): string {
-  return crypto.createHash("sha1").update([fields.accountNameField, fields.emailField, fields.userPrincipalNameField, fields.fullNameField, fields.statusField, fields.statusDisabled, fields.statusDisabledMode].join("\u0001").toLowerCase()).digest("hex").slice(0, 8);
+  return crypto
+    .createHash("sha1")
+    .update(
+      [
+        fields.accountNameField,
+        fields.emailField,
+        fields.userPrincipalNameField,
+        fields.fullNameField,
+        fields.statusField,
+        fields.statusDisabled,
+        fields.statusDisabledMode,
+      ]
+        .join("\u0001")
+        .toLowerCase(),
+    )
+    .digest("hex")
+    .slice(0, 8);
 }
 
 export function isAscii(value: string): boolean {

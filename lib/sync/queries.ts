@@ -2,24 +2,58 @@ import "server-only";
 import { db } from "@/lib/db";
 
 export async function recentRuns(organizationId: string, connectionId: string, take = 20) {
-  const connection = await db.ldapConnection.findFirst({ where: { id: connectionId, organizationId }, select: { id: true } });
+  const connection = await db.ldapConnection.findFirst({
+    where: { id: connectionId, organizationId },
+    select: { id: true },
+  });
   if (!connection) return null;
   const runs = await db.syncRun.findMany({
     where: { connectionId },
     orderBy: { startedAt: "desc" },
     take,
     select: {
-      id: true, trigger: true, kind: true, status: true, startedAt: true, finishedAt: true, entriesRead: true, created: true, updated: true,
-      unchanged: true, disabled: true, reenabled: true, pendingTransfer: true, warnings: true, error: true, heldReason: true,
+      id: true,
+      trigger: true,
+      kind: true,
+      status: true,
+      startedAt: true,
+      finishedAt: true,
+      entriesRead: true,
+      created: true,
+      updated: true,
+      unchanged: true,
+      disabled: true,
+      reenabled: true,
+      pendingTransfer: true,
+      warnings: true,
+      error: true,
+      heldReason: true,
     },
   });
-  return runs.map((r) => ({ ...r, startedAt: r.startedAt.toISOString(), finishedAt: r.finishedAt?.toISOString() ?? null, warnings: (r.warnings as string[]) ?? [] }));
+  return runs.map((r) => ({
+    ...r,
+    startedAt: r.startedAt.toISOString(),
+    finishedAt: r.finishedAt?.toISOString() ?? null,
+    warnings: (r.warnings as string[]) ?? [],
+  }));
 }
 
 export type RunView = NonNullable<Awaited<ReturnType<typeof recentRuns>>>[number];
 
 export async function lastRuns(organizationId: string) {
-  const rows = await db.$queryRaw<{ connectionId: string; status: string; startedAt: Date; entriesRead: number; created: number; updated: number; disabled: number; pendingTransfer: number; reenabled: number }[]>`
+  const rows = await db.$queryRaw<
+    {
+      connectionId: string;
+      status: string;
+      startedAt: Date;
+      entriesRead: number;
+      created: number;
+      updated: number;
+      disabled: number;
+      pendingTransfer: number;
+      reenabled: number;
+    }[]
+  >`
     select distinct on (r."connectionId") r."connectionId", r.status::text as status, r."startedAt", r."entriesRead", r.created, r.updated, r.disabled, r."pendingTransfer", r.reenabled
     from "SyncRun" r join "LdapConnection" c on c.id = r."connectionId"
     where c."organizationId" = ${organizationId}::uuid and r."dryRun" = false
@@ -28,20 +62,47 @@ export async function lastRuns(organizationId: string) {
 }
 
 export async function userTimeline(organizationId: string, userId: string) {
-  const membership = await db.membership.findUnique({ where: { userId_organizationId: { userId, organizationId } }, select: { id: true } });
+  const membership = await db.membership.findUnique({
+    where: { userId_organizationId: { userId, organizationId } },
+    select: { id: true },
+  });
   if (!membership) return null;
   const user = await db.user.findUniqueOrThrow({
     where: { id: userId },
     select: {
-      id: true, email: true, name: true, accountName: true, userPrincipalName: true, dn: true, directoryId: true, directoryStatus: true, source: true, status: true,
-      lastSyncedAt: true, createdAt: true, createdByRunId: true, connection: { select: { name: true } }, supersededBy: { select: { id: true, email: true } }, supersedes: { select: { email: true } },
+      id: true,
+      email: true,
+      name: true,
+      accountName: true,
+      userPrincipalName: true,
+      dn: true,
+      directoryId: true,
+      directoryStatus: true,
+      source: true,
+      status: true,
+      lastSyncedAt: true,
+      createdAt: true,
+      createdByRunId: true,
+      connection: { select: { name: true } },
+      supersededBy: { select: { id: true, email: true } },
+      supersedes: { select: { email: true } },
       groupMemberships: { select: { group: { select: { name: true } } } },
-      syncEvents: { orderBy: { createdAt: "desc" }, take: 100, select: { id: true, action: true, details: true, createdAt: true, runId: true } },
+      syncEvents: {
+        orderBy: { createdAt: "desc" },
+        take: 100,
+        select: { id: true, action: true, details: true, createdAt: true, runId: true },
+      },
     },
   });
   // Accounts a sync created carry the run instead of a "created" row (lib/sync/engine.ts).
   if (user.createdByRunId && !user.syncEvents.some((e) => e.action === "created")) {
-    user.syncEvents.push({ id: `created-${user.id}`, action: "created", details: { dn: user.dn }, createdAt: user.createdAt, runId: user.createdByRunId });
+    user.syncEvents.push({
+      id: `created-${user.id}`,
+      action: "created",
+      details: { dn: user.dn },
+      createdAt: user.createdAt,
+      runId: user.createdByRunId,
+    });
   }
   return user;
 }

@@ -4,7 +4,12 @@ import { db } from "@/lib/db";
 import { finishRun, loadConnection, startRun, writeLog } from "@/lib/sync/records";
 import { connectTo, makeOrg } from "@/test/factories";
 
-const directory = { url: "ldap://127.0.0.1:1", managerDn: "cn=admin,dc=example,dc=com", managerPassword: "x", baseDn: "dc=example,dc=com" };
+const directory = {
+  url: "ldap://127.0.0.1:1",
+  managerDn: "cn=admin,dc=example,dc=com",
+  managerPassword: "x",
+  baseDn: "dc=example,dc=com",
+};
 const zone = process.env.TZ;
 afterEach(() => {
   if (zone === undefined) delete process.env.TZ;
@@ -37,7 +42,9 @@ describe("the sync's own records, written without Prisma", () => {
     const stored = await loadConnection(id);
     // Five hours off would make an incremental sync look due (or not) at the wrong time.
     expect(stored.lastFullSyncAt?.toISOString()).toBe(lastFullSyncAt.toISOString());
-    expect(stored.defaultPlanId).toBe((await db.organization.findUniqueOrThrow({ where: { id: org.id } })).defaultPlanId);
+    expect(stored.defaultPlanId).toBe(
+      (await db.organization.findUniqueOrThrow({ where: { id: org.id } })).defaultPlanId,
+    );
   });
 
   it("marks a run a dead process left running as interrupted, and records the result in UTC without touching the connection's settings date", async () => {
@@ -46,10 +53,34 @@ describe("the sync's own records, written without Prisma", () => {
     const before = await db.ldapConnection.findUniqueOrThrow({ where: { id } });
     const dead = await startRun(id, "CRON", "FULL", "gone-host:1");
     const runId = await startRun(id, "MANUAL", "FULL", "this-host:2");
-    expect(await db.syncRun.findUniqueOrThrow({ where: { id: dead } })).toMatchObject({ status: "FAILED", error: expect.stringContaining("Interrupted") });
-    const counts = { entriesRead: 5, created: 2, updated: 1, unchanged: 2, disabled: 0, reenabled: 0, pendingTransfer: 0 };
-    await finishRun(runId, id, { status: "SUCCEEDED", counts, warnings: ["w"], full: true, mark: "20260115083000Z", intervalMinutes: 7 });
-    expect(await db.syncRun.findUniqueOrThrow({ where: { id: runId } })).toMatchObject({ status: "SUCCEEDED", trigger: "MANUAL", ...counts, warnings: ["w"], finishedAt: expect.any(Date) });
+    expect(await db.syncRun.findUniqueOrThrow({ where: { id: dead } })).toMatchObject({
+      status: "FAILED",
+      error: expect.stringContaining("Interrupted"),
+    });
+    const counts = {
+      entriesRead: 5,
+      created: 2,
+      updated: 1,
+      unchanged: 2,
+      disabled: 0,
+      reenabled: 0,
+      pendingTransfer: 0,
+    };
+    await finishRun(runId, id, {
+      status: "SUCCEEDED",
+      counts,
+      warnings: ["w"],
+      full: true,
+      mark: "20260115083000Z",
+      intervalMinutes: 7,
+    });
+    expect(await db.syncRun.findUniqueOrThrow({ where: { id: runId } })).toMatchObject({
+      status: "SUCCEEDED",
+      trigger: "MANUAL",
+      ...counts,
+      warnings: ["w"],
+      finishedAt: expect.any(Date),
+    });
     const after = await db.ldapConnection.findUniqueOrThrow({ where: { id } });
     expect(after.highWaterMark).toBe("20260115083000Z");
     expect(after.updatedAt.toISOString()).toBe(before.updatedAt.toISOString());
@@ -62,7 +93,17 @@ describe("the sync's own records, written without Prisma", () => {
     expect(Math.abs(line.createdAt.getTime() - Date.now())).toBeLessThan(60_000);
     // A failed run keeps the marks of the last good one.
     const failed = await startRun(id, "CRON", "FULL", "this-host:2");
-    await finishRun(failed, id, { status: "FAILED", error: "down", counts, warnings: [], full: true, mark: "20990101000000Z", intervalMinutes: 7 });
-    expect((await db.ldapConnection.findUniqueOrThrow({ where: { id } })).highWaterMark).toBe("20260115083000Z");
+    await finishRun(failed, id, {
+      status: "FAILED",
+      error: "down",
+      counts,
+      warnings: [],
+      full: true,
+      mark: "20990101000000Z",
+      intervalMinutes: 7,
+    });
+    expect((await db.ldapConnection.findUniqueOrThrow({ where: { id } })).highWaterMark).toBe(
+      "20260115083000Z",
+    );
   });
 });

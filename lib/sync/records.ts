@@ -10,7 +10,15 @@ import { NOW_UTC, sql } from "@/lib/sync/sql";
 
 export type StoredConnection = LdapConnection & { defaultPlanId: string };
 
-export type Counts = { entriesRead: number; created: number; updated: number; unchanged: number; disabled: number; reenabled: number; pendingTransfer: number };
+export type Counts = {
+  entriesRead: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  disabled: number;
+  reenabled: number;
+  pendingTransfer: number;
+};
 
 export async function loadConnection(connectionId: string): Promise<StoredConnection> {
   const [row] = await sql<StoredConnection>(
@@ -30,12 +38,20 @@ export async function connectionOrder(organizationId: string) {
 
 /** The connection's current accounts (not those an email change replaced): the disable threshold's base. */
 export async function countAccounts(connectionId: string): Promise<number> {
-  const [row] = await sql<{ n: number }>(`select count(*)::int as n from "User" where "connectionId" = $1::uuid and source = 'DIRECTORY' and "supersededById" is null`, [connectionId]);
+  const [row] = await sql<{ n: number }>(
+    `select count(*)::int as n from "User" where "connectionId" = $1::uuid and source = 'DIRECTORY' and "supersededById" is null`,
+    [connectionId],
+  );
   return row.n;
 }
 
 /** Marks runs a dead process left RUNNING as failed (the caller holds the lock), and records the new run. */
-export async function startRun(connectionId: string, trigger: SyncTrigger, kind: SyncKind, runnerId: string): Promise<string> {
+export async function startRun(
+  connectionId: string,
+  trigger: SyncTrigger,
+  kind: SyncKind,
+  runnerId: string,
+): Promise<string> {
   const id = crypto.randomUUID();
   await sql(
     `with interrupted as (
@@ -51,10 +67,23 @@ export async function recordProgress(runId: string, entriesRead: number) {
   await sql(`update "SyncRun" set "entriesRead" = $2 where id = $1::uuid`, [runId, entriesRead]);
 }
 
-export async function writeLog(entry: { organizationId: string; connectionId: string; level: LogLevel; message: string; details?: object }) {
+export async function writeLog(entry: {
+  organizationId: string;
+  connectionId: string;
+  level: LogLevel;
+  message: string;
+  details?: object;
+}) {
   await sql(
     `insert into "LogEntry" (id, "organizationId", "connectionId", level, message, details, "createdAt") values ($1::uuid, $2::uuid, $3::uuid, $4::"LogLevel", $5, $6::jsonb, ${NOW_UTC})`,
-    [crypto.randomUUID(), entry.organizationId, entry.connectionId, entry.level, entry.message, JSON.stringify(entry.details ?? {})],
+    [
+      crypto.randomUUID(),
+      entry.organizationId,
+      entry.connectionId,
+      entry.level,
+      entry.message,
+      JSON.stringify(entry.details ?? {}),
+    ],
   );
 }
 
@@ -62,7 +91,20 @@ export async function writeLog(entry: { organizationId: string; connectionId: st
  * The run's result and counts, and the connection's schedule; a successful run moves the marks on. The
  * connection's updatedAt stays: it says when its settings changed (sign-in keys its manager connection on it).
  */
-export async function finishRun(runId: string, connectionId: string, result: { status: "SUCCEEDED" | "FAILED" | "HELD"; error?: string; heldReason?: string; counts: Counts; warnings: string[]; full: boolean; mark: string | null; intervalMinutes: number }) {
+export async function finishRun(
+  runId: string,
+  connectionId: string,
+  result: {
+    status: "SUCCEEDED" | "FAILED" | "HELD";
+    error?: string;
+    heldReason?: string;
+    counts: Counts;
+    warnings: string[];
+    full: boolean;
+    mark: string | null;
+    intervalMinutes: number;
+  },
+) {
   const c = result.counts;
   await sql(
     `with run as (
@@ -73,7 +115,23 @@ export async function finishRun(runId: string, connectionId: string, result: { s
        "lastFullSyncAt" = case when $15 then ${NOW_UTC} else "lastFullSyncAt" end,
        "highWaterMark" = coalesce($16, "highWaterMark")
      where id = $13::uuid`,
-    [runId, result.status, result.error ?? null, result.heldReason ?? null, JSON.stringify(result.warnings), c.entriesRead, c.created, c.updated, c.unchanged, c.disabled, c.reenabled, c.pendingTransfer,
-     connectionId, result.intervalMinutes, result.status === "SUCCEEDED" && result.full, result.status === "SUCCEEDED" ? result.mark : null],
+    [
+      runId,
+      result.status,
+      result.error ?? null,
+      result.heldReason ?? null,
+      JSON.stringify(result.warnings),
+      c.entriesRead,
+      c.created,
+      c.updated,
+      c.unchanged,
+      c.disabled,
+      c.reenabled,
+      c.pendingTransfer,
+      connectionId,
+      result.intervalMinutes,
+      result.status === "SUCCEEDED" && result.full,
+      result.status === "SUCCEEDED" ? result.mark : null,
+    ],
   );
 }

@@ -14,17 +14,45 @@ const MAX_PLAN_NAMES = 500;
 
 export type PlanItem = { email: string; name: string; reason?: string };
 
-export type SyncPlan = { create: PlanItem[]; update: PlanItem[]; disable: PlanItem[]; pendingTransfer: PlanItem[]; reenable: PlanItem[] };
-
-export type ExistingUser = {
-  id: string; email: string; name: string; source: "LOCAL" | "DIRECTORY" | "ADHOC"; status: "ACTIVE" | "DISABLED" | "PENDING_TRANSFER";
-  connectionId: string | null; directoryId: string | null; directoryHash: string | null; supersededById: string | null;
+export type SyncPlan = {
+  create: PlanItem[];
+  update: PlanItem[];
+  disable: PlanItem[];
+  pendingTransfer: PlanItem[];
+  reenable: PlanItem[];
 };
 
-export type Disable = { id: string; email: string; name: string; reason: string; kind: "status" | "gone" | "superseded"; targetUserId?: string };
+export type ExistingUser = {
+  id: string;
+  email: string;
+  name: string;
+  source: "LOCAL" | "DIRECTORY" | "ADHOC";
+  status: "ACTIVE" | "DISABLED" | "PENDING_TRANSFER";
+  connectionId: string | null;
+  directoryId: string | null;
+  directoryHash: string | null;
+  supersededById: string | null;
+};
+
+export type Disable = {
+  id: string;
+  email: string;
+  name: string;
+  reason: string;
+  kind: "status" | "gone" | "superseded";
+  targetUserId?: string;
+};
 
 export class Run {
-  counts = { entriesRead: 0, created: 0, updated: 0, unchanged: 0, disabled: 0, reenabled: 0, pendingTransfer: 0 };
+  counts = {
+    entriesRead: 0,
+    created: 0,
+    updated: 0,
+    unchanged: 0,
+    disabled: 0,
+    reenabled: 0,
+    pendingTransfer: 0,
+  };
   warnings: string[] = [];
   warningCount = 0;
   seen = new Set<string>();
@@ -68,8 +96,10 @@ export function mapPage(entries: Entry[], run: Run, fields: FieldNames): MappedE
       continue;
     }
     run.emailsSeen.add(e.email);
-    if (e.accountName && !isAscii(e.accountName)) run.warn(`Account name "${e.accountName}" (${e.email}) is not ASCII: use ASCII for usernames.`);
-    if (e.changeMark && (!run.maxChangeMark || compareMarks(e.changeMark, run.maxChangeMark) > 0)) run.maxChangeMark = e.changeMark;
+    if (e.accountName && !isAscii(e.accountName))
+      run.warn(`Account name "${e.accountName}" (${e.email}) is not ASCII: use ASCII for usernames.`);
+    if (e.changeMark && (!run.maxChangeMark || compareMarks(e.changeMark, run.maxChangeMark) > 0))
+      run.maxChangeMark = e.changeMark;
     batch.push(e);
   }
   return batch;
@@ -87,4 +117,9 @@ export async function* prefetch<T>(source: AsyncGenerator<T>): AsyncGenerator<T>
   }
 }
 
-export const T = process.env.SYNC_TIMING ? (label: string, t0: number) => { (globalThis as any).__t ??= {}; (globalThis as any).__t[label] = ((globalThis as any).__t[label] ?? 0) + performance.now() - t0; } : () => {};
+export const T = process.env.SYNC_TIMING
+  ? (label: string, t0: number) => {
+      (globalThis as any).__t ??= {};
+      (globalThis as any).__t[label] = ((globalThis as any).__t[label] ?? 0) + performance.now() - t0;
+    }
+  : () => {};

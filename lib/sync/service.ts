@@ -9,7 +9,10 @@ import type { SyncTrigger } from "@/lib/generated/prisma/enums";
 type Ctx = { actorId: string | null; organizationId: string };
 
 async function own(ctx: Ctx, connectionId: string) {
-  const c = await db.ldapConnection.findFirst({ where: { id: connectionId, organizationId: ctx.organizationId }, select: { id: true, enabled: true, name: true } });
+  const c = await db.ldapConnection.findFirst({
+    where: { id: connectionId, organizationId: ctx.organizationId },
+    select: { id: true, enabled: true, name: true },
+  });
   if (!c) throw new NotFoundError("Connection not found.");
   return c;
 }
@@ -21,27 +24,73 @@ async function own(ctx: Ctx, connectionId: string) {
 export async function startSync(ctx: Ctx, connectionId: string, trigger: SyncTrigger) {
   const c = await own(ctx, connectionId);
   if (!c.enabled) throw new UserError(`${c.name} is disabled: enable it to synchronise.`);
-  const running = await db.syncRun.findFirst({ where: { connectionId, status: "RUNNING" }, select: { id: true } });
+  const running = await db.syncRun.findFirst({
+    where: { connectionId, status: "RUNNING" },
+    select: { id: true },
+  });
   if (running) throw new UserError("A synchronisation of this connection is running already.");
-  await db.auditLog.create({ data: { actorId: ctx.actorId, organizationId: ctx.organizationId, action: trigger === "CONFIRMATION" ? "sync.confirm" : "sync.start", targetType: "connection", targetId: connectionId } });
+  await db.auditLog.create({
+    data: {
+      actorId: ctx.actorId,
+      organizationId: ctx.organizationId,
+      action: trigger === "CONFIRMATION" ? "sync.confirm" : "sync.start",
+      targetType: "connection",
+      targetId: connectionId,
+    },
+  });
   // An administrator's Sync now reads everything (deletions included); the cron reads changes between full syncs.
-  void syncConnection(connectionId, { trigger, allowDisable: trigger === "CONFIRMATION", full: true }).catch((error) => console.error("sync failed", error));
+  void syncConnection(connectionId, { trigger, allowDisable: trigger === "CONFIRMATION", full: true }).catch(
+    (error) => console.error("sync failed", error),
+  );
   // Give the run a moment to create its row, so that the page shows it at once.
   for (let i = 0; i < 20; i++) {
-    if (await db.syncRun.findFirst({ where: { connectionId, status: { in: ["RUNNING"] }, startedAt: { gte: new Date(Date.now() - 10_000) } }, select: { id: true } })) break;
+    if (
+      await db.syncRun.findFirst({
+        where: {
+          connectionId,
+          status: { in: ["RUNNING"] },
+          startedAt: { gte: new Date(Date.now() - 10_000) },
+        },
+        select: { id: true },
+      })
+    )
+      break;
     await new Promise((r) => setTimeout(r, 50));
   }
 }
 
-export type Preview = Pick<SyncOutcome, "status" | "counts" | "warnings" | "error" | "heldReason" | "plan" | "wouldDisable">;
+export type Preview = Pick<
+  SyncOutcome,
+  "status" | "counts" | "warnings" | "error" | "heldReason" | "plan" | "wouldDisable"
+>;
 
-export async function previewSync(ctx: Ctx, connectionId: string, values?: ConnectionValues): Promise<Preview> {
+export async function previewSync(
+  ctx: Ctx,
+  connectionId: string,
+  values?: ConnectionValues,
+): Promise<Preview> {
   await own(ctx, connectionId);
   if (values) {
-    const stored = await db.ldapConnection.findUniqueOrThrow({ where: { id: connectionId }, select: { serverUrl: true, managerDn: true } });
+    const stored = await db.ldapConnection.findUniqueOrThrow({
+      where: { id: connectionId },
+      select: { serverUrl: true, managerDn: true },
+    });
     assertStoredPasswordStays(stored, values);
   }
   const overrides = values ? { ...values, managerPassword: values.managerPassword || undefined } : undefined;
-  const outcome = await syncConnection(connectionId, { trigger: "MANUAL", dryRun: true, full: true, overrides: overrides as Partial<ConnectionValues> });
-  return { status: outcome.status, counts: outcome.counts, warnings: outcome.warnings.slice(0, 50), error: outcome.error, heldReason: outcome.heldReason, plan: outcome.plan, wouldDisable: outcome.wouldDisable };
+  const outcome = await syncConnection(connectionId, {
+    trigger: "MANUAL",
+    dryRun: true,
+    full: true,
+    overrides: overrides as Partial<ConnectionValues>,
+  });
+  return {
+    status: outcome.status,
+    counts: outcome.counts,
+    warnings: outcome.warnings.slice(0, 50),
+    error: outcome.error,
+    heldReason: outcome.heldReason,
+    plan: outcome.plan,
+    wouldDisable: outcome.wouldDisable,
+  };
 }

@@ -12,7 +12,12 @@ export function syncPool(): pg.Pool {
     const pool = new pg.Pool({
       connectionString: process.env.DATABASE_URL,
       max: 8,
-      types: { getTypeParser: ((oid: number, format?: "text" | "binary") => (oid === pg.types.builtins.TIMESTAMP ? (v: string) => new Date(`${v.replace(" ", "T")}Z`) : pg.types.getTypeParser(oid, format as "text"))) as typeof pg.types.getTypeParser },
+      types: {
+        getTypeParser: ((oid: number, format?: "text" | "binary") =>
+          oid === pg.types.builtins.TIMESTAMP
+            ? (v: string) => new Date(`${v.replace(" ", "T")}Z`)
+            : pg.types.getTypeParser(oid, format as "text")) as typeof pg.types.getTypeParser,
+      },
     });
     // An idle connection the server closed (a restart, a failover) must not take the process down with it.
     pool.on("error", (error) => console.error("database connection lost (sync pool)", error.message));
@@ -24,6 +29,9 @@ export function syncPool(): pg.Pool {
 /** The current time as the zone-less UTC timestamp the schema stores (now() alone follows the session's zone). */
 export const NOW_UTC = `(now() at time zone 'utc')`;
 
-export async function sql<T extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<T[]> {
+export async function sql<T extends pg.QueryResultRow = pg.QueryResultRow>(
+  text: string,
+  values: unknown[] = [],
+): Promise<T[]> {
   return (await syncPool().query<T>(text, values)).rows;
 }

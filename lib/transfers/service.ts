@@ -11,24 +11,55 @@ type Ctx = { actorId: string | null; organizationId: string };
  * owning nothing, is disabled (DESIGN.md rule 5).
  */
 export async function transferOwnership(ctx: Ctx, fromUserId: string, toUserId: string) {
-  if (fromUserId === toUserId) throw new UserError("Choose another user to receive the files.", { toUserId: "Choose another user." });
+  if (fromUserId === toUserId)
+    throw new UserError("Choose another user to receive the files.", { toUserId: "Choose another user." });
   return db.$transaction(async (tx) => {
     const [from, to] = await Promise.all([
-      tx.membership.findUnique({ where: { userId_organizationId: { userId: fromUserId, organizationId: ctx.organizationId } }, select: { user: { select: { id: true, email: true, status: true } } } }),
-      tx.membership.findUnique({ where: { userId_organizationId: { userId: toUserId, organizationId: ctx.organizationId } }, select: { user: { select: { id: true, email: true, status: true } } } }),
+      tx.membership.findUnique({
+        where: { userId_organizationId: { userId: fromUserId, organizationId: ctx.organizationId } },
+        select: { user: { select: { id: true, email: true, status: true } } },
+      }),
+      tx.membership.findUnique({
+        where: { userId_organizationId: { userId: toUserId, organizationId: ctx.organizationId } },
+        select: { user: { select: { id: true, email: true, status: true } } },
+      }),
     ]);
     if (!from) throw new NotFoundError("User not found in this organisation.");
-    if (!to) throw new UserError("The receiving user is not in this organisation.", { toUserId: "Choose a member of this organisation." });
-    if (to.user.status !== "ACTIVE") throw new UserError("The receiving user must be active.", { toUserId: "Choose an active user." });
-    const files = await tx.file.findMany({ where: { ownerId: fromUserId, organizationId: ctx.organizationId }, select: { id: true } });
+    if (!to)
+      throw new UserError("The receiving user is not in this organisation.", {
+        toUserId: "Choose a member of this organisation.",
+      });
+    if (to.user.status !== "ACTIVE")
+      throw new UserError("The receiving user must be active.", { toUserId: "Choose an active user." });
+    const files = await tx.file.findMany({
+      where: { ownerId: fromUserId, organizationId: ctx.organizationId },
+      select: { id: true },
+    });
     const ids = files.map((f) => f.id);
     await tx.file.updateMany({ where: { id: { in: ids } }, data: { ownerId: toUserId } });
     // A share with the new owner is pointless now.
     await tx.fileShare.deleteMany({ where: { fileId: { in: ids }, userId: toUserId } });
-    await tx.notification.updateMany({ where: { organizationId: ctx.organizationId, userId: fromUserId, resolvedAt: null }, data: { resolvedAt: new Date() } });
-    if (from.user.status === "PENDING_TRANSFER") await tx.user.update({ where: { id: fromUserId }, data: { status: "DISABLED" } });
-    await tx.syncEvent.create({ data: { userId: fromUserId, action: "files-transferred", details: { to: to.user.email, files: ids.length } } });
-    await audit(tx, { actorId: ctx.actorId, organizationId: ctx.organizationId, action: "files.transfer", targetType: "user", targetId: fromUserId, details: { from: from.user.email, to: to.user.email, files: ids.length } });
+    await tx.notification.updateMany({
+      where: { organizationId: ctx.organizationId, userId: fromUserId, resolvedAt: null },
+      data: { resolvedAt: new Date() },
+    });
+    if (from.user.status === "PENDING_TRANSFER")
+      await tx.user.update({ where: { id: fromUserId }, data: { status: "DISABLED" } });
+    await tx.syncEvent.create({
+      data: {
+        userId: fromUserId,
+        action: "files-transferred",
+        details: { to: to.user.email, files: ids.length },
+      },
+    });
+    await audit(tx, {
+      actorId: ctx.actorId,
+      organizationId: ctx.organizationId,
+      action: "files.transfer",
+      targetType: "user",
+      targetId: fromUserId,
+      details: { from: from.user.email, to: to.user.email, files: ids.length },
+    });
     return { files: ids.length, from: from.user.email, to: to.user.email };
   });
 }
@@ -38,8 +69,12 @@ export async function openNotifications(organizationId: string) {
     where: { organizationId, resolvedAt: null },
     orderBy: { createdAt: "desc" },
     select: {
-      id: true, kind: true, createdAt: true,
-      user: { select: { id: true, email: true, name: true, status: true, _count: { select: { files: true } } } },
+      id: true,
+      kind: true,
+      createdAt: true,
+      user: {
+        select: { id: true, email: true, name: true, status: true, _count: { select: { files: true } } },
+      },
       targetUser: { select: { id: true, email: true, name: true } },
     },
   });

@@ -19,7 +19,11 @@ function userSearch(q: string | undefined): Prisma.UserWhereInput {
 export async function listOrgUsers(organizationId: string, query: UserListQuery) {
   const where: Prisma.MembershipWhereInput = {
     organizationId,
-    user: { ...userSearch(query.q), ...(query.source ? { source: query.source } : {}), ...(query.status ? { status: query.status } : {}) },
+    user: {
+      ...userSearch(query.q),
+      ...(query.source ? { source: query.source } : {}),
+      ...(query.status ? { status: query.status } : {}),
+    },
   };
   const [total, rows] = await Promise.all([
     db.membership.count({ where }),
@@ -33,7 +37,14 @@ export async function listOrgUsers(organizationId: string, query: UserListQuery)
         plan: { select: { name: true } },
         user: {
           select: {
-            id: true, email: true, name: true, accountName: true, source: true, status: true, isPlatformAdmin: true, lastLoginAt: true,
+            id: true,
+            email: true,
+            name: true,
+            accountName: true,
+            source: true,
+            status: true,
+            isPlatformAdmin: true,
+            lastLoginAt: true,
             _count: { select: { files: true } },
           },
         },
@@ -53,8 +64,16 @@ export async function listAllUsers(query: { q?: string; page: number }) {
       skip: (query.page - 1) * PAGE_SIZE,
       take: PAGE_SIZE,
       select: {
-        id: true, email: true, name: true, source: true, status: true, isPlatformAdmin: true, isBuiltinAdmin: true,
-        memberships: { select: { roles: true, organization: { select: { id: true, slug: true, name: true } } } },
+        id: true,
+        email: true,
+        name: true,
+        source: true,
+        status: true,
+        isPlatformAdmin: true,
+        isBuiltinAdmin: true,
+        memberships: {
+          select: { roles: true, organization: { select: { id: true, slug: true, name: true } } },
+        },
       },
     }),
   ]);
@@ -65,9 +84,19 @@ export async function getProfile(userId: string) {
   return db.user.findUnique({
     where: { id: userId },
     select: {
-      email: true, name: true, accountName: true, source: true, lastLoginAt: true,
+      email: true,
+      name: true,
+      accountName: true,
+      source: true,
+      lastLoginAt: true,
       connection: { select: { name: true } },
-      memberships: { select: { roles: true, plan: { select: { name: true, storageQuotaBytes: true } }, organization: { select: { name: true, slug: true } } } },
+      memberships: {
+        select: {
+          roles: true,
+          plan: { select: { name: true, storageQuotaBytes: true } },
+          organization: { select: { name: true, slug: true } },
+        },
+      },
       _count: { select: { files: true } },
     },
   });

@@ -47,11 +47,19 @@ export const changePasswordSchema = z
     newPassword: newPasswordField,
     confirmPassword: z.string(),
   })
-  .refine((v) => v.newPassword === v.confirmPassword, { path: ["confirmPassword"], message: "The two new passwords differ." })
-  .refine((v) => v.newPassword !== v.currentPassword, { path: ["newPassword"], message: "Choose a password different from the current one." });
+  .refine((v) => v.newPassword === v.confirmPassword, {
+    path: ["confirmPassword"],
+    message: "The two new passwords differ.",
+  })
+  .refine((v) => v.newPassword !== v.currentPassword, {
+    path: ["newPassword"],
+    message: "Choose a password different from the current one.",
+  });
 export type ChangePasswordInput = z.input<typeof changePasswordSchema>;
 
-export const orgAdminGrantSchema = userIdSchema.extend({ organizationId: z.string().uuid("Choose an organisation.") });
+export const orgAdminGrantSchema = userIdSchema.extend({
+  organizationId: z.string().uuid("Choose an organisation."),
+});
 
 export const USER_SOURCES = ["DIRECTORY", "LOCAL", "ADHOC"] as const;
 export const USER_STATUSES = ["ACTIVE", "DISABLED", "PENDING_TRANSFER"] as const;
@@ -65,6 +73,13 @@ export const userListQuerySchema = z.object({
 export type UserListQuery = z.output<typeof userListQuerySchema>;
 
 export const SOURCE_LABELS = { DIRECTORY: "Directory", LOCAL: "Local", ADHOC: "Ad hoc" } as const;
-export const STATUS_LABELS = { ACTIVE: "Active", DISABLED: "Disabled", PENDING_TRANSFER: "Pending transfer" } as const;
+export const STATUS_LABELS = {
+  ACTIVE: "Active",
+  DISABLED: "Disabled",
+  PENDING_TRANSFER: "Pending transfer",
+} as const;
 
-export const transferSchema = z.object({ fromUserId: z.string().uuid(), toUserId: z.string().uuid("Choose the user who receives the files.") });
+export const transferSchema = z.object({
+  fromUserId: z.string().uuid(),
+  toUserId: z.string().uuid("Choose the user who receives the files."),
+});

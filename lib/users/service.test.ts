@@ -1,22 +1,46 @@
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { NotFoundError, UserError } from "@/lib/errors";
-import { createLocalUser, grantOrgAdmin, revokeOrgAdmin, setLocalRoles, setPlatformAdmin, setUserStatus, changeOwnPassword } from "@/lib/users/service";
+import {
+  createLocalUser,
+  grantOrgAdmin,
+  revokeOrgAdmin,
+  setLocalRoles,
+  setPlatformAdmin,
+  setUserStatus,
+  changeOwnPassword,
+} from "@/lib/users/service";
 import { listOrgUsers } from "@/lib/users/queries";
 import { verifyPassword } from "@/lib/auth/password";
 import { makeOrg, makeUser, uid } from "@/test/factories";
-
 
 describe("local accounts", () => {
   it("creates an account on the organisation's default plan, refusing an email that differs only in case", async () => {
     const org = await makeOrg();
     const email = `new-${uid()}@test.example`;
-    const created = await createLocalUser({ actorId: null, organizationId: org.id }, { email, name: "New", accountName: undefined, password: "a-long-password-1", roles: ["ORIGINATOR"] });
-    const membership = await db.membership.findFirstOrThrow({ where: { userId: created.id }, select: { roles: true, plan: { select: { isDefault: true } } } });
+    const created = await createLocalUser(
+      { actorId: null, organizationId: org.id },
+      { email, name: "New", accountName: undefined, password: "a-long-password-1", roles: ["ORIGINATOR"] },
+    );
+    const membership = await db.membership.findFirstOrThrow({
+      where: { userId: created.id },
+      select: { roles: true, plan: { select: { isDefault: true } } },
+    });
     expect(membership.roles).toEqual(["ORIGINATOR"]);
     expect(membership.plan.isDefault).toBe(true);
-    const again = createLocalUser({ actorId: null, organizationId: org.id }, { email: email.toUpperCase().toLowerCase(), name: "Dup", accountName: undefined, password: "a-long-password-1", roles: ["ORIGINATOR"] });
-    await expect(again).rejects.toMatchObject({ fieldErrors: { email: "An account with this email already exists." } });
+    const again = createLocalUser(
+      { actorId: null, organizationId: org.id },
+      {
+        email: email.toUpperCase().toLowerCase(),
+        name: "Dup",
+        accountName: undefined,
+        password: "a-long-password-1",
+        roles: ["ORIGINATOR"],
+      },
+    );
+    await expect(again).rejects.toMatchObject({
+      fieldErrors: { email: "An account with this email already exists." },
+    });
     expect(await db.auditLog.count({ where: { action: "user.create", targetId: created.id } })).toBe(1);
   });
 
@@ -29,23 +53,34 @@ describe("local accounts", () => {
     expect((await db.user.findUniqueOrThrow({ where: { id: member.id } })).status).toBe("DISABLED");
     await setUserStatus({ actorId: admin.id, organizationId: a.id }, member.id, "ACTIVE");
     expect((await db.user.findUniqueOrThrow({ where: { id: member.id } })).status).toBe("ACTIVE");
-    await expect(setUserStatus({ actorId: admin.id, organizationId: a.id }, stranger.id, "DISABLED")).rejects.toBeInstanceOf(NotFoundError);
-    await expect(setLocalRoles({ actorId: admin.id, organizationId: a.id }, stranger.id, ["ORG_ADMIN"])).rejects.toBeInstanceOf(NotFoundError);
+    await expect(
+      setUserStatus({ actorId: admin.id, organizationId: a.id }, stranger.id, "DISABLED"),
+    ).rejects.toBeInstanceOf(NotFoundError);
+    await expect(
+      setLocalRoles({ actorId: admin.id, organizationId: a.id }, stranger.id, ["ORG_ADMIN"]),
+    ).rejects.toBeInstanceOf(NotFoundError);
     expect((await db.user.findUniqueOrThrow({ where: { id: stranger.id } })).status).toBe("ACTIVE");
-    await expect(setUserStatus({ actorId: admin.id, organizationId: a.id }, admin.id, "DISABLED")).rejects.toBeInstanceOf(UserError);
+    await expect(
+      setUserStatus({ actorId: admin.id, organizationId: a.id }, admin.id, "DISABLED"),
+    ).rejects.toBeInstanceOf(UserError);
   });
 
   it("leaves the roles and status of directory users to the directory", async () => {
     const org = await makeOrg();
     const dirUser = await makeUser({ org, source: "DIRECTORY" });
-    await expect(setLocalRoles({ actorId: null, organizationId: org.id }, dirUser.id, ["ORG_ADMIN"])).rejects.toThrow(/follow the directory/);
-    await expect(setUserStatus({ actorId: null, organizationId: org.id }, dirUser.id, "DISABLED")).rejects.toThrow(/directory/);
+    await expect(
+      setLocalRoles({ actorId: null, organizationId: org.id }, dirUser.id, ["ORG_ADMIN"]),
+    ).rejects.toThrow(/follow the directory/);
+    await expect(
+      setUserStatus({ actorId: null, organizationId: org.id }, dirUser.id, "DISABLED"),
+    ).rejects.toThrow(/directory/);
   });
 
   it("searches name, email and account name, filters by source and status, and pages", async () => {
     const org = await makeOrg();
     const tag = uid();
-    for (let i = 0; i < 30; i++) await makeUser({ org, emailPrefix: `p${tag}-${String(i).padStart(2, "0")}` });
+    for (let i = 0; i < 30; i++)
+      await makeUser({ org, emailPrefix: `p${tag}-${String(i).padStart(2, "0")}` });
     await makeUser({ org, emailPrefix: `dir${tag}`, source: "DIRECTORY" });
     const first = await listOrgUsers(org.id, { q: tag, page: 1 });
     expect(first.total).toBe(31);
@@ -65,27 +100,43 @@ describe("roles granted by platform administrators", () => {
     const org = await makeOrg();
     const dirUser = await makeUser({ source: "DIRECTORY" });
     await grantOrgAdmin(null, dirUser.id, org.id);
-    expect((await db.membership.findFirstOrThrow({ where: { userId: dirUser.id, organizationId: org.id } })).roles).toContain("ORG_ADMIN");
+    expect(
+      (await db.membership.findFirstOrThrow({ where: { userId: dirUser.id, organizationId: org.id } })).roles,
+    ).toContain("ORG_ADMIN");
     await revokeOrgAdmin(null, dirUser.id, org.id);
     expect(await db.membership.count({ where: { userId: dirUser.id, organizationId: org.id } })).toBe(0);
-    const actions = (await db.auditLog.findMany({ where: { targetId: dirUser.id }, orderBy: { createdAt: "asc" } })).map((a) => a.action);
+    const actions = (
+      await db.auditLog.findMany({ where: { targetId: dirUser.id }, orderBy: { createdAt: "asc" } })
+    ).map((a) => a.action);
     expect(actions).toEqual(["role.grant-org-admin", "role.revoke-org-admin"]);
   });
 
   it("never removes the last platform administrator, even with two revocations at once", async () => {
     // Make every existing platform administrator inactive for this test's view, then restore.
-    const before = await db.user.findMany({ where: { isPlatformAdmin: true, status: "ACTIVE" }, select: { id: true } });
-    await db.user.updateMany({ where: { id: { in: before.map((u) => u.id) } }, data: { status: "DISABLED" } });
+    const before = await db.user.findMany({
+      where: { isPlatformAdmin: true, status: "ACTIVE" },
+      select: { id: true },
+    });
+    await db.user.updateMany({
+      where: { id: { in: before.map((u) => u.id) } },
+      data: { status: "DISABLED" },
+    });
     try {
       const one = await makeUser({ platformAdmin: true });
       const two = await makeUser({ platformAdmin: true });
-      const results = await Promise.allSettled([setPlatformAdmin(null, one.id, false), setPlatformAdmin(null, two.id, false)]);
+      const results = await Promise.allSettled([
+        setPlatformAdmin(null, one.id, false),
+        setPlatformAdmin(null, two.id, false),
+      ]);
       expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
       const rejected = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
       expect(rejected.reason.message).toBe("The last platform administrator cannot be removed.");
       expect(await db.user.count({ where: { id: { in: [one.id, two.id] }, isPlatformAdmin: true } })).toBe(1);
     } finally {
-      await db.user.updateMany({ where: { id: { in: before.map((u) => u.id) } }, data: { status: "ACTIVE" } });
+      await db.user.updateMany({
+        where: { id: { in: before.map((u) => u.id) } },
+        data: { status: "ACTIVE" },
+      });
     }
   });
 });
@@ -93,7 +144,9 @@ describe("roles granted by platform administrators", () => {
 describe("own password", () => {
   it("needs the current password and ends older sessions", async () => {
     const user = await makeUser();
-    await expect(changeOwnPassword(user.id, "wrong-password", "a-brand-new-password")).rejects.toMatchObject({ fieldErrors: { currentPassword: expect.any(String) } });
+    await expect(changeOwnPassword(user.id, "wrong-password", "a-brand-new-password")).rejects.toMatchObject({
+      fieldErrors: { currentPassword: expect.any(String) },
+    });
     await changeOwnPassword(user.id, user.password, "a-brand-new-password");
     const after = await db.user.findUniqueOrThrow({ where: { id: user.id } });
     expect(await verifyPassword(after.passwordHash, "a-brand-new-password")).toBe(true);
@@ -102,6 +155,8 @@ describe("own password", () => {
 
   it("is refused for directory users", async () => {
     const user = await makeUser({ source: "DIRECTORY" });
-    await expect(changeOwnPassword(user.id, user.password, "a-brand-new-password")).rejects.toThrow(/managed by your directory/);
+    await expect(changeOwnPassword(user.id, user.password, "a-brand-new-password")).rejects.toThrow(
+      /managed by your directory/,
+    );
   });
 });

@@ -2,7 +2,9 @@
 import { startEmbeddedDb } from "./embedded-db.ts";
 import { migrate } from "./migrate.ts";
 
-export async function prepareDatabase(log: (m: string) => void): Promise<{ url: string; stop: () => Promise<void> }> {
+export async function prepareDatabase(
+  log: (m: string) => void,
+): Promise<{ url: string; stop: () => Promise<void> }> {
   let url = process.env.DATABASE_URL;
   let stop = async () => {};
   if (url) {

@@ -7,14 +7,65 @@ export const DEMO_MANAGER_DN = `cn=admin,${DEMO_BASE_DN}`;
 export const DEMO_MANAGER_PASSWORD = "Demo-manager-2026";
 export const DEMO_USER_PASSWORD = "Demo-user-2026";
 
-const FIRST = ["Ada", "Ben", "Chloe", "Dev", "Elena", "Farid", "Grace", "Hugo", "Ines", "Jonas", "Kira", "Liam", "Maya", "Noah", "Olga", "Pavel", "Quinn", "Rosa", "Sami", "Tara", "Umar", "Vera", "Wen", "Xavier", "Yara", "Zoe"];
-const LAST = ["Adams", "Berg", "Costa", "Dietrich", "Evans", "Fischer", "Garcia", "Hansen", "Ivanova", "Jensen", "Kowalski", "Lopez", "Moreau", "Nakamura", "Okafor", "Petrov", "Quist", "Rossi", "Schmidt", "Tanaka"];
+const FIRST = [
+  "Ada",
+  "Ben",
+  "Chloe",
+  "Dev",
+  "Elena",
+  "Farid",
+  "Grace",
+  "Hugo",
+  "Ines",
+  "Jonas",
+  "Kira",
+  "Liam",
+  "Maya",
+  "Noah",
+  "Olga",
+  "Pavel",
+  "Quinn",
+  "Rosa",
+  "Sami",
+  "Tara",
+  "Umar",
+  "Vera",
+  "Wen",
+  "Xavier",
+  "Yara",
+  "Zoe",
+];
+const LAST = [
+  "Adams",
+  "Berg",
+  "Costa",
+  "Dietrich",
+  "Evans",
+  "Fischer",
+  "Garcia",
+  "Hansen",
+  "Ivanova",
+  "Jensen",
+  "Kowalski",
+  "Lopez",
+  "Moreau",
+  "Nakamura",
+  "Okafor",
+  "Petrov",
+  "Quist",
+  "Rossi",
+  "Schmidt",
+  "Tanaka",
+];
 
 type Entry = { dn: string; attributes: Record<string, string[]> };
 
 export function demoEntries(count = 36): Entry[] {
   const entries: Entry[] = [
-    { dn: DEMO_BASE_DN, attributes: { objectClass: ["top", "dcObject", "organization"], dc: ["acme"], o: ["Acme"] } },
+    {
+      dn: DEMO_BASE_DN,
+      attributes: { objectClass: ["top", "dcObject", "organization"], dc: ["acme"], o: ["Acme"] },
+    },
     { dn: `ou=people,${DEMO_BASE_DN}`, attributes: { objectClass: ["organizationalUnit"], ou: ["people"] } },
     { dn: `ou=groups,${DEMO_BASE_DN}`, attributes: { objectClass: ["organizationalUnit"], ou: ["groups"] } },
   ];
@@ -41,26 +92,52 @@ export function demoEntries(count = 36): Entry[] {
     });
   }
   entries.push(
-    { dn: `cn=engineering,ou=groups,${DEMO_BASE_DN}`, attributes: { objectClass: ["groupOfNames"], cn: ["engineering"], member: people.filter((_, i) => i % 2 === 0) } },
-    { dn: `cn=sales,ou=groups,${DEMO_BASE_DN}`, attributes: { objectClass: ["groupOfNames"], cn: ["sales"], member: people.filter((_, i) => i % 2 === 1) } },
+    {
+      dn: `cn=engineering,ou=groups,${DEMO_BASE_DN}`,
+      attributes: {
+        objectClass: ["groupOfNames"],
+        cn: ["engineering"],
+        member: people.filter((_, i) => i % 2 === 0),
+      },
+    },
+    {
+      dn: `cn=sales,ou=groups,${DEMO_BASE_DN}`,
+      attributes: {
+        objectClass: ["groupOfNames"],
+        cn: ["sales"],
+        member: people.filter((_, i) => i % 2 === 1),
+      },
+    },
   );
   return entries;
 }
 
 export async function startDemoDirectory(port: number): Promise<{ url: string; stop: () => Promise<void> }> {
   // ldapjs selects requested attributes by their lower-case names: serve them lower-case.
-  const entries = demoEntries().map((e) => ({ dn: e.dn, attributes: Object.fromEntries(Object.entries(e.attributes).map(([k, v]) => [k.toLowerCase(), v])) }));
+  const entries = demoEntries().map((e) => ({
+    dn: e.dn,
+    attributes: Object.fromEntries(Object.entries(e.attributes).map(([k, v]) => [k.toLowerCase(), v])),
+  }));
   const byDn = new Map(entries.map((e) => [e.dn.toLowerCase(), e]));
   const server = ldap.createServer();
-  const norm = (dn: unknown) => String(dn).toLowerCase().replace(/\s*,\s*/g, ",");
+  const norm = (dn: unknown) =>
+    String(dn)
+      .toLowerCase()
+      .replace(/\s*,\s*/g, ",");
 
   server.bind(DEMO_BASE_DN, (req: any, res: any, next: any) => {
     const dn = norm(req.dn);
     const password = String(req.credentials ?? "");
     if (!password) return next(new ldap.InvalidCredentialsError());
-    if (dn === norm(DEMO_MANAGER_DN) && password === DEMO_MANAGER_PASSWORD) { res.end(); return next(); }
+    if (dn === norm(DEMO_MANAGER_DN) && password === DEMO_MANAGER_PASSWORD) {
+      res.end();
+      return next();
+    }
     const entry = byDn.get(dn);
-    if (entry?.attributes.uid && password === DEMO_USER_PASSWORD) { res.end(); return next(); }
+    if (entry?.attributes.uid && password === DEMO_USER_PASSWORD) {
+      res.end();
+      return next();
+    }
     return next(new ldap.InvalidCredentialsError());
   });
 
@@ -68,7 +145,15 @@ export async function startDemoDirectory(port: number): Promise<{ url: string; s
 
   server.search("", (req: any, res: any, next: any) => {
     if (norm(req.dn) === "") {
-      res.send({ dn: "", attributes: { objectclass: ["top"], vendorname: ["Directory Console demo directory (ldapjs)"], namingcontexts: [DEMO_BASE_DN], supportedldapversion: ["3"] } });
+      res.send({
+        dn: "",
+        attributes: {
+          objectclass: ["top"],
+          vendorname: ["Directory Console demo directory (ldapjs)"],
+          namingcontexts: [DEMO_BASE_DN],
+          supportedldapversion: ["3"],
+        },
+      });
       res.end();
       return next();
     }
@@ -80,7 +165,12 @@ export async function startDemoDirectory(port: number): Promise<{ url: string; s
     if (!byDn.has(base)) return next(new ldap.NoSuchObjectError(String(req.dn)));
     for (const entry of entries) {
       const dn = entry.dn.toLowerCase();
-      const inScope = req.scope === "base" ? dn === base : req.scope === "one" ? dn.endsWith(`,${base}`) && dn.split(",").length === base.split(",").length + 1 : dn === base || dn.endsWith(`,${base}`);
+      const inScope =
+        req.scope === "base"
+          ? dn === base
+          : req.scope === "one"
+            ? dn.endsWith(`,${base}`) && dn.split(",").length === base.split(",").length + 1
+            : dn === base || dn.endsWith(`,${base}`);
       if (inScope && req.filter.matches(entry.attributes, false)) {
         res.send({ dn: entry.dn, attributes: { ...entry.attributes } });
       }
@@ -102,10 +192,16 @@ export async function startDemoDirectory(port: number): Promise<{ url: string; s
       const current = entry.attributes[type] ?? [];
       if (change.operation === "replace") entry.attributes[type] = values;
       else if (change.operation === "add") entry.attributes[type] = [...current, ...values];
-      else if (change.operation === "delete") entry.attributes[type] = values.length ? current.filter((v: string) => !values.includes(v)) : [];
+      else if (change.operation === "delete")
+        entry.attributes[type] = values.length ? current.filter((v: string) => !values.includes(v)) : [];
       if (entry.attributes[type].length === 0) delete entry.attributes[type];
     }
-    entry.attributes.modifytimestamp = [new Date().toISOString().replace(/[-:T]/g, "").replace(/\.\d+Z$/, "Z")];
+    entry.attributes.modifytimestamp = [
+      new Date()
+        .toISOString()
+        .replace(/[-:T]/g, "")
+        .replace(/\.\d+Z$/, "Z"),
+    ];
     res.end();
     return next();
   });

@@ -26,7 +26,10 @@ export async function freePort(): Promise<number> {
 async function portOpen(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect(port, "127.0.0.1");
-    socket.once("connect", () => { socket.destroy(); resolve(true); });
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
     socket.once("error", () => resolve(false));
   });
 }
@@ -35,7 +38,12 @@ async function portOpen(port: number): Promise<boolean> {
  * Starts (initialising on first use) a cluster in `dir` and makes sure `database` exists.
  * A cluster left running by an earlier process on the same port is reused rather than started twice.
  */
-export async function startEmbeddedDb(options: { dir: string; port: number; database: string; quiet?: boolean }): Promise<EmbeddedDb> {
+export async function startEmbeddedDb(options: {
+  dir: string;
+  port: number;
+  database: string;
+  quiet?: boolean;
+}): Promise<EmbeddedDb> {
   const dir = path.resolve(options.dir);
   fs.mkdirSync(path.dirname(dir), { recursive: true });
   const isRoot = process.getuid?.() === 0;
@@ -46,7 +54,9 @@ export async function startEmbeddedDb(options: { dir: string; port: number; data
       if ((mode & 0o001) === 0) fs.chmodSync(d, mode | 0o001);
     }
   }
-  const log = options.quiet ? () => {} : (m: unknown) => process.stderr.write(`[postgres] ${String(m).trimEnd()}\n`);
+  const log = options.quiet
+    ? () => {}
+    : (m: unknown) => process.stderr.write(`[postgres] ${String(m).trimEnd()}\n`);
   const db = new EmbeddedPostgres({
     databaseDir: dir,
     port: options.port,
@@ -64,7 +74,9 @@ export async function startEmbeddedDb(options: { dir: string; port: number; data
     await db.start();
   }
   const url = `postgresql://postgres:${PASSWORD}@127.0.0.1:${options.port}/${options.database}`;
-  const admin = new pg.Client({ connectionString: `postgresql://postgres:${PASSWORD}@127.0.0.1:${options.port}/postgres` });
+  const admin = new pg.Client({
+    connectionString: `postgresql://postgres:${PASSWORD}@127.0.0.1:${options.port}/postgres`,
+  });
   await admin.connect();
   try {
     const exists = await admin.query("select 1 from pg_database where datname = $1", [options.database]);
@@ -72,5 +84,10 @@ export async function startEmbeddedDb(options: { dir: string; port: number; data
   } finally {
     await admin.end();
   }
-  return { url, stop: async () => { if (!adopted) await db.stop(); } };
+  return {
+    url,
+    stop: async () => {
+      if (!adopted) await db.stop();
+    },
+  };
 }

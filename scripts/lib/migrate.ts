@@ -7,7 +7,10 @@ import pg from "pg";
 
 const LOCK_KEY = 727_001;
 
-export async function migrate(databaseUrl: string, options: { dir?: string; log?: (m: string) => void } = {}): Promise<string[]> {
+export async function migrate(
+  databaseUrl: string,
+  options: { dir?: string; log?: (m: string) => void } = {},
+): Promise<string[]> {
   const dir = options.dir ?? path.resolve("prisma/migrations");
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
@@ -17,15 +20,21 @@ export async function migrate(databaseUrl: string, options: { dir?: string; log?
     await client.query(`create table if not exists "_migrations" (
       name text primary key, checksum text not null, applied_at timestamptz not null default now())`);
     const done = new Map<string, string>(
-      (await client.query<{ name: string; checksum: string }>(`select name, checksum from "_migrations"`)).rows.map((r) => [r.name, r.checksum]),
+      (
+        await client.query<{ name: string; checksum: string }>(`select name, checksum from "_migrations"`)
+      ).rows.map((r) => [r.name, r.checksum]),
     );
-    const names = fs.readdirSync(dir).filter((n) => fs.existsSync(path.join(dir, n, "migration.sql"))).sort();
+    const names = fs
+      .readdirSync(dir)
+      .filter((n) => fs.existsSync(path.join(dir, n, "migration.sql")))
+      .sort();
     for (const name of names) {
       const sql = fs.readFileSync(path.join(dir, name, "migration.sql"), "utf8");
       const checksum = crypto.createHash("sha256").update(sql).digest("hex");
       const seen = done.get(name);
       if (seen !== undefined) {
-        if (seen !== checksum) throw new Error(`Migration ${name} was changed after it was applied: add a new migration instead.`);
+        if (seen !== checksum)
+          throw new Error(`Migration ${name} was changed after it was applied: add a new migration instead.`);
         continue;
       }
       await client.query("begin");

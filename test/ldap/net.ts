@@ -17,7 +17,10 @@ export async function waitForPort(port: number, host = "127.0.0.1", ms = 20_000)
   while (Date.now() < until) {
     const ok = await new Promise<boolean>((r) => {
       const s = net.connect(port, host);
-      s.once("connect", () => { s.destroy(); r(true); });
+      s.once("connect", () => {
+        s.destroy();
+        r(true);
+      });
       s.once("error", () => r(false));
     });
     if (ok) return;

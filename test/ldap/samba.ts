@@ -6,7 +6,15 @@ import fs from "node:fs";
 import path from "node:path";
 import { waitForPort } from "./net";
 
-export type SambaUser = { name: string; password: string; mail?: string; givenName?: string; surname?: string; disabled?: boolean; userAccountControl?: number };
+export type SambaUser = {
+  name: string;
+  password: string;
+  mail?: string;
+  givenName?: string;
+  surname?: string;
+  disabled?: boolean;
+  userAccountControl?: number;
+};
 
 export type SambaDc = {
   url: string;
@@ -25,7 +33,9 @@ export type SambaDc = {
 const PYTHON = "/usr/bin/python3";
 const SAMBA_TOOL = "/usr/bin/samba-tool";
 
-export async function startSambaDc(options: { users?: SambaUser[]; address?: string } = {}): Promise<SambaDc> {
+export async function startSambaDc(
+  options: { users?: SambaUser[]; address?: string } = {},
+): Promise<SambaDc> {
   const address = options.address ?? process.env.SAMBA_TEST_ADDRESS ?? "127.0.0.2";
   const realm = "CORP.EXAMPLE.COM";
   const domain = "CORP";
@@ -33,24 +43,56 @@ export async function startSambaDc(options: { users?: SambaUser[]; address?: str
   const adminPassword = `Adm1n-${crypto.randomBytes(6).toString("hex")}!`;
   const dir = path.resolve(".data/test-samba", crypto.randomBytes(4).toString("hex"));
   fs.mkdirSync(dir, { recursive: true });
-  execFileSync(PYTHON, [
-    SAMBA_TOOL, "domain", "provision", `--targetdir=${dir}`, `--realm=${realm}`, `--domain=${domain}`, `--adminpass=${adminPassword}`,
-    "--use-rfc2307", "--dns-backend=NONE", "--server-role=dc", `--option=interfaces=${address}/8`, "--option=bind interfaces only=yes",
-  ], { stdio: "pipe" });
+  execFileSync(
+    PYTHON,
+    [
+      SAMBA_TOOL,
+      "domain",
+      "provision",
+      `--targetdir=${dir}`,
+      `--realm=${realm}`,
+      `--domain=${domain}`,
+      `--adminpass=${adminPassword}`,
+      "--use-rfc2307",
+      "--dns-backend=NONE",
+      "--server-role=dc",
+      `--option=interfaces=${address}/8`,
+      "--option=bind interfaces only=yes",
+    ],
+    { stdio: "pipe" },
+  );
   const conf = path.join(dir, "etc", "smb.conf");
   fs.mkdirSync(path.join(dir, "run"), { recursive: true });
   fs.writeFileSync(
     conf,
-    fs.readFileSync(conf, "utf8")
-      .replace(/\tserver services = .*/, `\tserver services = ldap\n\tldap server require strong auth = no\n\tpid directory = ${dir}/run`)
+    fs
+      .readFileSync(conf, "utf8")
+      .replace(
+        /\tserver services = .*/,
+        `\tserver services = ldap\n\tldap server require strong auth = no\n\tpid directory = ${dir}/run`,
+      )
       .replace(/\tlog file = .*/, `\tlog file = ${dir}/log.%m`),
   );
-  const tool = (...args: string[]) => execFileSync(PYTHON, [SAMBA_TOOL, ...args, "-H", path.join(dir, "private", "sam.ldb"), "-s", conf], { stdio: "pipe" }).toString();
+  const tool = (...args: string[]) =>
+    execFileSync(PYTHON, [SAMBA_TOOL, ...args, "-H", path.join(dir, "private", "sam.ldb"), "-s", conf], {
+      stdio: "pipe",
+    }).toString();
   for (const u of options.users ?? []) {
-    tool("user", "create", u.name, u.password, ...(u.mail ? [`--mail-address=${u.mail}`] : []), ...(u.givenName ? [`--given-name=${u.givenName}`] : []), ...(u.surname ? [`--surname=${u.surname}`] : []));
+    tool(
+      "user",
+      "create",
+      u.name,
+      u.password,
+      ...(u.mail ? [`--mail-address=${u.mail}`] : []),
+      ...(u.givenName ? [`--given-name=${u.givenName}`] : []),
+      ...(u.surname ? [`--surname=${u.surname}`] : []),
+    );
     if (u.disabled) tool("user", "disable", u.name);
   }
-  const child: ChildProcess = spawn("samba", ["-s", conf, "-F", "--no-process-group"], { stdio: "ignore", detached: true });
+  const child: ChildProcess = spawn("samba", ["-s", conf, "-F", "--no-process-group"], {
+    stdio: "ignore",
+    detached: true,
+  });
   await waitForPort(389, address);
   const dc: SambaDc = {
     url: `ldap://${address}`,
@@ -64,8 +106,15 @@ export async function startSambaDc(options: { users?: SambaUser[]; address?: str
     tool,
     stop: async () => {
       if (child.pid && child.exitCode === null) {
-        try { process.kill(-child.pid, "SIGTERM"); } catch { child.kill("SIGTERM"); }
-        await new Promise((r) => { child.once("exit", r); setTimeout(r, 5000); });
+        try {
+          process.kill(-child.pid, "SIGTERM");
+        } catch {
+          child.kill("SIGTERM");
+        }
+        await new Promise((r) => {
+          child.once("exit", r);
+          setTimeout(r, 5000);
+        });
       }
       // Child processes may still be closing their files: retry, and never fail a test over cleanup.
       try {

@@ -43,7 +43,9 @@ export function userEntry(baseDn: string, u: LdapUser): string {
   const ou = u.ou ?? "people";
   const lines = [
     `dn: uid=${u.uid},ou=${ou},${baseDn}`,
-    ...(u.objectClasses ?? ["top", "person", "organizationalPerson", "inetOrgPerson"]).map((o) => `objectClass: ${o}`),
+    ...(u.objectClasses ?? ["top", "person", "organizationalPerson", "inetOrgPerson"]).map(
+      (o) => `objectClass: ${o}`,
+    ),
     `uid: ${u.uid}`,
     `cn: ${u.cn}`,
     `sn: ${u.sn ?? u.cn.split(" ").pop()}`,
@@ -51,11 +53,14 @@ export function userEntry(baseDn: string, u: LdapUser): string {
   if (u.mail) lines.push(`mail: ${u.mail}`);
   if (u.password) lines.push(`userPassword: ${u.password}`);
   if (u.employeeType) lines.push(`employeeType: ${u.employeeType}`);
-  for (const [k, v] of Object.entries(u.extra ?? {})) for (const value of [v].flat()) lines.push(`${k}: ${value}`);
+  for (const [k, v] of Object.entries(u.extra ?? {}))
+    for (const value of [v].flat()) lines.push(`${k}: ${value}`);
   return lines.join("\n");
 }
 
-export async function startSlapd(options: { users?: LdapUser[]; baseDn?: string; extraLdif?: string; extraSchemaLdif?: string } = {}): Promise<Slapd> {
+export async function startSlapd(
+  options: { users?: LdapUser[]; baseDn?: string; extraLdif?: string; extraSchemaLdif?: string } = {},
+): Promise<Slapd> {
   const baseDn = options.baseDn ?? "dc=example,dc=com";
   const dc = /^dc=([^,]+)/.exec(baseDn)?.[1] ?? "example";
   const dir = path.resolve(".data/test-ldap", crypto.randomBytes(4).toString("hex"));
@@ -66,7 +71,9 @@ export async function startSlapd(options: { users?: LdapUser[]; baseDn?: string;
   const certs = makeCerts(path.join(dir, "tls"));
   const managerPassword = crypto.randomBytes(9).toString("base64url");
   const managerDn = `cn=admin,${baseDn}`;
-  const schema = ["core", "cosine", "inetorgperson", "nis"].map((n) => fs.readFileSync(`/etc/ldap/schema/${n}.ldif`, "utf8")).join("\n\n");
+  const schema = ["core", "cosine", "inetorgperson", "nis"]
+    .map((n) => fs.readFileSync(`/etc/ldap/schema/${n}.ldif`, "utf8"))
+    .join("\n\n");
   const config = `dn: cn=config
 objectClass: olcGlobal
 cn: config
@@ -125,7 +132,11 @@ olcAccess: {1}to * by users read by * none
 
   const port = await freePort();
   const ldapsPort = await freePort();
-  const child: ChildProcess = spawn(SLAPD, ["-d", "0", "-F", confDir, "-h", `ldap://127.0.0.1:${port}/ ldaps://127.0.0.1:${ldapsPort}/`], { stdio: "ignore" });
+  const child: ChildProcess = spawn(
+    SLAPD,
+    ["-d", "0", "-F", confDir, "-h", `ldap://127.0.0.1:${port}/ ldaps://127.0.0.1:${ldapsPort}/`],
+    { stdio: "ignore" },
+  );
   await waitForPort(port);
   await waitForPort(ldapsPort);
   const url = `ldap://127.0.0.1:${port}`;
@@ -140,7 +151,10 @@ olcAccess: {1}to * by users read by * none
     dir,
     userDn: (uid, ou = "people") => `uid=${uid},ou=${ou},${baseDn}`,
     ldif: (text: string) => {
-      execFileSync("ldapmodify", ["-x", "-H", url, "-D", managerDn, "-w", managerPassword], { input: text, stdio: ["pipe", "pipe", "pipe"] });
+      execFileSync("ldapmodify", ["-x", "-H", url, "-D", managerDn, "-w", managerPassword], {
+        input: text,
+        stdio: ["pipe", "pipe", "pipe"],
+      });
     },
     stop: async () => {
       if (child.exitCode === null) {
@@ -160,10 +174,17 @@ olcAccess: {1}to * by users read by * none
 /** A TCP listener that accepts connections and never answers: the "timed out" case. */
 export async function silentListener(): Promise<{ port: number; close: () => Promise<void> }> {
   const sockets = new Set<net.Socket>();
-  const server = net.createServer((s) => { sockets.add(s); s.on("error", () => {}); });
+  const server = net.createServer((s) => {
+    sockets.add(s);
+    s.on("error", () => {});
+  });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
   return {
     port: (server.address() as net.AddressInfo).port,
-    close: () => new Promise((r) => { for (const s of sockets) s.destroy(); server.close(() => r()); }),
+    close: () =>
+      new Promise((r) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => r());
+      }),
   };
 }

@@ -5,16 +5,23 @@ import { LoginForm } from "@/components/auth/login-form";
 
 export const metadata: Metadata = { title: "Sign in" };
 
-export default async function LoginPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string }> }) {
+export default async function LoginPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ callbackUrl?: string }>;
+}) {
   if (await getCurrentUser()) redirect("/");
   const { callbackUrl } = await searchParams;
   // Only same-site paths: an open redirect after sign-in would help phishing.
-  const next = callbackUrl && callbackUrl.startsWith("/") && !callbackUrl.startsWith("//") ? callbackUrl : "/";
+  const next =
+    callbackUrl && callbackUrl.startsWith("/") && !callbackUrl.startsWith("//") ? callbackUrl : "/";
   return (
-    <main className="flex min-h-screen items-center justify-center bg-gradient-to-b from-brand-50 to-slate-50 px-4">
+    <main className="from-brand-50 flex min-h-screen items-center justify-center bg-gradient-to-b to-slate-50 px-4">
       <div className="w-full max-w-sm">
         <div className="mb-8 text-center">
-          <div className="mx-auto mb-3 flex size-11 items-center justify-center rounded-xl bg-brand-600 text-lg font-bold text-white">DC</div>
+          <div className="bg-brand-600 mx-auto mb-3 flex size-11 items-center justify-center rounded-xl text-lg font-bold text-white">
+            DC
+          </div>
           <h1 className="text-2xl font-semibold tracking-tight">Directory Console</h1>
           <p className="mt-1 text-sm text-slate-500">Sign in with your email or account name.</p>
         </div>

@@ -14,7 +14,8 @@ export default async function AccountPage() {
         <h2 className="text-base font-semibold">Password</h2>
         {user.source === "DIRECTORY" ? (
           <p className="mt-2 text-sm text-slate-600">
-            Your password and your details are managed by your organisation&apos;s directory. Change them there; the console picks up the change at the next synchronisation.
+            Your password and your details are managed by your organisation&apos;s directory. Change them
+            there; the console picks up the change at the next synchronisation.
           </p>
         ) : (
           <ChangePasswordForm />

@@ -3,8 +3,23 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { runAction } from "@/lib/action";
 import { authorizePlatformAdmin } from "@/lib/auth/session";
-import { organizationSchema, planIdSchema, planSchema, renameOrganizationSchema, setOrgPlanSchema, updatePlanSchema } from "@/lib/organizations/schema";
-import { createOrganization, createPlan, deletePlan, renameOrganization, setDefaultPlan, setOrganizationPlan, updatePlan } from "@/lib/organizations/service";
+import {
+  organizationSchema,
+  planIdSchema,
+  planSchema,
+  renameOrganizationSchema,
+  setOrgPlanSchema,
+  updatePlanSchema,
+} from "@/lib/organizations/schema";
+import {
+  createOrganization,
+  createPlan,
+  deletePlan,
+  renameOrganization,
+  setDefaultPlan,
+  setOrganizationPlan,
+  updatePlan,
+} from "@/lib/organizations/service";
 import { orgAdminGrantSchema, userIdSchema } from "@/lib/users/schema";
 import { grantOrgAdmin, revokeOrgAdmin, setPlatformAdmin } from "@/lib/users/service";
 

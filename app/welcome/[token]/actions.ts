@@ -5,5 +5,7 @@ import { setPasswordByLink } from "@/lib/files/service";
 
 // No session here: the unused, unexpired link is the only authorization, checked in the service.
 export async function setPasswordByLinkAction(input: unknown) {
-  return runAction(setPasswordByLinkSchema, input, ({ token, password }) => setPasswordByLink(token, password));
+  return runAction(setPasswordByLinkSchema, input, ({ token, password }) =>
+    setPasswordByLink(token, password),
+  );
 }

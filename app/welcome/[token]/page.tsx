@@ -10,22 +10,40 @@ export default async function WelcomePage({ params }: { params: Promise<{ token:
   const { token } = await params;
   const link = await findPasswordLink(token);
   return (
-    <main className="flex min-h-screen items-center justify-center bg-gradient-to-b from-brand-50 to-slate-50 px-4">
+    <main className="from-brand-50 flex min-h-screen items-center justify-center bg-gradient-to-b to-slate-50 px-4">
       <div className="w-full max-w-sm">
         <div className="mb-8 text-center">
-          <div className="mx-auto mb-3 flex size-11 items-center justify-center rounded-xl bg-brand-600 text-lg font-bold text-white">DC</div>
+          <div className="bg-brand-600 mx-auto mb-3 flex size-11 items-center justify-center rounded-xl text-lg font-bold text-white">
+            DC
+          </div>
           {link.state === "ok" ? (
             <>
               <h1 className="text-2xl font-semibold tracking-tight">Set your password</h1>
-              <p className="mt-1 text-sm text-slate-500">Files have been shared with {link.email}. Choose a password to open them.</p>
+              <p className="mt-1 text-sm text-slate-500">
+                Files have been shared with {link.email}. Choose a password to open them.
+              </p>
             </>
           ) : (
             <>
               <h1 className="text-2xl font-semibold tracking-tight">
-                {link.state === "used" ? "This link has been used already" : link.state === "expired" ? "This link has expired" : "This link is not valid"}
+                {link.state === "used"
+                  ? "This link has been used already"
+                  : link.state === "expired"
+                    ? "This link has expired"
+                    : "This link is not valid"}
               </h1>
               <p className="mt-2 text-sm text-slate-500">
-                {link.state === "used" ? <>Sign in with the password you chose on the <a className="text-brand-700 underline" href="/login">sign-in page</a>.</> : "Ask the person who shared the file with you to share it again."}
+                {link.state === "used" ? (
+                  <>
+                    Sign in with the password you chose on the{" "}
+                    <a className="text-brand-700 underline" href="/login">
+                      sign-in page
+                    </a>
+                    .
+                  </>
+                ) : (
+                  "Ask the person who shared the file with you to share it again."
+                )}
               </p>
             </>
           )}

@@ -22,6 +22,9 @@ export async function GET(request: Request) {
     return NextResponse.json(await runDueConnections({ trigger: "CRON" }));
   } catch (error) {
     console.error("cron sync failed", error);
-    return NextResponse.json({ error: "The synchronisation run failed; see the server log." }, { status: 500 });
+    return NextResponse.json(
+      { error: "The synchronisation run failed; see the server log." },
+      { status: 500 },
+    );
   }
 }

@@ -23,7 +23,10 @@ export async function GET(_request: Request, { params }: { params: Promise<{ fil
   const stream = await openStored(file.storageKey);
   if (!stream) {
     console.error(`file ${file.id}: stored contents ${file.storageKey} are missing`);
-    return NextResponse.json({ error: "This file's contents are missing from storage. Tell an administrator." }, { status: 410 });
+    return NextResponse.json(
+      { error: "This file's contents are missing from storage. Tell an administrator." },
+      { status: 410 },
+    );
   }
   return new Response(Readable.toWeb(stream) as ReadableStream, {
     headers: {

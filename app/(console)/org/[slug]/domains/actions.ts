@@ -4,7 +4,14 @@ import { z } from "zod";
 import { runAction } from "@/lib/action";
 import { authorizeOrg } from "@/lib/auth/session";
 import { advancedSchema, directoryServiceSchema, domainNameSchema } from "@/lib/domains/schema";
-import { createDomain, deleteDomain, renameDomain, saveAdvanced, saveDirectoryService, testDirectoryService } from "@/lib/domains/service";
+import {
+  createDomain,
+  deleteDomain,
+  renameDomain,
+  saveAdvanced,
+  saveDirectoryService,
+  testDirectoryService,
+} from "@/lib/domains/service";
 
 async function ctxOf(slug: string) {
   const { user, org } = await authorizeOrg(slug, "connections:manage");
@@ -49,7 +56,9 @@ export async function saveDirectoryServiceAction(slug: string, domainId: string,
 }
 
 export async function testDirectoryServiceAction(slug: string, domainId: string, input: unknown) {
-  return runAction(directoryServiceSchema, input, async (values) => testDirectoryService(await ctxOf(slug), id(domainId), values));
+  return runAction(directoryServiceSchema, input, async (values) =>
+    testDirectoryService(await ctxOf(slug), id(domainId), values),
+  );
 }
 
 export async function findMigrationCandidatesAction(slug: string, domainId: string) {
@@ -60,10 +69,14 @@ export async function findMigrationCandidatesAction(slug: string, domainId: stri
 }
 
 export async function migrateAccountsAction(slug: string, domainId: string, input: unknown) {
-  return runAction(z.object({ userIds: z.array(z.string().uuid()).min(1, "Choose at least one account.") }), input, async ({ userIds }) => {
-    const { migrateAccounts } = await import("@/lib/domains/service");
-    const result = await migrateAccounts(await ctxOf(slug), id(domainId), userIds);
-    revalidatePath(`/org/${slug}`, "layout");
-    return result;
-  });
+  return runAction(
+    z.object({ userIds: z.array(z.string().uuid()).min(1, "Choose at least one account.") }),
+    input,
+    async ({ userIds }) => {
+      const { migrateAccounts } = await import("@/lib/domains/service");
+      const result = await migrateAccounts(await ctxOf(slug), id(domainId), userIds);
+      revalidatePath(`/org/${slug}`, "layout");
+      return result;
+    },
+  );
 }

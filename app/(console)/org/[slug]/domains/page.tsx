@@ -12,8 +12,23 @@ export default async function DomainsPage({ params }: { params: Promise<{ slug: 
   const domains = await listDomains(org.id);
   return (
     <>
-      <PageHeader title="Domains" description="Your organisation's domains. Open one to map its user accounts and groups from Microsoft Active Directory or Apple Open Directory." actions={<AddDomainButton slug={org.slug} />} />
-      <DomainsTable slug={org.slug} domains={domains.map((d) => ({ id: d.id, name: d.name, mappingEnabled: d.mappingEnabled, directoryType: d.directoryType, kerberosRealm: d.kerberosRealm, ntDomain: d.ntDomain, users: d.connection?._count.users ?? 0 }))} />
+      <PageHeader
+        title="Domains"
+        description="Your organisation's domains. Open one to map its user accounts and groups from Microsoft Active Directory or Apple Open Directory."
+        actions={<AddDomainButton slug={org.slug} />}
+      />
+      <DomainsTable
+        slug={org.slug}
+        domains={domains.map((d) => ({
+          id: d.id,
+          name: d.name,
+          mappingEnabled: d.mappingEnabled,
+          directoryType: d.directoryType,
+          kerberosRealm: d.kerberosRealm,
+          ntDomain: d.ntDomain,
+          users: d.connection?._count.users ?? 0,
+        }))}
+      />
     </>
   );
 }

@@ -4,9 +4,21 @@ import { z } from "zod";
 import { runAction } from "@/lib/action";
 import { NotFoundError } from "@/lib/errors";
 import { authorizeOrg } from "@/lib/auth/session";
-import { connectionIdSchema, connectionSchema, newConnectionSchema, syncSettingsSchema } from "@/lib/connections/schema";
 import {
-  createConnection, createConnectionRequest, deleteConnection, moveConnection, setConnectionEnabled, testConnectionValues, testStoredConnection, updateConnection,
+  connectionIdSchema,
+  connectionSchema,
+  newConnectionSchema,
+  syncSettingsSchema,
+} from "@/lib/connections/schema";
+import {
+  createConnection,
+  createConnectionRequest,
+  deleteConnection,
+  moveConnection,
+  setConnectionEnabled,
+  testConnectionValues,
+  testStoredConnection,
+  updateConnection,
 } from "@/lib/connections/service";
 
 // Every action authorizes against the organisation named by the route, never by the form.
@@ -31,18 +43,30 @@ export async function updateConnectionAction(slug: string, connectionId: string,
 }
 
 export async function testConnectionValuesAction(slug: string, connectionId: string | null, input: unknown) {
-  return runAction(connectionSchema, input, async (values) => testConnectionValues(await ctxOf(slug), values, connectionId ? z.string().uuid().parse(connectionId) : undefined));
+  return runAction(connectionSchema, input, async (values) =>
+    testConnectionValues(
+      await ctxOf(slug),
+      values,
+      connectionId ? z.string().uuid().parse(connectionId) : undefined,
+    ),
+  );
 }
 
 export async function testStoredConnectionAction(slug: string, input: unknown) {
-  return runAction(connectionIdSchema, input, async ({ connectionId }) => testStoredConnection(await ctxOf(slug), connectionId));
+  return runAction(connectionIdSchema, input, async ({ connectionId }) =>
+    testStoredConnection(await ctxOf(slug), connectionId),
+  );
 }
 
 export async function setConnectionEnabledAction(slug: string, input: unknown) {
-  return runAction(connectionIdSchema.extend({ enabled: z.boolean() }), input, async ({ connectionId, enabled }) => {
-    await setConnectionEnabled(await ctxOf(slug), connectionId, enabled);
-    revalidatePath(`/org/${slug}/ldap`);
-  });
+  return runAction(
+    connectionIdSchema.extend({ enabled: z.boolean() }),
+    input,
+    async ({ connectionId, enabled }) => {
+      await setConnectionEnabled(await ctxOf(slug), connectionId, enabled);
+      revalidatePath(`/org/${slug}/ldap`);
+    },
+  );
 }
 
 export async function deleteConnectionAction(slug: string, input: unknown) {
@@ -53,27 +77,39 @@ export async function deleteConnectionAction(slug: string, input: unknown) {
 }
 
 export async function moveConnectionAction(slug: string, input: unknown) {
-  return runAction(connectionIdSchema.extend({ direction: z.enum(["up", "down"]) }), input, async ({ connectionId, direction }) => {
-    await moveConnection(await ctxOf(slug), connectionId, direction);
-    revalidatePath(`/org/${slug}/ldap`);
-  });
+  return runAction(
+    connectionIdSchema.extend({ direction: z.enum(["up", "down"]) }),
+    input,
+    async ({ connectionId, direction }) => {
+      await moveConnection(await ctxOf(slug), connectionId, direction);
+      revalidatePath(`/org/${slug}/ldap`);
+    },
+  );
 }
 
 export async function createConnectionRequestAction(slug: string, input: unknown) {
-  return runAction(z.object({ note: z.string().trim().max(200, "At most 200 characters.").optional() }), input, async ({ note }) => {
-    const { token, expiresAt } = await createConnectionRequest(await ctxOf(slug), note);
-    return { path: `/connect/${token}`, expiresAt: expiresAt.toISOString() };
-  });
+  return runAction(
+    z.object({ note: z.string().trim().max(200, "At most 200 characters.").optional() }),
+    input,
+    async ({ note }) => {
+      const { token, expiresAt } = await createConnectionRequest(await ctxOf(slug), note);
+      return { path: `/connect/${token}`, expiresAt: expiresAt.toISOString() };
+    },
+  );
 }
 
 // --- Synchronisation ---
 
 export async function syncNowAction(slug: string, input: unknown) {
-  return runAction(connectionIdSchema.extend({ confirm: z.boolean().optional() }), input, async ({ connectionId, confirm }) => {
-    const ctx = await ctxOf(slug);
-    const { startSync } = await import("@/lib/sync/service");
-    await startSync(ctx, connectionId, confirm ? "CONFIRMATION" : "MANUAL");
-  });
+  return runAction(
+    connectionIdSchema.extend({ confirm: z.boolean().optional() }),
+    input,
+    async ({ connectionId, confirm }) => {
+      const ctx = await ctxOf(slug);
+      const { startSync } = await import("@/lib/sync/service");
+      await startSync(ctx, connectionId, confirm ? "CONFIRMATION" : "MANUAL");
+    },
+  );
 }
 
 export async function connectionRunsAction(slug: string, input: unknown) {

@@ -17,9 +17,24 @@ export default async function LdapConnectionsPage({ params }: { params: Promise<
       <PageHeader
         title="LDAP Connections"
         description="Connect your LDAP servers and user directories. Their users are added to this organisation at the next synchronisation and sign in with their directory password. Mapping is one-way: nothing is ever written to a directory."
-        actions={<><RequestLinkButton slug={org.slug} /><AddConnectionButton slug={org.slug} /></>}
+        actions={
+          <>
+            <RequestLinkButton slug={org.slug} />
+            <AddConnectionButton slug={org.slug} />
+          </>
+        }
       />
-      <ConnectionsTable slug={org.slug} connections={connections.map((c) => ({ ...c, userCount: c._count.users, lastSyncAt: c.lastSyncAt?.toISOString() ?? null, nextSyncAt: c.nextSyncAt?.toISOString() ?? null, createdAt: c.createdAt.toISOString(), lastRun: runs.get(c.id) }))} />
+      <ConnectionsTable
+        slug={org.slug}
+        connections={connections.map((c) => ({
+          ...c,
+          userCount: c._count.users,
+          lastSyncAt: c.lastSyncAt?.toISOString() ?? null,
+          nextSyncAt: c.nextSyncAt?.toISOString() ?? null,
+          createdAt: c.createdAt.toISOString(),
+          lastRun: runs.get(c.id),
+        }))}
+      />
     </>
   );
 }

@@ -10,50 +10,117 @@ export const metadata: Metadata = { title: "Debug and Warning logs" };
 
 const TONE = { DEBUG: "gray", INFO: "blue", WARNING: "amber", ERROR: "red" } as const;
 
-export default async function LogsPage({ params, searchParams }: { params: Promise<{ slug: string }>; searchParams: Promise<Record<string, string | undefined>> }) {
+export default async function LogsPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ slug: string }>;
+  searchParams: Promise<Record<string, string | undefined>>;
+}) {
   const { slug } = await params;
   const { org } = await requireOrgPage(slug, "connections:manage");
   const q = logQuerySchema.parse(await searchParams);
   const [{ total, rows }, connections] = await Promise.all([listLogs(org.id, q), listConnections(org.id)]);
   const filterParams = { level: q.level, connection: q.connection, from: q.from, to: q.to };
-  const exportQuery = new URLSearchParams(Object.entries(filterParams).filter(([, v]) => v) as [string, string][]).toString();
+  const exportQuery = new URLSearchParams(
+    Object.entries(filterParams).filter(([, v]) => v) as [string, string][],
+  ).toString();
   return (
     <>
       <PageHeader
         title="Debug and Warning logs"
         description="Everything about your directories: synchronisation results, warnings (such as account names that are not ASCII), errors, and, for connections with debug logging on, each LDAP operation. Times are UTC."
-        actions={<a className={buttonClass("secondary")} href={`/org/${org.slug}/logs/export${exportQuery ? `?${exportQuery}` : ""}`} download>Export CSV</a>}
+        actions={
+          <a
+            className={buttonClass("secondary")}
+            href={`/org/${org.slug}/logs/export${exportQuery ? `?${exportQuery}` : ""}`}
+            download
+          >
+            Export CSV
+          </a>
+        }
       />
       <Card>
-        <form method="get" className="flex flex-wrap items-end gap-3 border-b border-slate-200 p-4" aria-label="Filter logs">
-          <FilterSelect name="level" label="Level" allLabel="All levels" value={q.level} options={LOG_LEVELS.map((l) => ({ value: l, label: l.toLowerCase() }))} />
-          <FilterSelect name="connection" label="Connection" allLabel="All connections" value={q.connection} options={connections.map((c) => ({ value: c.id, label: c.name }))} />
+        <form
+          method="get"
+          className="flex flex-wrap items-end gap-3 border-b border-slate-200 p-4"
+          aria-label="Filter logs"
+        >
+          <FilterSelect
+            name="level"
+            label="Level"
+            allLabel="All levels"
+            value={q.level}
+            options={LOG_LEVELS.map((l) => ({ value: l, label: l.toLowerCase() }))}
+          />
+          <FilterSelect
+            name="connection"
+            label="Connection"
+            allLabel="All connections"
+            value={q.connection}
+            options={connections.map((c) => ({ value: c.id, label: c.name }))}
+          />
           <div>
-            <label htmlFor="from" className="mb-1 block text-xs font-medium text-slate-600">From (UTC)</label>
-            <input id="from" name="from" type="date" defaultValue={q.from?.slice(0, 10)} className={inputClass} />
+            <label htmlFor="from" className="mb-1 block text-xs font-medium text-slate-600">
+              From (UTC)
+            </label>
+            <input
+              id="from"
+              name="from"
+              type="date"
+              defaultValue={q.from?.slice(0, 10)}
+              className={inputClass}
+            />
           </div>
           <div>
-            <label htmlFor="to" className="mb-1 block text-xs font-medium text-slate-600">To (UTC)</label>
+            <label htmlFor="to" className="mb-1 block text-xs font-medium text-slate-600">
+              To (UTC)
+            </label>
             <input id="to" name="to" type="date" defaultValue={q.to?.slice(0, 10)} className={inputClass} />
           </div>
-          <button type="submit" className={buttonClass("secondary")}>Apply</button>
+          <button type="submit" className={buttonClass("secondary")}>
+            Apply
+          </button>
         </form>
         {rows.length === 0 ? (
-          <EmptyState title="Nothing logged yet">Synchronisations and sign-ins through your directories write here.</EmptyState>
+          <EmptyState title="Nothing logged yet">
+            Synchronisations and sign-ins through your directories write here.
+          </EmptyState>
         ) : (
           <table className="min-w-full divide-y divide-slate-200">
-            <thead className="bg-slate-50"><tr>
-              <th scope="col" className={th}>Time (UTC)</th><th scope="col" className={th}>Level</th><th scope="col" className={th}>Connection</th><th scope="col" className={th}>Message</th>
-            </tr></thead>
+            <thead className="bg-slate-50">
+              <tr>
+                <th scope="col" className={th}>
+                  Time (UTC)
+                </th>
+                <th scope="col" className={th}>
+                  Level
+                </th>
+                <th scope="col" className={th}>
+                  Connection
+                </th>
+                <th scope="col" className={th}>
+                  Message
+                </th>
+              </tr>
+            </thead>
             <tbody className="divide-y divide-slate-100">
               {rows.map((r) => (
                 <tr key={r.id}>
-                  <td className={`${td} whitespace-nowrap tabular-nums`}>{r.createdAt.toISOString().replace("T", " ").slice(0, 19)}</td>
-                  <td className={td}><Badge tone={TONE[r.level]}>{r.level.toLowerCase()}</Badge></td>
+                  <td className={`${td} whitespace-nowrap tabular-nums`}>
+                    {r.createdAt.toISOString().replace("T", " ").slice(0, 19)}
+                  </td>
+                  <td className={td}>
+                    <Badge tone={TONE[r.level]}>{r.level.toLowerCase()}</Badge>
+                  </td>
                   <td className={td}>{r.connection?.name ?? "—"}</td>
                   <td className={`${td} max-w-2xl`}>
                     {r.message}
-                    {r.details && Object.keys(r.details as object).length > 0 && <span className="block font-mono text-xs text-slate-500">{JSON.stringify(r.details)}</span>}
+                    {r.details && Object.keys(r.details as object).length > 0 && (
+                      <span className="block font-mono text-xs text-slate-500">
+                        {JSON.stringify(r.details)}
+                      </span>
+                    )}
                   </td>
                 </tr>
               ))}

@@ -8,7 +8,11 @@ import { transferOwnership } from "@/lib/transfers/service";
 export async function transferOwnershipAction(slug: string, input: unknown) {
   return runAction(transferSchema, input, async ({ fromUserId, toUserId }) => {
     const { user, org } = await authorizeOrg(slug, "users:manage");
-    const result = await transferOwnership({ actorId: user.id, organizationId: org.id }, fromUserId, toUserId);
+    const result = await transferOwnership(
+      { actorId: user.id, organizationId: org.id },
+      fromUserId,
+      toUserId,
+    );
     revalidatePath(`/org/${slug}`, "layout");
     return result;
   });

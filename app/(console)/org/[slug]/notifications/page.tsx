@@ -18,19 +18,35 @@ export default async function NotificationsPage({ params }: { params: Promise<{ 
     <>
       <PageHeader title="Notifications" description="What needs an administrator's hand." />
       {notes.length === 0 ? (
-        <Card><EmptyState title="Nothing to do">When a directory user who owns files is disabled or deleted, or their email changes, they appear here.</EmptyState></Card>
+        <Card>
+          <EmptyState title="Nothing to do">
+            When a directory user who owns files is disabled or deleted, or their email changes, they appear
+            here.
+          </EmptyState>
+        </Card>
       ) : (
         <div className="space-y-6">
           {transfer.length > 0 && (
             <Card className="p-5">
-              <p className="text-sm font-medium text-slate-900">
-                {TRANSFER_NOTICE}
-              </p>
+              <p className="text-sm font-medium text-slate-900">{TRANSFER_NOTICE}</p>
               <ul className="mt-4 divide-y divide-slate-100">
                 {transfer.map((n) => (
-                  <li key={n.id} aria-label={n.user.email} className="flex flex-wrap items-center justify-between gap-3 py-3">
-                    <div><p className="font-medium">{n.user.name}</p><p className="text-xs text-slate-500">{n.user.email} · {n.user._count.files} files</p></div>
-                    <TransferButton slug={org.slug} from={{ id: n.user.id, email: n.user.email, files: n.user._count.files }} targets={options.filter((o) => o.id !== n.user.id)} />
+                  <li
+                    key={n.id}
+                    aria-label={n.user.email}
+                    className="flex flex-wrap items-center justify-between gap-3 py-3"
+                  >
+                    <div>
+                      <p className="font-medium">{n.user.name}</p>
+                      <p className="text-xs text-slate-500">
+                        {n.user.email} · {n.user._count.files} files
+                      </p>
+                    </div>
+                    <TransferButton
+                      slug={org.slug}
+                      from={{ id: n.user.id, email: n.user.email, files: n.user._count.files }}
+                      targets={options.filter((o) => o.id !== n.user.id)}
+                    />
                   </li>
                 ))}
               </ul>
@@ -38,12 +54,30 @@ export default async function NotificationsPage({ params }: { params: Promise<{ 
           )}
           {changed.length > 0 && (
             <Card className="p-5">
-              <p className="text-sm font-medium text-slate-900">These users' email changed in the directory: a new account was made for the new email. Transfer the files of the old account to the new one.</p>
+              <p className="text-sm font-medium text-slate-900">
+                These users' email changed in the directory: a new account was made for the new email.
+                Transfer the files of the old account to the new one.
+              </p>
               <ul className="mt-4 divide-y divide-slate-100">
                 {changed.map((n) => (
-                  <li key={n.id} aria-label={n.user.email} className="flex flex-wrap items-center justify-between gap-3 py-3">
-                    <div><p className="font-medium">{n.user.name}</p><p className="text-xs text-slate-500">{n.user.email} → {n.targetUser?.email ?? "?"} · {n.user._count.files} files · email changed in the directory</p></div>
-                    <TransferButton slug={org.slug} from={{ id: n.user.id, email: n.user.email, files: n.user._count.files }} targets={options.filter((o) => o.id !== n.user.id)} preselect={n.targetUser?.id} />
+                  <li
+                    key={n.id}
+                    aria-label={n.user.email}
+                    className="flex flex-wrap items-center justify-between gap-3 py-3"
+                  >
+                    <div>
+                      <p className="font-medium">{n.user.name}</p>
+                      <p className="text-xs text-slate-500">
+                        {n.user.email} → {n.targetUser?.email ?? "?"} · {n.user._count.files} files · email
+                        changed in the directory
+                      </p>
+                    </div>
+                    <TransferButton
+                      slug={org.slug}
+                      from={{ id: n.user.id, email: n.user.email, files: n.user._count.files }}
+                      targets={options.filter((o) => o.id !== n.user.id)}
+                      preselect={n.targetUser?.id}
+                    />
                   </li>
                 ))}
               </ul>

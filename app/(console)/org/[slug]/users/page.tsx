@@ -4,7 +4,13 @@ import { requireOrgPage } from "@/lib/auth/session";
 import { listOrgUsers } from "@/lib/users/queries";
 import { fileTotalsByUser } from "@/lib/files/service";
 import { formatBytes } from "@/lib/files/schema";
-import { userListQuerySchema, SOURCE_LABELS, STATUS_LABELS, USER_SOURCES, USER_STATUSES } from "@/lib/users/schema";
+import {
+  userListQuerySchema,
+  SOURCE_LABELS,
+  STATUS_LABELS,
+  USER_SOURCES,
+  USER_STATUSES,
+} from "@/lib/users/schema";
 import { ROLE_LABELS } from "@/lib/auth/permissions";
 import { Badge, Card, EmptyState, FilterSelect, PageHeader, Pagination, td, th } from "@/components/ui/misc";
 import { inputClass } from "@/components/ui/field";
@@ -16,14 +22,23 @@ export const metadata: Metadata = { title: "Users" };
 
 const STATUS_TONE = { ACTIVE: "green", DISABLED: "red", PENDING_TRANSFER: "amber" } as const;
 
-export default async function OrgUsersPage({ params, searchParams }: { params: Promise<{ slug: string }>; searchParams: Promise<Record<string, string | undefined>> }) {
+export default async function OrgUsersPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ slug: string }>;
+  searchParams: Promise<Record<string, string | undefined>>;
+}) {
   const { slug } = await params;
   const { org, user } = await requireOrgPage(slug, "users:manage");
   const raw = await searchParams;
   const query = userListQuerySchema.parse(raw);
   const { total, pageSize, rows } = await listOrgUsers(org.id, query);
   // Counts and sizes of the files each user owns in this organisation; never their contents.
-  const files = await fileTotalsByUser(org.id, rows.map((r) => r.user.id));
+  const files = await fileTotalsByUser(
+    org.id,
+    rows.map((r) => r.user.id),
+  );
   const filtered = Boolean(query.q || query.source || query.status);
 
   return (
@@ -34,55 +49,120 @@ export default async function OrgUsersPage({ params, searchParams }: { params: P
         actions={<CreateUserButton slug={org.slug} />}
       />
       <Card>
-        <form role="search" className="flex flex-wrap items-end gap-3 border-b border-slate-200 p-4" method="get">
+        <form
+          role="search"
+          className="flex flex-wrap items-end gap-3 border-b border-slate-200 p-4"
+          method="get"
+        >
           <div className="min-w-64 flex-1">
-            <label htmlFor="q" className="mb-1 block text-xs font-medium text-slate-600">Search</label>
-            <input id="q" name="q" defaultValue={query.q} placeholder="Name, email or account name" className={inputClass} />
+            <label htmlFor="q" className="mb-1 block text-xs font-medium text-slate-600">
+              Search
+            </label>
+            <input
+              id="q"
+              name="q"
+              defaultValue={query.q}
+              placeholder="Name, email or account name"
+              className={inputClass}
+            />
           </div>
-          <FilterSelect name="source" label="Source" allLabel="All sources" value={query.source} options={USER_SOURCES.map((s) => ({ value: s, label: SOURCE_LABELS[s] }))} />
-          <FilterSelect name="status" label="Status" allLabel="All statuses" value={query.status} options={USER_STATUSES.map((s) => ({ value: s, label: STATUS_LABELS[s] }))} />
-          <button type="submit" className={buttonClass("secondary")}>Apply</button>
+          <FilterSelect
+            name="source"
+            label="Source"
+            allLabel="All sources"
+            value={query.source}
+            options={USER_SOURCES.map((s) => ({ value: s, label: SOURCE_LABELS[s] }))}
+          />
+          <FilterSelect
+            name="status"
+            label="Status"
+            allLabel="All statuses"
+            value={query.status}
+            options={USER_STATUSES.map((s) => ({ value: s, label: STATUS_LABELS[s] }))}
+          />
+          <button type="submit" className={buttonClass("secondary")}>
+            Apply
+          </button>
         </form>
         {rows.length === 0 ? (
           <EmptyState title={filtered ? "No users match" : "No users yet"}>
-            {filtered ? "Try another search or clear the filters." : "Create a local account, or add an LDAP connection to bring in your directory's users."}
+            {filtered
+              ? "Try another search or clear the filters."
+              : "Create a local account, or add an LDAP connection to bring in your directory's users."}
           </EmptyState>
         ) : (
           <div className="overflow-x-auto">
             <table className="min-w-full divide-y divide-slate-200">
               <thead className="bg-slate-50">
                 <tr>
-                  <th scope="col" className={th}>User</th>
-                  <th scope="col" className={th}>Source</th>
-                  <th scope="col" className={th}>Status</th>
-                  <th scope="col" className={th}>Roles</th>
-                  <th scope="col" className={th}>Plan</th>
-                  <th scope="col" className={`${th} text-right`}>Files</th>
-                  <th scope="col" className={th}><span className="sr-only">Actions</span></th>
+                  <th scope="col" className={th}>
+                    User
+                  </th>
+                  <th scope="col" className={th}>
+                    Source
+                  </th>
+                  <th scope="col" className={th}>
+                    Status
+                  </th>
+                  <th scope="col" className={th}>
+                    Roles
+                  </th>
+                  <th scope="col" className={th}>
+                    Plan
+                  </th>
+                  <th scope="col" className={`${th} text-right`}>
+                    Files
+                  </th>
+                  <th scope="col" className={th}>
+                    <span className="sr-only">Actions</span>
+                  </th>
                 </tr>
               </thead>
               <tbody className="divide-y divide-slate-100">
                 {rows.map(({ user: u, roles, plan }) => (
                   <tr key={u.id} aria-label={u.email}>
                     <td className={td}>
-                      <div className="font-medium text-slate-900"><Link className="hover:underline" href={`/org/${org.slug}/users/${u.id}`}>{u.name}</Link></div>
-                      <div className="text-xs text-slate-500">{u.email}{u.accountName ? ` · ${u.accountName}` : ""}</div>
+                      <div className="font-medium text-slate-900">
+                        <Link className="hover:underline" href={`/org/${org.slug}/users/${u.id}`}>
+                          {u.name}
+                        </Link>
+                      </div>
+                      <div className="text-xs text-slate-500">
+                        {u.email}
+                        {u.accountName ? ` · ${u.accountName}` : ""}
+                      </div>
                     </td>
-                    <td className={td}><Badge tone={u.source === "DIRECTORY" ? "blue" : "gray"}>{SOURCE_LABELS[u.source]}</Badge></td>
-                    <td className={td}><Badge tone={STATUS_TONE[u.status]}>{STATUS_LABELS[u.status]}</Badge></td>
+                    <td className={td}>
+                      <Badge tone={u.source === "DIRECTORY" ? "blue" : "gray"}>
+                        {SOURCE_LABELS[u.source]}
+                      </Badge>
+                    </td>
+                    <td className={td}>
+                      <Badge tone={STATUS_TONE[u.status]}>{STATUS_LABELS[u.status]}</Badge>
+                    </td>
                     <td className={td}>
                       <div className="flex flex-wrap gap-1">
-                        {roles.map((r) => <Badge key={r} tone={r === "ORG_ADMIN" ? "blue" : "gray"}>{ROLE_LABELS[r]}</Badge>)}
+                        {roles.map((r) => (
+                          <Badge key={r} tone={r === "ORG_ADMIN" ? "blue" : "gray"}>
+                            {ROLE_LABELS[r]}
+                          </Badge>
+                        ))}
                         {u.isPlatformAdmin && <Badge tone="blue">Platform administrator</Badge>}
                       </div>
                     </td>
                     <td className={td}>{plan.name}</td>
                     <td className={`${td} text-right tabular-nums`}>
                       {files.get(u.id)?.count ?? 0}
-                      {files.get(u.id) && <div className="text-xs text-slate-500">{formatBytes(files.get(u.id)!.bytes)}</div>}
+                      {files.get(u.id) && (
+                        <div className="text-xs text-slate-500">{formatBytes(files.get(u.id)!.bytes)}</div>
+                      )}
                     </td>
                     <td className={`${td} text-right`}>
-                      <UserRowActions slug={org.slug} user={{ id: u.id, email: u.email, source: u.source, status: u.status, roles }} isSelf={u.id === user.id} />
+                      <UserRowActions
+                        slug={org.slug}
+                        user={{ id: u.id, email: u.email, source: u.source, status: u.status, roles }}
+                        isSelf={u.id === user.id}
+                      />
                     </td>
                   </tr>
                 ))}
@@ -90,7 +170,12 @@ export default async function OrgUsersPage({ params, searchParams }: { params: P
             </table>
           </div>
         )}
-        <Pagination page={query.page} pageSize={pageSize} total={total} params={{ q: query.q, source: query.source, status: query.status }} />
+        <Pagination
+          page={query.page}
+          pageSize={pageSize}
+          total={total}
+          params={{ q: query.q, source: query.source, status: query.status }}
+        />
       </Card>
     </>
   );

@@ -8,7 +8,11 @@ import { DomainTabs } from "@/components/domains/domain-tabs";
 
 export const metadata: Metadata = { title: "Domain" };
 
-export default async function DomainPage({ params }: { params: Promise<{ slug: string; domainId: string }> }) {
+export default async function DomainPage({
+  params,
+}: {
+  params: Promise<{ slug: string; domainId: string }>;
+}) {
   const { slug, domainId } = await params;
   const { org } = await requireOrgPage(slug, "connections:manage");
   if (!/^[0-9a-f-]{36}$/i.test(domainId)) notFound();
@@ -16,7 +20,11 @@ export default async function DomainPage({ params }: { params: Promise<{ slug: s
   if (!domain) notFound();
   return (
     <>
-      <p className="mb-2 text-sm"><Link className="text-brand-700 hover:underline" href={`/org/${org.slug}/domains`}>← Domains</Link></p>
+      <p className="mb-2 text-sm">
+        <Link className="text-brand-700 hover:underline" href={`/org/${org.slug}/domains`}>
+          ← Domains
+        </Link>
+      </p>
       <PageHeader title={domain.name} />
       <DomainTabs slug={org.slug} domain={domain} lockoutRisk={await lockoutRisk(org.id)} />
     </>

@@ -24,12 +24,32 @@ export async function GET(request: Request, { params }: { params: Promise<{ slug
     async start(controller) {
       controller.enqueue(encoder.encode("time_utc,level,connection,message,details\n"));
       for await (const rows of allLogs(org.id, q)) {
-        controller.enqueue(encoder.encode(rows.map((r) => [r.createdAt.toISOString(), r.level, r.connection?.name ?? "", r.message, JSON.stringify(r.details ?? {})].map(csv).join(",")).join("\n") + "\n"));
+        controller.enqueue(
+          encoder.encode(
+            rows
+              .map((r) =>
+                [
+                  r.createdAt.toISOString(),
+                  r.level,
+                  r.connection?.name ?? "",
+                  r.message,
+                  JSON.stringify(r.details ?? {}),
+                ]
+                  .map(csv)
+                  .join(","),
+              )
+              .join("\n") + "\n",
+          ),
+        );
       }
       controller.close();
     },
   });
   return new Response(stream, {
-    headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="${org.slug}-directory-log.csv"`, "cache-control": "no-store" },
+    headers: {
+      "content-type": "text/csv; charset=utf-8",
+      "content-disposition": `attachment; filename="${org.slug}-directory-log.csv"`,
+      "cache-control": "no-store",
+    },
   });
 }
