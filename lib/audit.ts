@@ -1,5 +1,6 @@
 import "server-only";
 import type { Tx } from "@/lib/db";
+import type { Prisma } from "@/lib/generated/prisma/client";
 
 export type AuditInput = {
   actorId: string | null;
@@ -7,7 +8,7 @@ export type AuditInput = {
   action: string;
   targetType: string;
   targetId?: string | null;
-  details?: Record<string, unknown>;
+  details?: Prisma.InputJsonObject;
 };
 
 // Written inside the transaction of the change it describes, so that one never lands without the other.
@@ -19,7 +20,7 @@ export async function audit(tx: Tx, entry: AuditInput): Promise<void> {
       action: entry.action,
       targetType: entry.targetType,
       targetId: entry.targetId ?? null,
-      details: (entry.details ?? {}) as object,
+      details: entry.details ?? {},
     },
   });
 }

@@ -12,8 +12,8 @@ import { freshDatabase } from "./lib/migrate.ts";
 import { startSlapd, type LdapUser } from "../test/ldap/slapd.ts";
 
 const { values } = parseArgs({ options: { users: { type: "string", default: "100000" } } });
-const sizes = values
-  .users!.split(",")
+const sizes = values.users
+  .split(",")
   .map((s) => Number(s.trim()))
   .filter((n) => n > 0);
 

@@ -73,7 +73,7 @@ export function CreateOrganizationButton() {
   );
 }
 
-const renameForm = renameOrganizationSchema.extend({ planId: z.string().uuid("Choose a plan.") });
+const renameForm = renameOrganizationSchema.extend({ planId: z.uuid("Choose a plan.") });
 type RenameInput = z.input<typeof renameForm>;
 
 export function OrganizationRowActions({

@@ -162,7 +162,7 @@ export function SyncPanel({
   useEffect(() => {
     if (!polling) return;
     let stop = false;
-    const timer = setInterval(async () => {
+    const tick = async () => {
       const data = await load();
       const latest = data?.[0];
       if (!stop && latest && latest.status !== "RUNNING") {
@@ -176,10 +176,13 @@ export function SyncPanel({
           toast.warning(`${connection.name}: waiting for confirmation. ${latest.heldReason ?? ""}`);
         else toast.error(`${connection.name}: synchronisation failed. ${latest.error ?? ""}`);
       }
-    }, 1000);
-    void load();
+    };
+    // The first read right away (outside the effect's own body), then every second until the run ends.
+    const first = setTimeout(() => void tick(), 0);
+    const timer = setInterval(() => void tick(), 1000);
     return () => {
       stop = true;
+      clearTimeout(first);
       clearInterval(timer);
     };
   }, [polling, load, router, connection.name]);

@@ -265,7 +265,7 @@ function DirectoryService({
         />
         {enabled && ldaps && isIpAddress(host) && (
           <p role="status" className="text-xs text-amber-800">
-            With a secured connection, use the server's DNS name: its certificate names that, not the IP
+            With a secured connection, use the server&apos;s DNS name: its certificate names that, not the IP
             address.
           </p>
         )}

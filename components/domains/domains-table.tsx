@@ -92,7 +92,7 @@ export function DomainsTable({ slug, domains }: { slug: string; domains: Row[] }
     return (
       <Card>
         <EmptyState title="No domains yet">
-          Add your organisation's domain, then map its users from your directory service.
+          Add your organisation&apos;s domain, then map its users from your directory service.
         </EmptyState>
       </Card>
     );

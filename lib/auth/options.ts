@@ -51,7 +51,7 @@ export const authOptions: NextAuthOptions = {
       return token;
     },
     async session({ session, token }) {
-      return { ...session, uid: token.uid as string | undefined, issuedAt: token.iat as number | undefined };
+      return { ...session, uid: token.uid, issuedAt: typeof token.iat === "number" ? token.iat : undefined };
     },
   },
 };

@@ -19,7 +19,7 @@ export type CurrentUser = Actor & {
 
 /** The signed-in user, read fresh from the database; null without a valid session or for a disabled account. */
 export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
-  const session = (await getServerSession(authOptions)) as { uid?: string; issuedAt?: number } | null;
+  const session = await getServerSession(authOptions);
   if (!session?.uid) return null;
   const user = await db.user.findUnique({
     where: { id: session.uid },

@@ -69,7 +69,7 @@ export const connectionSchema = z
         if (error) ctx.addIssue({ code: "custom", message: error });
       }),
     serverTimeout: z.coerce
-      .number({ message: "Enter a number of milliseconds." })
+      .number({ error: "Enter a number of milliseconds." })
       .int("A whole number of milliseconds.")
       .min(TIMEOUT_MIN_MS, `At least ${TIMEOUT_MIN_MS} ms.`)
       .max(TIMEOUT_MAX_MS, `At most ${TIMEOUT_MAX_MS} ms (5 minutes).`),
@@ -158,7 +158,7 @@ export const newConnectionSchema = connectionSchema.superRefine((v, ctx) => {
     ctx.addIssue({ code: "custom", path: ["managerPassword"], message: "Enter the manager password." });
 });
 
-export const connectionIdSchema = z.object({ connectionId: z.string().uuid() });
+export const connectionIdSchema = z.object({ connectionId: z.uuid() });
 
 export const FIELD_HELP: Record<string, { label: string; help: string; max?: number }> = {
   serverUrl: {
@@ -230,22 +230,22 @@ export const FIELD_HELP: Record<string, { label: string; help: string; max?: num
 /** How and when a connection is synchronised (not part of seed 004's table; defaults from DESIGN.md). */
 export const syncSettingsSchema = z.object({
   syncIntervalMinutes: z.coerce
-    .number({ message: "Enter a number of minutes." })
+    .number({ error: "Enter a number of minutes." })
     .int("Whole minutes.")
     .min(1, "At least 1 minute.")
     .max(1440, "At most 1440 minutes (a day)."),
   fullSyncIntervalMinutes: z.coerce
-    .number({ message: "Enter a number of minutes." })
+    .number({ error: "Enter a number of minutes." })
     .int("Whole minutes.")
     .min(5, "At least 5 minutes.")
     .max(10080, "At most 10080 minutes (a week)."),
   disableThresholdPercent: z.coerce
-    .number({ message: "Enter a percentage." })
+    .number({ error: "Enter a percentage." })
     .int("A whole percentage.")
     .min(1, "At least 1%.")
     .max(100, "At most 100%."),
   disableThresholdCount: z.coerce
-    .number({ message: "Enter a number of users." })
+    .number({ error: "Enter a number of users." })
     .int("A whole number.")
     .min(1, "At least 1.")
     .max(1_000_000, "At most 1,000,000."),

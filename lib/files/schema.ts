@@ -10,11 +10,11 @@ export const fileNameField = z
   .min(1, "Enter a file name.")
   .max(255, "At most 255 characters.")
   .refine((v) => !/[/\\]/.test(v), "A file name cannot contain / or \\.")
-  // eslint-disable-next-line no-control-regex
+
   .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), "A file name cannot contain control characters.")
   .refine((v) => v !== "." && v !== "..", "Choose another name.");
 
-export const fileIdSchema = z.object({ fileId: z.string().uuid("Unknown file.") });
+export const fileIdSchema = z.object({ fileId: z.uuid("Unknown file.") });
 
 export const renameFileSchema = fileIdSchema.extend({ name: fileNameField });
 export type RenameFileInput = z.input<typeof renameFileSchema>;
@@ -22,7 +22,7 @@ export type RenameFileInput = z.input<typeof renameFileSchema>;
 export const shareFileSchema = fileIdSchema.extend({ email: emailField });
 export type ShareFileInput = z.input<typeof shareFileSchema>;
 
-export const unshareFileSchema = fileIdSchema.extend({ userId: z.string().uuid("Unknown user.") });
+export const unshareFileSchema = fileIdSchema.extend({ userId: z.uuid("Unknown user.") });
 
 export const setPasswordByLinkSchema = z
   .object({
@@ -32,7 +32,7 @@ export const setPasswordByLinkSchema = z
   })
   .refine((v) => v.password === v.confirmPassword, {
     path: ["confirmPassword"],
-    message: "The two passwords differ.",
+    error: "The two passwords differ.",
   });
 export type SetPasswordByLinkInput = z.input<typeof setPasswordByLinkSchema>;
 

@@ -7,7 +7,7 @@ export const LOG_LEVELS = ["DEBUG", "INFO", "WARNING", "ERROR"] as const;
 
 export const logQuerySchema = z.object({
   level: z.enum(LOG_LEVELS).optional().catch(undefined),
-  connection: z.string().uuid().optional().catch(undefined),
+  connection: z.uuid().optional().catch(undefined),
   from: z
     .string()
     .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2})?$/)

@@ -17,20 +17,20 @@ export type OrganizationInput = z.input<typeof organizationSchema>;
 
 export const renameOrganizationSchema = organizationSchema
   .pick({ name: true })
-  .extend({ organizationId: z.string().uuid() });
+  .extend({ organizationId: z.uuid() });
 
 export const planSchema = z.object({
   name: z.string().trim().min(1, "Enter the plan's name.").max(64, "At most 64 characters."),
   storageQuotaGb: z.coerce
-    .number({ message: "Enter a number of gigabytes." })
+    .number({ error: "Enter a number of gigabytes." })
     .positive("Enter a quota above zero.")
     .max(1_000_000, "At most 1,000,000 GB."),
 });
 export type PlanInput = z.input<typeof planSchema>;
 
-export const updatePlanSchema = planSchema.extend({ planId: z.string().uuid() });
-export const planIdSchema = z.object({ planId: z.string().uuid() });
+export const updatePlanSchema = planSchema.extend({ planId: z.uuid() });
+export const planIdSchema = z.object({ planId: z.uuid() });
 export const setOrgPlanSchema = z.object({
-  organizationId: z.string().uuid(),
-  planId: z.string().uuid("Choose a plan."),
+  organizationId: z.uuid(),
+  planId: z.uuid("Choose a plan."),
 });

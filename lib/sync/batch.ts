@@ -150,7 +150,7 @@ export async function processBatch(batch: MappedEntry[], ctx: BatchCtx) {
   const markOf = (e: MappedEntry) => (e.version ? `${ctx.markKey}:${e.version}` : null);
 
   for (const e of batch) {
-    let u = byEmail.get(e.email);
+    const u = byEmail.get(e.email);
     if (
       u &&
       u.connectionId === connectionId &&
@@ -166,7 +166,7 @@ export async function processBatch(batch: MappedEntry[], ctx: BatchCtx) {
       continue;
     }
     if (u && u.source === "DIRECTORY" && u.connectionId && u.connectionId !== connectionId) {
-      const owner = ctx.positions.find((p) => p.id === u!.connectionId);
+      const owner = ctx.positions.find((p) => p.id === u.connectionId);
       if (owner && owner.enabled && owner.position < ctx.myPosition) {
         run.warn(
           `${e.email} is also in connection "${owner.name}", which comes first in the order and keeps it.`,
@@ -256,7 +256,7 @@ export async function processBatch(batch: MappedEntry[], ctx: BatchCtx) {
         roles: [...new Set(membership.roles.map((r) => (r === "ADHOC" ? "COLLABORATOR" : r)))] as Role[],
       });
     }
-    const fields = changedFields(u as ExistingUser & Record<string, unknown>, e);
+    const fields = changedFields(u, e);
     if (link || u.directoryHash !== e.hash) {
       updates.push({ id: u.id, e, link, fields });
       run.note("update", {

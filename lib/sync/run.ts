@@ -119,7 +119,8 @@ export async function* prefetch<T>(source: AsyncGenerator<T>): AsyncGenerator<T>
 
 export const T = process.env.SYNC_TIMING
   ? (label: string, t0: number) => {
-      (globalThis as any).__t ??= {};
-      (globalThis as any).__t[label] = ((globalThis as any).__t[label] ?? 0) + performance.now() - t0;
+      const g = globalThis as { __t?: Record<string, number> };
+      g.__t ??= {};
+      g.__t[label] = (g.__t[label] ?? 0) + performance.now() - t0;
     }
   : () => {};

@@ -82,7 +82,7 @@ export async function previewSync(
     trigger: "MANUAL",
     dryRun: true,
     full: true,
-    overrides: overrides as Partial<ConnectionValues>,
+    overrides: overrides,
   });
   return {
     status: outcome.status,

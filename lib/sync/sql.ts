@@ -16,7 +16,7 @@ export function syncPool(): pg.Pool {
         getTypeParser: ((oid: number, format?: "text" | "binary") =>
           oid === pg.types.builtins.TIMESTAMP
             ? (v: string) => new Date(`${v.replace(" ", "T")}Z`)
-            : pg.types.getTypeParser(oid, format as "text")) as typeof pg.types.getTypeParser,
+            : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
       },
     });
     // An idle connection the server closed (a restart, a failover) must not take the process down with it.

@@ -8,7 +8,7 @@ export const emailField = z
   .trim()
   .min(1, "Enter an email address.")
   .max(254, "At most 254 characters.")
-  .email("Enter a valid email address.")
+  .pipe(z.email("Enter a valid email address."))
   .transform((v) => v.toLowerCase());
 
 export const newPasswordField = z
@@ -33,7 +33,7 @@ export const createLocalUserSchema = z.object({
 });
 export type CreateLocalUserInput = z.input<typeof createLocalUserSchema>;
 
-export const userIdSchema = z.object({ userId: z.string().uuid("Unknown user.") });
+export const userIdSchema = z.object({ userId: z.uuid("Unknown user.") });
 
 export const setUserStatusSchema = userIdSchema.extend({ status: z.enum(["ACTIVE", "DISABLED"]) });
 
@@ -49,16 +49,16 @@ export const changePasswordSchema = z
   })
   .refine((v) => v.newPassword === v.confirmPassword, {
     path: ["confirmPassword"],
-    message: "The two new passwords differ.",
+    error: "The two new passwords differ.",
   })
   .refine((v) => v.newPassword !== v.currentPassword, {
     path: ["newPassword"],
-    message: "Choose a password different from the current one.",
+    error: "Choose a password different from the current one.",
   });
 export type ChangePasswordInput = z.input<typeof changePasswordSchema>;
 
 export const orgAdminGrantSchema = userIdSchema.extend({
-  organizationId: z.string().uuid("Choose an organisation."),
+  organizationId: z.uuid("Choose an organisation."),
 });
 
 export const USER_SOURCES = ["DIRECTORY", "LOCAL", "ADHOC"] as const;
@@ -80,6 +80,6 @@ export const STATUS_LABELS = {
 } as const;
 
 export const transferSchema = z.object({
-  fromUserId: z.string().uuid(),
-  toUserId: z.string().uuid("Choose the user who receives the files."),
+  fromUserId: z.uuid(),
+  toUserId: z.uuid("Choose the user who receives the files."),
 });

@@ -17,7 +17,7 @@ async function ctxOf(slug: string) {
   const { user, org } = await authorizeOrg(slug, "connections:manage");
   return { actorId: user.id, organizationId: org.id };
 }
-const id = (v: string) => z.string().uuid().parse(v);
+const id = (v: string) => z.uuid().parse(v);
 
 export async function createDomainAction(slug: string, input: unknown) {
   return runAction(domainNameSchema, input, async ({ name }) => {
@@ -70,7 +70,7 @@ export async function findMigrationCandidatesAction(slug: string, domainId: stri
 
 export async function migrateAccountsAction(slug: string, domainId: string, input: unknown) {
   return runAction(
-    z.object({ userIds: z.array(z.string().uuid()).min(1, "Choose at least one account.") }),
+    z.object({ userIds: z.array(z.uuid()).min(1, "Choose at least one account.") }),
     input,
     async ({ userIds }) => {
       const { migrateAccounts } = await import("@/lib/domains/service");

@@ -37,18 +37,14 @@ export async function createConnectionAction(slug: string, input: unknown) {
 
 export async function updateConnectionAction(slug: string, connectionId: string, input: unknown) {
   return runAction(connectionSchema, input, async (values) => {
-    await updateConnection(await ctxOf(slug), z.string().uuid().parse(connectionId), values);
+    await updateConnection(await ctxOf(slug), z.uuid().parse(connectionId), values);
     revalidatePath(`/org/${slug}/ldap`);
   });
 }
 
 export async function testConnectionValuesAction(slug: string, connectionId: string | null, input: unknown) {
   return runAction(connectionSchema, input, async (values) =>
-    testConnectionValues(
-      await ctxOf(slug),
-      values,
-      connectionId ? z.string().uuid().parse(connectionId) : undefined,
-    ),
+    testConnectionValues(await ctxOf(slug), values, connectionId ? z.uuid().parse(connectionId) : undefined),
   );
 }
 
@@ -128,14 +124,14 @@ export async function previewSyncAction(slug: string, connectionId: string, inpu
   return runAction(schema, input, async (values) => {
     const ctx = await ctxOf(slug);
     const { previewSync } = await import("@/lib/sync/service");
-    return previewSync(ctx, z.string().uuid().parse(connectionId), values ?? undefined);
+    return previewSync(ctx, z.uuid().parse(connectionId), values ?? undefined);
   });
 }
 
 export async function updateSyncSettingsAction(slug: string, connectionId: string, input: unknown) {
   return runAction(syncSettingsSchema, input, async (values) => {
     const { updateSyncSettings } = await import("@/lib/connections/service");
-    await updateSyncSettings(await ctxOf(slug), z.string().uuid().parse(connectionId), values);
+    await updateSyncSettings(await ctxOf(slug), z.uuid().parse(connectionId), values);
     revalidatePath(`/org/${slug}/ldap`);
   });
 }

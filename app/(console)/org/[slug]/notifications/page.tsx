@@ -55,7 +55,7 @@ export default async function NotificationsPage({ params }: { params: Promise<{ 
           {changed.length > 0 && (
             <Card className="p-5">
               <p className="text-sm font-medium text-slate-900">
-                These users' email changed in the directory: a new account was made for the new email.
+                These users&apos; email changed in the directory: a new account was made for the new email.
                 Transfer the files of the old account to the new one.
               </p>
               <ul className="mt-4 divide-y divide-slate-100">
