@@ -85,6 +85,7 @@ export function PreviewView({ preview }: { preview: Preview }) {
     ["Would disable", plan.disable],
     ["Would mark pending transfer (they own files)", plan.pendingTransfer],
     ["Would re-enable", plan.reenable],
+    ["Identity conflicts (nothing changes until an administrator decides)", plan.conflict],
   ];
   return (
     <div className="space-y-3 text-sm" role="region" aria-label="Preview">

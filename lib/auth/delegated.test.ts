@@ -6,11 +6,16 @@ import { authenticate as signIn } from "@/lib/auth/sign-in";
 import { TooManyAttemptsError } from "@/lib/auth/rate-limit";
 import { startSlapd, type Slapd } from "@/test/ldap/slapd";
 import { startSambaDc, type SambaDc } from "@/test/ldap/samba";
-import { makeOrg, makeUser, uid } from "@/test/factories";
+import { makeOrg, makeUser, uid, verifyDomain } from "@/test/factories";
 
 // A locked login is a refusal too (the per-account limit counts these deliberate failures).
-const authenticate = (login: string, password: string, from: string) =>
-  signIn(login, password, from).catch((e) => (e instanceof TooManyAttemptsError ? null : Promise.reject(e)));
+const authenticate = (login: string, password: string, from: string, host?: string) =>
+  signIn(login, password, from, host).catch((e) =>
+    e instanceof TooManyAttemptsError ? null : Promise.reject(e),
+  );
+
+// Bare names reach a directory only through an address a platform administrator approved for its domain.
+const BOUND = "10.1.1.1";
 
 const address = () => `10.9.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
 
@@ -46,6 +51,11 @@ describe("delegated sign-in against a real slapd", () => {
       ],
     });
     org = await makeOrg();
+    const verified = await verifyDomain(org, domain);
+    await db.domain.update({
+      where: { id: verified.id },
+      data: { bindIpAddress: BOUND, bindIpApprovedAt: new Date() },
+    });
     await db.ldapConnection.create({
       data: {
         organizationId: org.id,
@@ -82,7 +92,7 @@ describe("delegated sign-in against a real slapd", () => {
     expect(user.memberships).toMatchObject([
       { organizationId: org.id, roles: ["ORIGINATOR"], plan: { isDefault: true } },
     ]);
-    expect(await authenticate("alice", "Alice-pw-1", address())).toBe(id);
+    expect(await authenticate("alice", "Alice-pw-1", address(), `${BOUND}:3000`)).toBe(id);
     expect(await authenticate(`${nt}\\alice`, "Alice-pw-1", address())).toBe(id);
     expect(await authenticate(`ALICE@${domain.toUpperCase()}`, "Alice-pw-1", address())).toBe(id);
   });
@@ -113,7 +123,7 @@ describe("delegated sign-in against a real slapd", () => {
   });
 
   it("refuses a name that matches two entries, a disabled entry, and an entry outside the Sync filter, saying why in the log", async () => {
-    expect(await authenticate("twin", "Twin-pw-1", address())).toBeNull();
+    expect(await authenticate("twin", "Twin-pw-1", address(), BOUND)).toBeNull();
     expect(await authenticate(`bob@${domain}`, "Bob-pw-1", address())).toBeNull();
     expect(await authenticate(`carol@${domain}`, "Carol-pw-1", address())).toBeNull();
     const messages = (
@@ -127,8 +137,9 @@ describe("delegated sign-in against a real slapd", () => {
     expect(await db.user.count({ where: { email: { in: [`bob@${domain}`, `carol@${domain}`] } } })).toBe(0);
   });
 
-  it("gives bare names to the domain bound to the address the console was reached on", async () => {
-    // A domain bound to 10.20.30.40 whose connection points nowhere: reached there, "fred" belongs to it alone.
+  it("gives bare names only to the domain whose approved address the console was reached on", async () => {
+    // Another organisation binds its domain to 10.20.30.40 without a platform administrator's approval: its
+    // connection (which points nowhere) is never asked, and no other directory is asked either.
     const other = await makeOrg();
     const dead = await db.ldapConnection.create({
       data: {
@@ -153,7 +164,9 @@ describe("delegated sign-in against a real slapd", () => {
       },
     });
     expect(await signIn("fred", "Fred-pw-1", address(), "10.20.30.40:3000")).toBeNull();
-    expect(await signIn("fred", "Fred-pw-1", address(), "localhost:3000")).not.toBeNull();
+    expect(await signIn("fred", "Fred-pw-1", address(), "localhost:3000")).toBeNull();
+    expect(await db.logEntry.count({ where: { connectionId: dead.id } })).toBe(0);
+    expect(await signIn("fred", "Fred-pw-1", address(), `${BOUND}:3000`)).not.toBeNull();
   });
 
   it("refuses an account disabled in the console even when the directory accepts the password", async () => {
@@ -195,6 +208,7 @@ describe("delegated sign-in against a real Samba Active Directory", () => {
     dc.tool("user", "setexpiry", "cleo", "--noexpiry");
     dc.tool("user", "disable", "cleo");
     const org = await makeOrg();
+    await verifyDomain(org, "corp.example.com");
     await db.ldapConnection.create({
       data: {
         organizationId: org.id,
@@ -216,7 +230,8 @@ describe("delegated sign-in against a real Samba Active Directory", () => {
     const id = await authenticate("CORP\\ann", "Ann-Passw0rd!", address());
     expect(id).not.toBeNull();
     expect(await authenticate("ann@corp.example.com", "Ann-Passw0rd!", address())).toBe(id);
-    expect(await authenticate("ann", "Ann-Passw0rd!", address())).toBe(id);
+    // A bare name names no organisation here (no approved bound address): no directory is asked.
+    expect(await authenticate("ann", "Ann-Passw0rd!", address())).toBeNull();
     expect(await authenticate("CORP\\ann", "Wrong-Passw0rd!", address())).toBeNull();
     expect(await authenticate("CORP\\ann", "", address())).toBeNull();
     expect(await authenticate("CORP\\bert", "Bert-Passw0rd!", address())).toBeNull();

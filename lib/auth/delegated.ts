@@ -4,44 +4,52 @@ import { decryptSecret } from "@/lib/crypto";
 import { DirectoryConnection, type DirectoryConfig } from "@/lib/directory/client";
 import { DirectoryError } from "@/lib/directory/errors";
 import { fillFilter } from "@/lib/directory/filter";
-import { mapEntry, STABLE_ID_ATTRIBUTES } from "@/lib/sync/map";
+import { emailDomain } from "@/lib/identity/email";
+import { mapEntry, STABLE_ID_ATTRIBUTES, type MappedEntry } from "@/lib/sync/map";
 import type { ParsedLogin } from "@/lib/auth/login-parse";
+import type { Entry } from "ldapts";
 
 // Delegated authentication (seed 004): search as the manager with the Auth filter, then bind as the entry
-// found with the typed password. The manager's search connection is reused between sign-ins; a user's bind
-// always gets a connection of its own.
+// found with the typed password. The tenant rule decides which directory may even be asked (DESIGN.md):
+// - an account bound to a connection authenticates through that connection only, as its own entry;
+// - a login with no account yet goes only to the connections of the organisation that verified its domain
+//   (name@domain), whose verified domain carries its NT name (DOMAIN\name), or whose approved bound address
+//   the console was reached on (bare names). Never to every organisation's connections.
+// The manager's search connection is reused between sign-ins; a user's bind always gets one of its own.
 
-type Conn = Awaited<ReturnType<typeof loadConnections>>[number];
+const CONNECTION_SELECT = {
+  id: true,
+  organizationId: true,
+  name: true,
+  serverUrl: true,
+  serverTimeout: true,
+  managerDn: true,
+  managerPasswordEnc: true,
+  baseDn: true,
+  syncFilter: true,
+  authFilter: true,
+  domain: true,
+  accountNameField: true,
+  emailField: true,
+  userPrincipalNameField: true,
+  fullNameField: true,
+  statusField: true,
+  statusDisabled: true,
+  statusDisabledMode: true,
+  startTls: true,
+  caCertificate: true,
+  updatedAt: true,
+  organization: { select: { defaultPlanId: true } },
+} as const;
 
-async function loadConnections() {
+type Conn = Awaited<ReturnType<typeof connectionsOf>>[number];
+
+/** The connections of one organisation that may authenticate (not awaiting review), in their order. */
+async function connectionsOf(organizationId: string, only?: string) {
   return db.ldapConnection.findMany({
-    where: { awaitingReview: false },
+    where: { organizationId, awaitingReview: false, ...(only ? { id: only } : {}) },
     orderBy: [{ position: "asc" }, { createdAt: "asc" }],
-    select: {
-      id: true,
-      organizationId: true,
-      name: true,
-      serverUrl: true,
-      serverTimeout: true,
-      managerDn: true,
-      managerPasswordEnc: true,
-      baseDn: true,
-      syncFilter: true,
-      authFilter: true,
-      domain: true,
-      accountNameField: true,
-      emailField: true,
-      userPrincipalNameField: true,
-      fullNameField: true,
-      statusField: true,
-      statusDisabled: true,
-      statusDisabledMode: true,
-      startTls: true,
-      caCertificate: true,
-      updatedAt: true,
-      domainLink: { select: { ntDomain: true, bindIpAddress: true, name: true } },
-      organization: { select: { defaultPlanId: true } },
-    },
+    select: CONNECTION_SELECT,
   });
 }
 
@@ -77,26 +85,53 @@ async function withManager<T>(c: Conn, fn: (d: DirectoryConnection) => Promise<T
   }
 }
 
-function candidates(all: Conn[], login: ParsedLogin, host: string | undefined): Conn[] {
-  const hostName = host
+/** The account a login names by its email, when it is a directory account bound to a connection. */
+async function boundAccount(login: ParsedLogin) {
+  if (login.kind !== "at") return null;
+  const account = await db.user.findUnique({
+    where: { email: login.value.toLowerCase() },
+    select: { id: true, source: true, connectionId: true, directoryId: true, dn: true },
+  });
+  return account?.source === "DIRECTORY" && account.connectionId ? account : null;
+}
+
+type Bound = NonNullable<Awaited<ReturnType<typeof boundAccount>>>;
+
+/** The organisation a login with no account is routed to, or null: then no directory is asked. */
+async function routedOrganization(login: ParsedLogin, host: string | undefined): Promise<string | null> {
+  if (login.kind === "at") {
+    const domain = await db.domain.findFirst({
+      where: { name: login.domain, verifiedAt: { not: null } },
+      select: { organizationId: true },
+    });
+    return domain?.organizationId ?? null;
+  }
+  if (login.kind === "nt") {
+    const domain = await db.domain.findFirst({
+      where: { ntDomain: { equals: login.ntDomain, mode: "insensitive" }, verifiedAt: { not: null } },
+      select: { organizationId: true },
+    });
+    if (domain) return domain.organizationId;
+    // A verified domain's first label also names it (CORP for corp.example.com), when no NT name is set.
+    const byLabel = await db.domain.findMany({
+      where: { name: { startsWith: `${login.ntDomain.toLowerCase()}.` }, verifiedAt: { not: null } },
+      select: { organizationId: true, ntDomain: true },
+      take: 2,
+    });
+    const plain = byLabel.filter((d) => !d.ntDomain);
+    return plain.length === 1 ? plain[0].organizationId : null;
+  }
+  // Kerio's "Bind this domain to specific IP address": reached on that address, bare names belong to it.
+  const address = host
     ?.replace(/:\d+$/, "")
     .replace(/^\[|\]$/g, "")
     .toLowerCase();
-  if (login.kind === "nt") {
-    const nt = login.ntDomain.toLowerCase();
-    return all.filter(
-      (c) => c.domainLink?.ntDomain?.toLowerCase() === nt || c.domain.split(".")[0].toLowerCase() === nt,
-    );
-  }
-  if (login.kind === "at") {
-    const byDomain = all.filter(
-      (c) => c.domain.toLowerCase() === login.domain || c.domainLink?.name.toLowerCase() === login.domain,
-    );
-    return [...byDomain, ...all.filter((c) => !byDomain.includes(c))];
-  }
-  // Kerio's "Bind this domain to specific IP address": reached on that address, bare names belong to it.
-  const bound = hostName ? all.filter((c) => c.domainLink?.bindIpAddress === hostName) : [];
-  return bound.length ? bound : all;
+  if (!address) return null;
+  const bound = await db.domain.findFirst({
+    where: { bindIpAddress: address, bindIpApprovedAt: { not: null } },
+    select: { organizationId: true },
+  });
+  return bound?.organizationId ?? null;
 }
 
 async function log(c: Conn, level: "WARNING" | "ERROR" | "INFO", message: string) {
@@ -108,8 +143,8 @@ async function log(c: Conn, level: "WARNING" | "ERROR" | "INFO", message: string
 export type DelegatedResult = { userId: string } | { refused: true };
 
 /**
- * Returns the account of a directory user whose password the directory accepted, { refused } when a directory
- * answered no (the caller stops there), or null when no directory knows the name.
+ * Returns the account of a directory user whose password their own directory accepted, { refused } when a
+ * directory answered no (the caller stops there), or null when no directory may be asked or none knows the name.
  */
 export async function authenticateWithDirectory(
   login: ParsedLogin,
@@ -118,125 +153,171 @@ export async function authenticateWithDirectory(
 ): Promise<DelegatedResult | null> {
   // An empty password (or one of spaces) would be an anonymous bind, which "succeeds".
   if (!password.trim()) return { refused: true };
-  const all = await loadConnections();
-  for (const c of candidates(all, login, host)) {
-    const value = login.kind === "at" ? login.value : login.name;
-    const filter =
-      login.kind === "at"
-        ? fillFilter(c.authFilter, value)
-        : `(|${wrap(fillFilter(c.authFilter, value))}(${c.accountNameField}=${fillFilter("{0}", value)}))`;
-    let entries;
-    try {
-      entries = await withManager(
-        c,
-        async (d) =>
-          (
-            await d.search(c.baseDn, {
-              scope: "sub",
-              filter: wrap(filter),
-              sizeLimit: 2,
-              attributes: [
-                c.accountNameField,
-                c.emailField,
-                c.userPrincipalNameField,
-                c.fullNameField,
-                c.statusField,
-                ...STABLE_ID_ATTRIBUTES,
-              ],
-              explicitBufferAttributes: ["objectGUID"],
-            })
-          ).entries,
-      );
-    } catch (error) {
-      const e = error as DirectoryError;
-      if (e.kind === "size-limit") {
-        await log(c, "WARNING", `Sign-in refused for "${value}": the Auth filter matches several entries.`);
-        return { refused: true };
-      }
-      await log(
-        c,
-        "ERROR",
-        `Sign-in of "${value}" could not reach the directory: ${e.message ?? "unknown error"} (directory unreachable)`,
-      );
-      continue;
-    }
-    if (entries.length === 0) continue;
-    if (entries.length > 1) {
-      await log(c, "WARNING", `Sign-in refused for "${value}": the Auth filter matches several entries.`);
-      return { refused: true };
-    }
-    const entry = entries[0];
-    const mapped = mapEntry(entry, c);
-    if (!mapped.ok) {
-      await log(
-        c,
-        "WARNING",
-        `Sign-in refused for "${value}": the entry ${entry.dn} has no email (${c.emailField}).`,
-      );
-      return { refused: true };
-    }
-    if (mapped.entry.disabled) {
-      await log(
-        c,
-        "WARNING",
-        `Sign-in refused for "${value}": the entry is disabled in the directory (${c.statusField} ${mapped.entry.statusValue}).`,
-      );
-      return { refused: true };
-    }
-    // The entry must still be one the Sync filter selects: a user moved out of it has no business here.
-    const inScope = await withManager(
-      c,
-      async (d) =>
-        (await d.search(entry.dn, { scope: "base", filter: wrap(c.syncFilter), attributes: ["1.1"] })).entries
-          .length === 1,
-    ).catch(() => false);
-    if (!inScope) {
-      await log(
-        c,
-        "WARNING",
-        `Sign-in refused for "${value}": the entry ${entry.dn} is outside the Sync filter.`,
-      );
-      return { refused: true };
-    }
-    // The user's own bind, on a connection of its own that is closed at once.
-    try {
-      const own = await DirectoryConnection.open(configOf(c), { dn: entry.dn, password, what: "user" });
-      await own.close();
-    } catch (error) {
-      const e = error as DirectoryError;
-      await log(
-        c,
-        e.kind === "invalid-credentials" ? "WARNING" : "ERROR",
-        `Sign-in refused for "${value}" (${entry.dn}): ${e.message}`,
-      );
-      return { refused: true };
-    }
-    const userId = await accountFor(c, mapped.entry);
-    if (!userId) {
-      await log(
-        c,
-        "WARNING",
-        `Sign-in refused for "${value}": the account ${mapped.entry.email} is disabled or pending transfer in the console, or is a local account.`,
-      );
-      return { refused: true };
-    }
-    return { userId };
+  const bound = await boundAccount(login);
+  let connections: Conn[];
+  if (bound) {
+    const owner = await db.ldapConnection.findUnique({
+      where: { id: bound.connectionId! },
+      select: { organizationId: true },
+    });
+    connections = owner ? await connectionsOf(owner.organizationId, bound.connectionId!) : [];
+  } else {
+    const organizationId = await routedOrganization(login, host);
+    connections = organizationId ? await connectionsOf(organizationId) : [];
+  }
+  for (const c of connections) {
+    const result = await tryConnection(c, login, password, bound);
+    if (result) return result;
   }
   return null;
 }
 
-function wrap(filter: string) {
+/** One connection's answer: the account, a refusal, or null when it does not know the name. */
+async function tryConnection(
+  c: Conn,
+  login: ParsedLogin,
+  password: string,
+  bound: Bound | null,
+): Promise<DelegatedResult | null> {
+  const value = login.kind === "at" ? login.value : login.name;
+  const found = await findEntry(c, login, bound);
+  if (found === "unreachable" || found === null) return null;
+  if (found === "ambiguous") {
+    await log(c, "WARNING", `Sign-in refused for "${value}": the Auth filter matches several entries.`);
+    return { refused: true };
+  }
+  const checked = await checkEntry(c, found, bound);
+  if ("refused" in checked) {
+    await log(c, "WARNING", `Sign-in refused for "${value}": ${checked.refused}`);
+    return { refused: true };
+  }
+  // The user's own bind, on a connection of its own that is closed at once: only after every check above, so
+  // that no directory receives a password for a person its organisation does not own.
+  try {
+    const own = await DirectoryConnection.open(configOf(c), { dn: found.dn, password, what: "user" });
+    await own.close();
+  } catch (error) {
+    const e = error as DirectoryError;
+    await log(
+      c,
+      e.kind === "invalid-credentials" ? "WARNING" : "ERROR",
+      `Sign-in refused for "${value}" (${found.dn}): ${e.message}`,
+    );
+    return { refused: true };
+  }
+  const userId = checked.userId ?? (await createAccount(c, checked.entry));
+  return { userId };
+}
+
+const wrap = (filter: string) => {
   const f = filter.trim();
   return f.startsWith("(") ? f : `(${f})`;
+};
+
+/** The entry a login names in one connection: by the Auth filter, else (a bound account) its own DN. */
+async function findEntry(
+  c: Conn,
+  login: ParsedLogin,
+  bound: Bound | null,
+): Promise<Entry | "ambiguous" | "unreachable" | null> {
+  const value = login.kind === "at" ? login.value : login.name;
+  const filter =
+    login.kind === "at"
+      ? fillFilter(c.authFilter, value)
+      : `(|${wrap(fillFilter(c.authFilter, value))}(${c.accountNameField}=${fillFilter("{0}", value)}))`;
+  const attributes = [
+    c.accountNameField,
+    c.emailField,
+    c.userPrincipalNameField,
+    c.fullNameField,
+    c.statusField,
+    ...STABLE_ID_ATTRIBUTES,
+  ];
+  const search = (base: string, scope: "sub" | "base", f: string) =>
+    withManager(c, async (d) => {
+      const options = {
+        scope,
+        filter: f,
+        sizeLimit: 2,
+        attributes,
+        explicitBufferAttributes: ["objectGUID"],
+      };
+      return (await d.search(base, options)).entries;
+    });
+  try {
+    let entries = await search(c.baseDn, "sub", wrap(filter));
+    // Signing in with the email of a known account works whatever attribute the Auth filter names.
+    if (entries.length === 0 && bound?.dn) entries = await search(bound.dn, "base", "(objectClass=*)");
+    if (entries.length > 1) return "ambiguous";
+    return entries[0] ?? null;
+  } catch (error) {
+    const e = error as DirectoryError;
+    if (e.kind === "size-limit") return "ambiguous";
+    if (e.kind === "base-dn-not-found" && bound) return null;
+    await log(
+      c,
+      "ERROR",
+      `Sign-in of "${value}" could not reach the directory: ${e.message ?? "unknown error"} ` +
+        "(directory unreachable)",
+    );
+    return "unreachable";
+  }
+}
+
+/**
+ * Whether this entry may sign in through this connection: its email must be in a verified domain of the
+ * connection's organisation, and its account (if any) must be this connection's own account of this entry.
+ */
+async function checkEntry(
+  c: Conn,
+  entry: Entry,
+  bound: Bound | null,
+): Promise<{ refused: string } | { userId: string | null; entry: MappedEntry }> {
+  const mapped = mapEntry(entry, c);
+  if (!mapped.ok) return { refused: `the entry ${entry.dn} has no valid email (${c.emailField}).` };
+  const e = mapped.entry;
+  if (e.disabled)
+    return { refused: `the entry is disabled in the directory (${c.statusField} ${e.statusValue}).` };
+  const owner = await db.domain.findFirst({
+    where: { name: emailDomain(e.email), verifiedAt: { not: null } },
+    select: { organizationId: true },
+  });
+  if (owner?.organizationId !== c.organizationId)
+    return { refused: `${e.email} is not in a verified domain of this organisation.` };
+  const account = await db.user.findUnique({
+    where: { email: e.email },
+    select: { id: true, status: true, source: true, connectionId: true, directoryId: true, dn: true },
+  });
+  if (bound && account?.id !== bound.id)
+    return { refused: `the entry ${entry.dn} is not the directory entry of ${bound.dn ?? "this account"}.` };
+  if (account) {
+    const refusal = accountRefusal(account, c.id, e);
+    if (refusal) return { refused: refusal };
+  }
+  // The entry must still be one the Sync filter selects: a user moved out of it has no business here.
+  const inScope = await withManager(c, async (d) => {
+    const options = { scope: "base" as const, filter: wrap(c.syncFilter), attributes: ["1.1"] };
+    return (await d.search(entry.dn, options)).entries.length === 1;
+  }).catch(() => false);
+  if (!inScope) return { refused: `the entry ${entry.dn} is outside the Sync filter.` };
+  return { userId: account?.id ?? null, entry: e };
+}
+
+function accountRefusal(
+  a: { status: string; source: string; connectionId: string | null; directoryId: string | null },
+  connectionId: string,
+  e: MappedEntry,
+): string | null {
+  if (a.source !== "DIRECTORY")
+    return `the account ${e.email} is a local account: migrate it to the directory first.`;
+  if (a.connectionId !== connectionId || (a.directoryId && e.directoryId && a.directoryId !== e.directoryId))
+    return `the account ${e.email} belongs to another directory entry (identity conflict).`;
+  if (a.status !== "ACTIVE") return `the account ${e.email} is disabled or pending transfer in the console.`;
+  return null;
 }
 
 /** The console account of a directory user, created on first sign-in as the next sync would have made it. */
-async function accountFor(c: Conn, e: import("@/lib/sync/map").MappedEntry): Promise<string | null> {
-  const existing = await db.user.findUnique({
-    where: { email: e.email },
-    select: { id: true, status: true, source: true },
-  });
-  if (existing) return existing.status === "ACTIVE" && existing.source === "DIRECTORY" ? existing.id : null;
+async function createAccount(c: Conn, e: MappedEntry): Promise<string> {
   const created = await db.user.create({
     data: {
       email: e.email,

@@ -32,7 +32,9 @@ export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
       isPlatformAdmin: true,
       isBuiltinAdmin: true,
       passwordChangedAt: true,
+      // A membership its organisation disabled gives nothing there (the account itself may still be active).
       memberships: {
+        where: { status: "ACTIVE" },
         select: { organizationId: true, roles: true, organization: { select: { slug: true, name: true } } },
         orderBy: { createdAt: "asc" },
       },

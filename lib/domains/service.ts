@@ -1,4 +1,6 @@
 import "server-only";
+import { verifiedDomainsOf } from "@/lib/identity/domains";
+import { emailDomain } from "@/lib/identity/email";
 import { db } from "@/lib/db";
 import { audit } from "@/lib/audit";
 import { NotFoundError, UserError, isUniqueViolation } from "@/lib/errors";
@@ -249,11 +251,17 @@ async function directoryMatches(ctx: Ctx, domainId: string) {
   if (!domain.connectionId)
     throw new UserError("Map this domain from a directory service first (Directory Service tab).");
   const connection = await db.ldapConnection.findUniqueOrThrow({ where: { id: domain.connectionId } });
+  // Only this organisation's own people: local accounts in its verified domains, never an administrator of
+  // the platform, nor someone of another organisation who merely received a share here.
+  const verified = await verifiedDomainsOf(ctx.organizationId);
+  if (verified.size === 0) return { connectionId: connection.id, verified, matches: [] };
   const locals = await db.user.findMany({
     where: {
       source: "LOCAL",
       isBuiltinAdmin: false,
+      isPlatformAdmin: false,
       memberships: { some: { organizationId: ctx.organizationId } },
+      OR: [...verified].map((d) => ({ email: { endsWith: `@${d}` } })),
     },
     select: { id: true, email: true, name: true, accountName: true, _count: { select: { files: true } } },
   });
@@ -300,6 +308,8 @@ async function directoryMatches(ctx: Ctx, domainId: string) {
         );
         const u = byEmail ?? byName;
         if (!u || out.some((c) => c.userId === u.id)) continue;
+        // The directory's email becomes the account's: it must be this organisation's too.
+        if (!verified.has(emailDomain(e.email))) continue;
         // Email is the identity: an entry whose email already belongs to another account cannot take this one.
         if (!byEmail) {
           const holder = await db.user.findUnique({ where: { email: e.email }, select: { id: true } });
@@ -321,7 +331,7 @@ async function directoryMatches(ctx: Ctx, domainId: string) {
   } finally {
     await directory.close();
   }
-  return { connectionId: connection.id, matches: out };
+  return { connectionId: connection.id, verified, matches: out };
 }
 
 export async function findMigrationCandidates(ctx: Ctx, domainId: string): Promise<MigrationCandidate[]> {
@@ -355,6 +365,8 @@ export async function migrateAccounts(ctx: Ctx, domainId: string, userIds: strin
           userPrincipalName: e.userPrincipalName,
           accountName: e.accountName,
           passwordHash: null,
+          // Sessions opened with the local password end: the directory's password applies now.
+          sessionVersion: { increment: 1 },
           lastSyncedAt: new Date(),
         },
       });

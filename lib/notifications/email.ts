@@ -16,7 +16,12 @@ export async function emailOpenNotifications(
 ): Promise<{ sent: number; recipients: string[] }> {
   if (!mailConfigured()) return { sent: 0, recipients: [] };
   const notes = await db.notification.findMany({
-    where: { organizationId, resolvedAt: null, emailedAt: null },
+    where: {
+      organizationId,
+      resolvedAt: null,
+      emailedAt: null,
+      kind: { in: ["OWNERSHIP_TRANSFER", "EMAIL_CHANGED"] },
+    },
     orderBy: { createdAt: "asc" },
     select: {
       id: true,

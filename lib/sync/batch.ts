@@ -6,6 +6,7 @@ import { NOW_UTC, sql } from "@/lib/sync/sql";
 import type { MappedEntry } from "@/lib/sync/map";
 import { T, type ExistingUser, type Run } from "@/lib/sync/run";
 import type { Role } from "@/lib/generated/prisma/enums";
+import { emailDomain } from "@/lib/identity/email";
 
 // Deciding and writing one batch of mapped entries: find the accounts they are, decide (create, link, update,
 // re-enable, disable later), and write with a few set-based statements.
@@ -25,8 +26,10 @@ export type BatchCtx = {
   connectionId: string;
   orgId: string;
   defaultPlanId: string;
-  myPosition: number;
-  positions: { id: string; name: string; position: number; enabled: boolean }[];
+  /** The organisation's verified email domains: the only addresses this connection speaks for. */
+  verifiedDomains: Set<string>;
+  /** `${userId} ${directoryId}` of conflicts an administrator decided to keep apart. */
+  keptApart: Set<string>;
   dryRun: boolean;
   runId: string | null;
   known?: Known;
@@ -41,12 +44,15 @@ type KnownUser = ExistingUser & {
   directoryMark: string | null;
   membershipId: string | null;
   roles: Role[] | null;
+  /** A platform administrator or the built-in administrator: never linked to or changed by a directory. */
+  protected: boolean;
 };
 
 export type Known = { byEmail: Map<string, KnownUser>; byDirectoryId: Map<string, KnownUser> };
 
 const USER_COLUMNS = `u.id, u.email, u.name, u."accountName", u."userPrincipalName", u.dn, u."directoryStatus", u.source::text as source, u.status::text as status,
-  u."connectionId", u."directoryId", u."directoryHash", u."supersededById", u."directoryMark", m.id as "membershipId", m.roles::text[] as roles`;
+  u."connectionId", u."directoryId", u."directoryHash", u."supersededById", u."directoryMark", m.id as "membershipId", m.roles::text[] as roles,
+  (u."isPlatformAdmin" or u."isBuiltinAdmin") as protected`;
 
 export async function loadKnown(connectionId: string, orgId: string): Promise<Known> {
   // Straight through pg with array rows: at 100,000 accounts this costs a fraction of the memory of a Prisma
@@ -56,7 +62,8 @@ export async function loadKnown(connectionId: string, orgId: string): Promise<Kn
   try {
     const result = await client.query<unknown[]>({
       text: `select u.id, u.email, u.name, u."accountName", u."userPrincipalName", u.dn, u."directoryStatus", u.source::text, u.status::text,
-               u."connectionId", u."directoryId", u."directoryHash", u."supersededById", m.id, m.roles::text[], u."directoryMark"
+               u."connectionId", u."directoryId", u."directoryHash", u."supersededById", m.id, m.roles::text[], u."directoryMark",
+               (u."isPlatformAdmin" or u."isBuiltinAdmin")
              from "User" u left join "Membership" m on m."userId" = u.id and m."organizationId" = $2::uuid where u."connectionId" = $1::uuid`,
       values: [connectionId, orgId],
       rowMode: "array",
@@ -81,6 +88,7 @@ export async function loadKnown(connectionId: string, orgId: string): Promise<Kn
         membershipId: r[13],
         roles: r[14] as unknown as Role[] | null,
         directoryMark: r[15],
+        protected: r[16] as unknown as boolean,
       } as KnownUser;
       byEmail.set(u.email, u);
       if (u.directoryId && !u.supersededById) byDirectoryId.set(u.directoryId, u);
@@ -151,32 +159,24 @@ export async function processBatch(batch: MappedEntry[], ctx: BatchCtx) {
 
   for (const e of batch) {
     const u = byEmail.get(e.email);
-    if (
-      u &&
-      u.connectionId === connectionId &&
-      u.directoryId &&
-      e.directoryId &&
-      u.directoryId !== e.directoryId &&
-      !u.supersededById &&
-      (run.seen.has(u.id) || run.listed?.has(u.directoryId))
-    ) {
-      // Another entry of this directory, read in this run or listed by it, has this email (a full read that lists
-      // ids and versions first sees an unchanged entry without its email).
-      run.warn(`Two entries have the email ${e.email}; the second (${e.dn}) was skipped.`);
+    const verdict = tenantVerdict(e, u, ctx);
+    if (verdict !== "ok") {
+      if (verdict === "unverified") {
+        run.skipUnverified(emailDomain(e.email));
+        // An account of this connection whose domain is no longer verified is left as it is, not "gone".
+        if (u && u.connectionId === connectionId) run.seen.add(u.id);
+      } else if (verdict === "protected")
+        run.warn(
+          `${e.email} is a platform administrator's account: no directory changes it (${e.dn} skipped).`,
+        );
+      else if (u && !ctx.keptApart.has(`${u.id} ${e.directoryId}`))
+        run.conflict({
+          userId: u.id,
+          email: e.email,
+          entry: { dn: e.dn, directoryId: e.directoryId },
+          existing: { dn: u.dn, directoryId: u.directoryId, connectionId: u.connectionId },
+        });
       continue;
-    }
-    if (u && u.source === "DIRECTORY" && u.connectionId && u.connectionId !== connectionId) {
-      const owner = ctx.positions.find((p) => p.id === u.connectionId);
-      if (owner && owner.enabled && owner.position < ctx.myPosition) {
-        run.warn(
-          `${e.email} is also in connection "${owner.name}", which comes first in the order and keeps it.`,
-        );
-        continue;
-      }
-      if (owner)
-        run.warn(
-          `${e.email} is also in connection "${owner.name}"; this connection comes first in the order and takes it.`,
-        );
     }
     if (!u && e.directoryId) {
       const previous = byDirectoryId.get(e.directoryId);
@@ -383,12 +383,23 @@ export async function processBatch(batch: MappedEntry[], ctx: BatchCtx) {
     );
     for (const x of updates)
       events.push({ userId: x.id, action: x.link ? "linked" : "updated", details: { fields: x.fields } });
+    const linked = updates.filter((x) => x.link).map((x) => x.id);
+    // A linked local or Ad hoc account signs in through its directory from now on: its console password, any
+    // set-password link and every session opened with them end here.
+    if (linked.length)
+      await sql(
+        `with ended as (
+           update "PasswordLink" set "usedAt" = ${NOW_UTC} where "userId" = any($1::uuid[]) and "usedAt" is null)
+         update "User" set "passwordHash" = null, "sessionVersion" = "sessionVersion" + 1
+         where id = any($1::uuid[]) and "passwordHash" is not null`,
+        [linked],
+      );
   }
   if (reenable.length) {
     const ids = reenable.map((r) => r.id);
     await db.user.updateMany({ where: { id: { in: ids } }, data: { status: "ACTIVE" } });
     await db.notification.updateMany({
-      where: { userId: { in: ids }, resolvedAt: null },
+      where: { userId: { in: ids }, resolvedAt: null, kind: { not: "IDENTITY_CONFLICT" } },
       data: { resolvedAt: stamp },
     });
     for (const r of reenable)
@@ -425,6 +436,25 @@ export async function insertEvents(
       runId,
     ],
   );
+}
+
+/**
+ * The tenant rule for one entry (DESIGN.md): a connection speaks only for addresses in its organisation's
+ * verified domains, never for a platform or built-in administrator, and never takes over an account already
+ * bound to another connection or another stable id (an identity conflict: an administrator decides).
+ */
+export function tenantVerdict(
+  e: MappedEntry,
+  u: Pick<KnownUser, "source" | "connectionId" | "directoryId" | "protected"> | undefined,
+  ctx: Pick<BatchCtx, "verifiedDomains" | "connectionId">,
+): "ok" | "unverified" | "protected" | "conflict" {
+  if (!ctx.verifiedDomains.has(emailDomain(e.email))) return "unverified";
+  if (!u) return "ok";
+  if (u.protected) return "protected";
+  if (u.source !== "DIRECTORY") return "ok";
+  if (u.connectionId && u.connectionId !== ctx.connectionId) return "conflict";
+  if (u.directoryId && e.directoryId && u.directoryId !== e.directoryId) return "conflict";
+  return "ok";
 }
 
 function ctxField(e: MappedEntry) {

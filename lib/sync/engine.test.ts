@@ -340,22 +340,27 @@ describe("identity rules", () => {
     expect(outcome.warnings.join("\n")).toMatch(/jürgen.*not ASCII/);
   });
 
-  it("lets the connection earlier in the order keep an email two directories hold, with a warning", async () => {
+  it("never lets a second directory take an email the first one holds: an identity conflict, once", async () => {
     const first = await directory([person("dup")]);
     const second = await directory([{ ...person("dup"), cn: "Dup Second" }]);
     const org = await makeOrg();
     const one = await connectTo(first, org, { position: 0 });
     const two = await connectTo(second, org, { position: 1 });
-    await syncConnection(two.id, { trigger: "MANUAL" });
     await syncConnection(one.id, { trigger: "MANUAL" });
     const outcome = await syncConnection(two.id, { trigger: "MANUAL", full: true });
-    expect(outcome.warnings.join()).toContain("comes first in the order and keeps it");
-    expect(
-      await db.user.findUniqueOrThrow({
-        where: { email: "dup@example.com" },
-        select: { connectionId: true },
-      }),
-    ).toEqual({ connectionId: one.id });
+    expect(outcome.warnings.join()).toMatch(/Identity conflict: uid=dup,.* has the email dup@example.com/);
+    const account = await db.user.findUniqueOrThrow({
+      where: { email: "dup@example.com" },
+      select: { id: true, connectionId: true, name: true },
+    });
+    expect(account).toMatchObject({ connectionId: one.id, name: "Dup Person" });
+    // One open notification for the administrators, naming both entries, however often the sync runs.
+    await syncConnection(two.id, { trigger: "MANUAL", full: true });
+    const notes = await db.notification.findMany({
+      where: { userId: account.id, kind: "IDENTITY_CONFLICT", resolvedAt: null },
+    });
+    expect(notes).toHaveLength(1);
+    expect(notes[0].details).toMatchObject({ connectionId: two.id, entry: { dn: second.userDn("dup") } });
   });
 
   it("maps groups with their members", async () => {
@@ -461,8 +466,8 @@ describe("identity rules", () => {
       `dn: uid=copycat,ou=people,${s.baseDn}\nchangetype: add\nobjectClass: inetOrgPerson\nuid: copycat\ncn: Copy Cat\nsn: Cat\nmail: lst10@example.com\n`,
     );
     const copy = await full();
-    expect(copy.warnings).toContain(
-      `Two entries have the email lst10@example.com; the second (uid=copycat,ou=people,${s.baseDn}) was skipped.`,
+    expect(copy.warnings.join("\n")).toContain(
+      `Identity conflict: uid=copycat,ou=people,${s.baseDn} has the email lst10@example.com`,
     );
     expect((await db.user.findUniqueOrThrow({ where: { email: "lst10@example.com" } })).dn).toBe(
       s.userDn("lst10"),

@@ -14,12 +14,13 @@ import { PAGE_SIZE, Run, T, mapPage, prefetch, type Disable, type SyncPlan } fro
 import { insertEvents, loadKnown, processBatch, type BatchCtx, type Known } from "@/lib/sync/batch";
 import { listThenRead } from "@/lib/sync/listing";
 import {
-  connectionOrder,
   countAccounts,
   finishRun,
   loadConnection,
+  recordConflicts,
   recordProgress,
   startRun,
+  tenantScope,
   writeLog,
 } from "@/lib/sync/records";
 import type { SyncTrigger } from "@/lib/generated/prisma/enums";
@@ -124,9 +125,9 @@ async function runLocked(connectionId: string, options: SyncOptions, dryRun: boo
     now.getTime() - stored.lastFullSyncAt!.getTime() < stored.fullSyncIntervalMinutes * 60_000;
   const kind = incremental ? "INCREMENTAL" : "FULL";
   // A run left RUNNING by a process that died is marked failed as this one starts: we hold the lock.
-  const [runId, positions] = await Promise.all([
+  const [runId, scope] = await Promise.all([
     dryRun ? null : startRun(connectionId, options.trigger, kind, RUNNER_ID),
-    connectionOrder(orgId),
+    tenantScope(orgId, connectionId),
   ]);
   const run = new Run();
   const log = (level: "DEBUG" | "INFO" | "WARNING" | "ERROR", message: string, details: object = {}) =>
@@ -134,7 +135,6 @@ async function runLocked(connectionId: string, options: SyncOptions, dryRun: boo
   const debug = (message: string, details: object = {}) =>
     stored.debugLogging ? log("DEBUG", message, details) : Promise.resolve();
 
-  const myPosition = positions.find((p) => p.id === connectionId)!.position;
   let directory: DirectoryConnection | undefined;
   // Batches being written: up to two at a time, on their own pool connections, so that the database works on a
   // batch's accounts while it writes the previous batch's memberships.
@@ -177,8 +177,8 @@ async function runLocked(connectionId: string, options: SyncOptions, dryRun: boo
       connectionId,
       orgId,
       defaultPlanId: stored.defaultPlanId,
-      myPosition,
-      positions,
+      verifiedDomains: scope.verifiedDomains,
+      keptApart: scope.keptApart,
       dryRun,
       runId: runId,
       markKey: mappingKey(connection),
@@ -318,6 +318,8 @@ async function runLocked(connectionId: string, options: SyncOptions, dryRun: boo
     T("count", tp);
     tp = performance.now();
     await applyDisables(run, { orgId, runId: runId, dryRun });
+    tellTenantSkips(run, scope.verifiedDomains);
+    if (!dryRun) await recordConflicts(orgId, connectionId, run.conflicts);
     T("disables", tp);
     tp = performance.now();
     if (!dryRun && kind === "FULL")
@@ -418,6 +420,21 @@ async function finish(
   });
 }
 
+/** One warning per domain that is not verified, and one per identity conflict, naming both entries. */
+function tellTenantSkips(run: Run, verified: Set<string>) {
+  for (const [domain, count] of run.unverified)
+    run.warn(
+      `${count} ${count === 1 ? "entry was" : "entries were"} skipped: ${domain} is not a verified domain of ` +
+        `this organisation${verified.size ? ` (verified: ${[...verified].sort().join(", ")})` : ""}. ` +
+        "Verify it on the Domains page.",
+    );
+  for (const c of run.conflicts)
+    run.warn(
+      `Identity conflict: ${c.entry.dn} has the email ${c.email}, which is already the account of ` +
+        `${c.existing.dn ?? "another entry"}. Nothing changed: an administrator decides on the Notifications page.`,
+    );
+}
+
 /** The plan names people in email order, whatever order the database returned them in. */
 function byEmail(items: Iterable<Disable>): Disable[] {
   return [...items].sort((a, b) => (a.email < b.email ? -1 : a.email > b.email ? 1 : 0));
@@ -455,7 +472,11 @@ async function applyDisables(run: Run, ctx: { orgId: string; runId: string | nul
     const open = new Set(
       (
         await db.notification.findMany({
-          where: { userId: { in: pending.map((d) => d.id) }, resolvedAt: null },
+          where: {
+            userId: { in: pending.map((d) => d.id) },
+            resolvedAt: null,
+            kind: { not: "IDENTITY_CONFLICT" },
+          },
           select: { userId: true },
         })
       ).map((n) => n.userId),

@@ -2,6 +2,7 @@
 import crypto from "node:crypto";
 import type { Entry } from "ldapts";
 import { isDisabledValue, type FieldNames } from "@/lib/directory/presets";
+import { normaliseEmail } from "@/lib/identity/email";
 
 export type MappedEntry = {
   dn: string;
@@ -170,12 +171,18 @@ function stableIdIn(attributes: Attributes): string | null {
   return null;
 }
 
-export type MapOutcome = { ok: true; entry: MappedEntry } | { ok: false; reason: "no-email"; dn: string };
+export type MapOutcome =
+  | { ok: true; entry: MappedEntry }
+  | { ok: false; reason: "no-email"; dn: string }
+  | { ok: false; reason: "invalid-email"; dn: string; value: string };
 
 export function mapEntry(entry: Entry, fields: FieldNames): MapOutcome {
   const attributes = attributesOf(entry);
-  const email = textIn(attributes, fields.emailField)?.toLowerCase();
-  if (!email) return { ok: false, reason: "no-email", dn: entry.dn };
+  const rawEmail = textIn(attributes, fields.emailField);
+  if (!rawEmail) return { ok: false, reason: "no-email", dn: entry.dn };
+  // Only one plain, valid address becomes an identity: never markup, a list, or a value with line breaks.
+  const email = normaliseEmail(rawEmail);
+  if (!email) return { ok: false, reason: "invalid-email", dn: entry.dn, value: rawEmail };
   const accountName = textIn(attributes, fields.accountNameField);
   const userPrincipalName = textIn(attributes, fields.userPrincipalNameField);
   const fullName = textIn(attributes, fields.fullNameField) ?? accountName ?? email;

@@ -3,6 +3,7 @@ import crypto from "node:crypto";
 import type { LdapConnection } from "@/lib/generated/prisma/client";
 import type { LogLevel, SyncKind, SyncTrigger } from "@/lib/generated/prisma/enums";
 import { NOW_UTC, sql } from "@/lib/sync/sql";
+import type { IdentityConflict } from "@/lib/sync/run";
 
 // The run's own records (the connection it reads, its SyncRun row, progress, log lines, the result), written
 // through the sync's pg pool: Prisma compiles each query shape on its first use in a process, which costs a
@@ -29,10 +30,61 @@ export async function loadConnection(connectionId: string): Promise<StoredConnec
   return row;
 }
 
-export async function connectionOrder(organizationId: string) {
-  return sql<{ id: string; name: string; position: number; enabled: boolean }>(
-    `select id, name, position, enabled from "LdapConnection" where "organizationId" = $1::uuid`,
-    [organizationId],
+/**
+ * What the tenant rule needs for a run: the organisation's verified email domains, and the conflicts of this
+ * connection an administrator decided to keep apart (`${userId} ${directoryId}`).
+ */
+export async function tenantScope(
+  organizationId: string,
+  connectionId: string,
+): Promise<{ verifiedDomains: Set<string>; keptApart: Set<string> }> {
+  const [domains, apart] = await Promise.all([
+    sql<{ name: string }>(
+      `select lower(name) as name from "Domain" where "organizationId" = $1::uuid and "verifiedAt" is not null`,
+      [organizationId],
+    ),
+    sql<{ key: string }>(
+      `select "userId"::text || ' ' || coalesce(details->'entry'->>'directoryId', '') as key
+       from "Notification" where kind = 'IDENTITY_CONFLICT' and resolution = 'KEPT_APART'
+         and details->>'connectionId' = $1::text`,
+      [connectionId],
+    ),
+  ]);
+  return {
+    verifiedDomains: new Set(domains.map((d) => d.name)),
+    keptApart: new Set(apart.map((a) => a.key)),
+  };
+}
+
+/**
+ * Records a run's identity conflicts as notifications to the organisation's administrators, one open
+ * notification per account and claiming entry, in one statement.
+ */
+export async function recordConflicts(
+  organizationId: string,
+  connectionId: string,
+  conflicts: IdentityConflict[],
+): Promise<void> {
+  const unique = [...new Map(conflicts.map((c) => [`${c.userId} ${c.entry.directoryId}`, c])).values()];
+  if (unique.length === 0) return;
+  await sql(
+    `insert into "Notification" (id, "organizationId", kind, "userId", details, "createdAt")
+     select gen_random_uuid(), $1::uuid, 'IDENTITY_CONFLICT', v.uid, v.details::jsonb, ${NOW_UTC}
+     from unnest($2::uuid[], $3::text[], $4::text[]) as v(uid, details, did)
+     where not exists (
+       select 1 from "Notification" n
+       where n."userId" = v.uid and n.kind = 'IDENTITY_CONFLICT' and n."resolvedAt" is null
+         and n.details->>'connectionId' = $5::text
+         and coalesce(n.details->'entry'->>'directoryId', '') = v.did)`,
+    [
+      organizationId,
+      unique.map((c) => c.userId),
+      unique.map((c) =>
+        JSON.stringify({ connectionId, email: c.email, entry: c.entry, existing: c.existing }),
+      ),
+      unique.map((c) => c.entry.directoryId ?? ""),
+      connectionId,
+    ],
   );
 }
 

@@ -16,6 +16,7 @@ export type PlanItem = { email: string; name: string; reason?: string };
 
 export type SyncPlan = {
   create: PlanItem[];
+  conflict: PlanItem[];
   update: PlanItem[];
   disable: PlanItem[];
   pendingTransfer: PlanItem[];
@@ -32,6 +33,14 @@ export type ExistingUser = {
   directoryId: string | null;
   directoryHash: string | null;
   supersededById: string | null;
+};
+
+/** An entry claiming an email whose account is bound to another connection or another stable id. */
+export type IdentityConflict = {
+  userId: string;
+  email: string;
+  entry: { dn: string; directoryId: string | null };
+  existing: { dn: string | null; directoryId: string | null; connectionId: string | null };
 };
 
 export type Disable = {
@@ -58,7 +67,11 @@ export class Run {
   seen = new Set<string>();
   emailsSeen = new Set<string>();
   toDisable = new Map<string, Disable>();
-  plan: SyncPlan = { create: [], update: [], disable: [], pendingTransfer: [], reenable: [] };
+  plan: SyncPlan = { create: [], conflict: [], update: [], disable: [], pendingTransfer: [], reenable: [] };
+  /** Identity conflicts found by this run: nothing changes for them until an administrator decides. */
+  conflicts: IdentityConflict[] = [];
+  /** Entries skipped because their email domain is not a verified domain of the organisation, per domain. */
+  unverified = new Map<string, number>();
   maxChangeMark: string | null = null;
   /** The connection's current accounts, when a listing counted them. */
   accounts: number | null = null;
@@ -68,6 +81,21 @@ export class Run {
   warn(message: string) {
     this.warningCount++;
     if (this.warnings.length < MAX_WARNINGS) this.warnings.push(message);
+  }
+
+  /** The first entry of a domain names it in a warning; the count is told at the end of the run. */
+  skipUnverified(domain: string) {
+    const seen = this.unverified.get(domain) ?? 0;
+    this.unverified.set(domain, seen + 1);
+  }
+
+  conflict(c: IdentityConflict) {
+    this.conflicts.push(c);
+    this.note("conflict", {
+      email: c.email,
+      name: c.entry.dn,
+      reason: `already the account of ${c.existing.dn ?? "another entry"}`,
+    });
   }
 
   note(list: keyof SyncPlan, item: PlanItem) {
@@ -87,7 +115,12 @@ export function mapPage(entries: Entry[], run: Run, fields: FieldNames): MappedE
     run.counts.entriesRead++;
     const mapped = mapEntry(raw, fields);
     if (!mapped.ok) {
-      run.warn(`Entry without email (${fields.emailField}) skipped: ${mapped.dn}`);
+      run.warn(
+        mapped.reason === "no-email"
+          ? `Entry without email (${fields.emailField}) skipped: ${mapped.dn}`
+          : `Entry skipped: its ${fields.emailField} ${JSON.stringify(mapped.value.slice(0, 80))} is not ` +
+              `a valid email address (${mapped.dn}).`,
+      );
       continue;
     }
     const e = mapped.entry;

@@ -72,6 +72,7 @@ export async function openNotifications(organizationId: string) {
       id: true,
       kind: true,
       createdAt: true,
+      details: true,
       user: {
         select: { id: true, email: true, name: true, status: true, _count: { select: { files: true } } },
       },

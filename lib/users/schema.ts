@@ -35,7 +35,11 @@ export type CreateLocalUserInput = z.input<typeof createLocalUserSchema>;
 
 export const userIdSchema = z.object({ userId: z.uuid("Unknown user.") });
 
-export const setUserStatusSchema = userIdSchema.extend({ status: z.enum(["ACTIVE", "DISABLED"]) });
+export const setUserStatusSchema = userIdSchema.extend({
+  status: z.enum(["ACTIVE", "DISABLED"]),
+  // "membership": in this organisation only; "account": the account itself (its owning organisation only).
+  scope: z.enum(["membership", "account"]).default("membership"),
+});
 
 export const setRolesSchema = userIdSchema.extend({
   roles: z.array(z.enum(ASSIGNABLE_ROLES)).min(1, "Choose at least one role."),

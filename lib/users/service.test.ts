@@ -49,9 +49,10 @@ describe("local accounts", () => {
     const admin = await makeUser({ org: a, roles: ["ORG_ADMIN"] });
     const member = await makeUser({ org: a });
     const stranger = await makeUser({ org: b });
-    await setUserStatus({ actorId: admin.id, organizationId: a.id }, member.id, "DISABLED");
+    // A local account that lives only in this organisation: the organisation owns the account itself.
+    await setUserStatus({ actorId: admin.id, organizationId: a.id }, member.id, "DISABLED", "account");
     expect((await db.user.findUniqueOrThrow({ where: { id: member.id } })).status).toBe("DISABLED");
-    await setUserStatus({ actorId: admin.id, organizationId: a.id }, member.id, "ACTIVE");
+    await setUserStatus({ actorId: admin.id, organizationId: a.id }, member.id, "ACTIVE", "account");
     expect((await db.user.findUniqueOrThrow({ where: { id: member.id } })).status).toBe("ACTIVE");
     await expect(
       setUserStatus({ actorId: admin.id, organizationId: a.id }, stranger.id, "DISABLED"),
@@ -72,7 +73,7 @@ describe("local accounts", () => {
       setLocalRoles({ actorId: null, organizationId: org.id }, dirUser.id, ["ORG_ADMIN"]),
     ).rejects.toThrow(/follow the directory/);
     await expect(
-      setUserStatus({ actorId: null, organizationId: org.id }, dirUser.id, "DISABLED"),
+      setUserStatus({ actorId: null, organizationId: org.id }, dirUser.id, "DISABLED", "account"),
     ).rejects.toThrow(/directory/);
   });
 

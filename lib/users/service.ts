@@ -3,6 +3,8 @@ import { db } from "@/lib/db";
 import { audit } from "@/lib/audit";
 import { hashPassword, verifyPassword } from "@/lib/auth/password";
 import { NotFoundError, UserError, isUniqueViolation } from "@/lib/errors";
+import { verifiedOwnerOfEmail } from "@/lib/identity/domains";
+import { emailDomain } from "@/lib/identity/email";
 import type { Role } from "@/lib/generated/prisma/enums";
 import type { z } from "zod";
 import type { createLocalUserSchema } from "@/lib/users/schema";
@@ -14,6 +16,11 @@ export type OrgCtx = { actorId: string | null; organizationId: string };
 const PLATFORM_ADMINS_LOCK = 727_002;
 
 export async function createLocalUser(ctx: OrgCtx, input: z.output<typeof createLocalUserSchema>) {
+  const owner = await verifiedOwnerOfEmail(input.email);
+  if (owner && owner !== ctx.organizationId) {
+    const message = `${emailDomain(input.email)} is a verified domain of another organisation.`;
+    throw new UserError(message, { email: message });
+  }
   const passwordHash = await hashPassword(input.password);
   try {
     return await db.$transaction(async (tx) => {
@@ -60,7 +67,18 @@ async function membershipInOrg(ctx: OrgCtx, userId: string) {
     select: {
       id: true,
       roles: true,
-      user: { select: { id: true, source: true, status: true, email: true } },
+      status: true,
+      user: {
+        select: {
+          id: true,
+          source: true,
+          status: true,
+          email: true,
+          isPlatformAdmin: true,
+          isBuiltinAdmin: true,
+          _count: { select: { memberships: true } },
+        },
+      },
     },
   });
   // Another organisation's user is "not found", never "forbidden": nothing of it is revealed.
@@ -68,21 +86,66 @@ async function membershipInOrg(ctx: OrgCtx, userId: string) {
   return membership;
 }
 
-export async function setUserStatus(ctx: OrgCtx, userId: string, status: "ACTIVE" | "DISABLED") {
-  const { user } = await membershipInOrg(ctx, userId);
-  if (user.source === "DIRECTORY")
-    throw new UserError(
-      "This account comes from a directory: disable or enable it there; the next sync applies it.",
-    );
+/**
+ * Whether this organisation owns the account itself (its status, credentials), not only its membership here:
+ * the organisation that verified the email's domain; for an address no organisation verified, the only
+ * organisation the account belongs to. Directory accounts follow their directory; platform administrators
+ * and the built-in administrator belong to no organisation.
+ */
+export async function ownsAccount(
+  organizationId: string,
+  user: {
+    email: string;
+    source: string;
+    isPlatformAdmin: boolean;
+    isBuiltinAdmin: boolean;
+    _count: { memberships: number };
+  },
+): Promise<boolean> {
+  if (user.source === "DIRECTORY" || user.isPlatformAdmin || user.isBuiltinAdmin) return false;
+  const owner = await verifiedOwnerOfEmail(user.email);
+  return owner ? owner === organizationId : user._count.memberships === 1;
+}
+
+export type StatusScope = "membership" | "account";
+
+/**
+ * Enables or disables a person. "membership": their membership in this organisation only (any member but
+ * oneself). "account": the account itself, everywhere — only for the organisation that owns it.
+ */
+export async function setUserStatus(
+  ctx: OrgCtx,
+  userId: string,
+  status: "ACTIVE" | "DISABLED",
+  scope: StatusScope = "membership",
+) {
+  const membership = await membershipInOrg(ctx, userId);
+  const { user } = membership;
   if (userId === ctx.actorId && status === "DISABLED")
     throw new UserError("You cannot disable your own account.");
-  if (user.status === "PENDING_TRANSFER") throw new UserError("Transfer this user's files first.");
+  if (scope === "account") {
+    if (user.source === "DIRECTORY")
+      throw new UserError(
+        "This account comes from a directory: disable or enable it there; the next sync applies it.",
+      );
+    if (!(await ownsAccount(ctx.organizationId, user)))
+      throw new UserError(
+        "This account belongs to another organisation: you can disable its membership here, not the account.",
+      );
+    if (user.status === "PENDING_TRANSFER") throw new UserError("Transfer this user's files first.");
+  }
   await db.$transaction(async (tx) => {
-    await tx.user.update({ where: { id: userId }, data: { status } });
+    if (scope === "account")
+      await tx.user.update({
+        where: { id: userId },
+        // Disabling ends the account's sessions as well.
+        data: { status, ...(status === "DISABLED" ? { sessionVersion: { increment: 1 } } : {}) },
+      });
+    else await tx.membership.update({ where: { id: membership.id }, data: { status } });
     await audit(tx, {
       actorId: ctx.actorId,
       organizationId: ctx.organizationId,
-      action: status === "DISABLED" ? "user.disable" : "user.enable",
+      action: `${scope === "account" ? "user" : "membership"}.${status === "DISABLED" ? "disable" : "enable"}`,
       targetType: "user",
       targetId: userId,
       details: { email: user.email },

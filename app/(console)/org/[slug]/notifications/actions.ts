@@ -4,6 +4,7 @@ import { runAction } from "@/lib/action";
 import { authorizeOrg } from "@/lib/auth/session";
 import { transferSchema } from "@/lib/users/schema";
 import { transferOwnership } from "@/lib/transfers/service";
+import { resolveConflict, resolveConflictSchema } from "@/lib/identity/conflicts";
 
 export async function transferOwnershipAction(slug: string, input: unknown) {
   return runAction(transferSchema, input, async ({ fromUserId, toUserId }) => {
@@ -15,5 +16,13 @@ export async function transferOwnershipAction(slug: string, input: unknown) {
     );
     revalidatePath(`/org/${slug}`, "layout");
     return result;
+  });
+}
+
+export async function resolveConflictAction(slug: string, input: unknown) {
+  return runAction(resolveConflictSchema, input, async ({ notificationId, decision }) => {
+    const { user, org } = await authorizeOrg(slug, "users:manage");
+    await resolveConflict({ actorId: user.id, organizationId: org.id }, notificationId, decision);
+    revalidatePath(`/org/${slug}`, "layout");
   });
 }

@@ -19,7 +19,7 @@ export async function createLocalUserAction(slug: string, input: unknown) {
 export async function setUserStatusAction(slug: string, input: unknown) {
   return runAction(setUserStatusSchema, input, async (data) => {
     const { user, org } = await authorizeOrg(slug, "users:manage");
-    await setUserStatus({ actorId: user.id, organizationId: org.id }, data.userId, data.status);
+    await setUserStatus({ actorId: user.id, organizationId: org.id }, data.userId, data.status, data.scope);
     revalidatePath(`/org/${slug}/users`);
   });
 }
