@@ -52,15 +52,21 @@ test("an organisation administrator creates, searches, filters, disables, enable
   await expect(page.getByRole("row")).toHaveCount(2);
   await page.goto(`/org/${org.slug}/users?source=DIRECTORY`);
   await expect(page.getByRole("row", { name: /@e2e\.example/ })).toHaveCount(1);
-  await expect(page.getByText("Managed by directory")).toBeVisible();
+  await expect(page.getByText("Account managed by directory")).toBeVisible();
 
-  // Disable asks first; enable restores.
+  // Disable asks first and says what it disables; enable restores. This organisation owns Nora's account
+  // (it lives here only), so both the membership and the account can be switched.
   await page.goto(`/org/${org.slug}/users?q=nora`);
-  await row.getByRole("button", { name: "Disable" }).click();
+  await row.getByRole("button", { name: "Disable account" }).click();
   await page.getByRole("alertdialog").getByRole("button", { name: "Disable account" }).click();
   await expect(row).toContainText("Disabled");
-  await row.getByRole("button", { name: "Enable" }).click();
+  await row.getByRole("button", { name: "Enable account" }).click();
   await expect(row).toContainText("Active");
+  await row.getByRole("button", { name: "Disable here" }).click();
+  await page.getByRole("alertdialog").getByRole("button", { name: "Disable membership" }).click();
+  await expect(row).toContainText("Disabled in this organisation");
+  await row.getByRole("button", { name: "Enable here" }).click();
+  await expect(row).not.toContainText("Disabled in this organisation");
 
   await row.getByRole("button", { name: "Roles" }).click();
   const roles = page.getByRole("dialog", { name: /Roles of/ });

@@ -13,47 +13,69 @@ type Row = {
   email: string;
   source: "LOCAL" | "DIRECTORY" | "ADHOC";
   status: "ACTIVE" | "DISABLED" | "PENDING_TRANSFER";
+  membershipStatus: "ACTIVE" | "DISABLED";
+  /** This organisation owns the account itself (not only the membership). */
+  ownsAccount: boolean;
   roles: string[];
 };
 
+type Scope = "membership" | "account";
+
 export function UserRowActions({ slug, user, isSelf }: { slug: string; user: Row; isSelf: boolean }) {
-  if (user.source === "DIRECTORY") {
-    return (
-      <span
-        className="text-xs text-slate-400"
-        title="Fields, status and roles of directory users follow the directory."
-      >
-        Managed by directory
-      </span>
-    );
-  }
+  const set = async (status: "ACTIVE" | "DISABLED", scope: Scope) => {
+    if (applyResult(await setUserStatusAction(slug, { userId: user.id, status, scope })))
+      toast.success(
+        `${user.email}: ${scope === "account" ? "account" : "membership in this organisation"} ${
+          status === "DISABLED" ? "disabled" : "enabled"
+        }`,
+      );
+  };
   return (
-    <div className="flex justify-end gap-2">
-      <RolesButton slug={slug} user={user} />
-      {user.status === "ACTIVE" && !isSelf && (
+    <div className="flex flex-wrap justify-end gap-2">
+      {user.source !== "DIRECTORY" && <RolesButton slug={slug} user={user} />}
+      {user.membershipStatus === "ACTIVE" && !isSelf && (
         <ConfirmButton
-          label="Disable"
+          label="Disable here"
           variant="danger"
-          title={`Disable ${user.email}?`}
-          description="The account can no longer sign in. Its files stay; you can enable it again at any time."
-          confirmLabel="Disable account"
-          onConfirm={async () => {
-            if (applyResult(await setUserStatusAction(slug, { userId: user.id, status: "DISABLED" })))
-              toast.success(`${user.email} disabled`);
-          }}
+          title={`Disable ${user.email} in this organisation?`}
+          description={
+            "They can no longer use this organisation: its pages and the files shared here. Their account " +
+            "itself, and other organisations they belong to, are not changed."
+          }
+          confirmLabel="Disable membership"
+          onConfirm={() => set("DISABLED", "membership")}
         />
       )}
-      {user.status === "DISABLED" && (
-        <Button
-          size="sm"
-          variant="secondary"
-          onClick={async () => {
-            if (applyResult(await setUserStatusAction(slug, { userId: user.id, status: "ACTIVE" })))
-              toast.success(`${user.email} enabled`);
-          }}
-        >
-          Enable
+      {user.membershipStatus === "DISABLED" && (
+        <Button size="sm" variant="secondary" onClick={() => set("ACTIVE", "membership")}>
+          Enable here
         </Button>
+      )}
+      {user.ownsAccount && user.status === "ACTIVE" && !isSelf && (
+        <ConfirmButton
+          label="Disable account"
+          variant="danger"
+          title={`Disable the account ${user.email}?`}
+          description={
+            "The account can no longer sign in anywhere and its sessions end. Its files stay; you can enable " +
+            "it again at any time."
+          }
+          confirmLabel="Disable account"
+          onConfirm={() => set("DISABLED", "account")}
+        />
+      )}
+      {user.ownsAccount && user.status === "DISABLED" && (
+        <Button size="sm" variant="secondary" onClick={() => set("ACTIVE", "account")}>
+          Enable account
+        </Button>
+      )}
+      {user.source === "DIRECTORY" && (
+        <span
+          className="self-center text-xs text-slate-400"
+          title="Fields, account status and roles of directory users follow the directory."
+        >
+          Account managed by directory
+        </span>
       )}
     </div>
   );

@@ -2,6 +2,7 @@ import "server-only";
 import { db } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import type { UserListQuery } from "@/lib/users/schema";
+import { emailDomain } from "@/lib/identity/email";
 
 export const PAGE_SIZE = 25;
 
@@ -34,6 +35,7 @@ export async function listOrgUsers(organizationId: string, query: UserListQuery)
       take: PAGE_SIZE,
       select: {
         roles: true,
+        status: true,
         plan: { select: { name: true } },
         user: {
           select: {
@@ -44,14 +46,61 @@ export async function listOrgUsers(organizationId: string, query: UserListQuery)
             source: true,
             status: true,
             isPlatformAdmin: true,
+            isBuiltinAdmin: true,
             lastLoginAt: true,
-            _count: { select: { files: true } },
+            _count: { select: { files: true, memberships: true } },
           },
         },
       },
     }),
   ]);
-  return { total, pageSize: PAGE_SIZE, rows };
+  const owned = await ownedAccounts(
+    organizationId,
+    rows.map((r) => r.user),
+  );
+  return {
+    total,
+    pageSize: PAGE_SIZE,
+    rows: rows.map((r) => ({ ...r, ownsAccount: owned.has(r.user.id) })),
+  };
+}
+
+export type OrgUserRow = Awaited<ReturnType<typeof listOrgUsers>>["rows"][number];
+
+/**
+ * Which of these accounts the organisation owns itself (lib/users/service.ts `ownsAccount`, for a page of rows
+ * in one query): local or Ad hoc accounts of its verified domains, or of no verified domain and no other
+ * organisation.
+ */
+async function ownedAccounts(
+  organizationId: string,
+  users: {
+    id: string;
+    email: string;
+    source: string;
+    isPlatformAdmin: boolean;
+    isBuiltinAdmin: boolean;
+    _count: { memberships: number };
+  }[],
+): Promise<Set<string>> {
+  const candidates = users.filter((u) => u.source !== "DIRECTORY" && !u.isPlatformAdmin && !u.isBuiltinAdmin);
+  const domains = [...new Set(candidates.map((u) => emailDomain(u.email)))];
+  const verified = new Map(
+    (
+      await db.domain.findMany({
+        where: { name: { in: domains }, verifiedAt: { not: null } },
+        select: { name: true, organizationId: true },
+      })
+    ).map((d) => [d.name, d.organizationId]),
+  );
+  return new Set(
+    candidates
+      .filter((u) => {
+        const owner = verified.get(emailDomain(u.email));
+        return owner ? owner === organizationId : u._count.memberships === 1;
+      })
+      .map((u) => u.id),
+  );
 }
 
 export async function listAllUsers(query: { q?: string; page: number }) {

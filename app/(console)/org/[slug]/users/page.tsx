@@ -119,7 +119,7 @@ export default async function OrgUsersPage({
                 </tr>
               </thead>
               <tbody className="divide-y divide-slate-100">
-                {rows.map(({ user: u, roles, plan }) => (
+                {rows.map(({ user: u, roles, plan, status: membershipStatus, ownsAccount }) => (
                   <tr key={u.id} aria-label={u.email}>
                     <td className={td}>
                       <div className="font-medium text-slate-900">
@@ -139,6 +139,11 @@ export default async function OrgUsersPage({
                     </td>
                     <td className={td}>
                       <Badge tone={STATUS_TONE[u.status]}>{STATUS_LABELS[u.status]}</Badge>
+                      {membershipStatus === "DISABLED" && (
+                        <div className="mt-1">
+                          <Badge tone="red">Disabled in this organisation</Badge>
+                        </div>
+                      )}
                     </td>
                     <td className={td}>
                       <div className="flex flex-wrap gap-1">
@@ -160,7 +165,15 @@ export default async function OrgUsersPage({
                     <td className={`${td} text-right`}>
                       <UserRowActions
                         slug={org.slug}
-                        user={{ id: u.id, email: u.email, source: u.source, status: u.status, roles }}
+                        user={{
+                          id: u.id,
+                          email: u.email,
+                          source: u.source,
+                          status: u.status,
+                          membershipStatus,
+                          ownsAccount,
+                          roles,
+                        }}
                         isSelf={u.id === user.id}
                       />
                     </td>
