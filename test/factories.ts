@@ -92,7 +92,12 @@ export async function verifyDomain(org: { id: string }, name: string) {
     });
     return tx.domain.upsert({
       where: { organizationId_name: { organizationId: org.id, name: domain } },
-      create: { organizationId: org.id, name: domain, verifiedAt: new Date(), verificationMethod: "APPROVED" },
+      create: {
+        organizationId: org.id,
+        name: domain,
+        verifiedAt: new Date(),
+        verificationMethod: "APPROVED",
+      },
       update: { verifiedAt: new Date(), verificationMethod: "APPROVED" },
       select: { id: true, name: true },
     });
