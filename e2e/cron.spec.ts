@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { encryptSecret } from "./helpers/crypto";
-import { createOrg, db } from "./helpers/db";
+import { createOrg, db, verifyDomain } from "./helpers/db";
 import { startSlapd } from "../test/ldap/slapd";
 
 test("the cron route refuses callers without the secret and runs due connections for those with it", async ({
@@ -14,6 +14,7 @@ test("the cron route refuses callers without the secret and runs due connections
   const slapd = await startSlapd({ users: [{ uid: "cronny", cn: "Cron Ny", mail: "cronny@example.com" }] });
   try {
     const org = await createOrg("cron");
+    await verifyDomain(org, "example.com");
     const connection = await db.ldapConnection.create({
       data: {
         organizationId: org.id,
@@ -70,6 +71,7 @@ test("the Debug and Warning logs list a sync's result and warnings, filter by le
   });
   try {
     const org = await createOrg("logs");
+    await verifyDomain(org, "example.com");
     const admin = await createUser({ org, roles: ["ORG_ADMIN"] });
     await db.ldapConnection.create({
       data: {

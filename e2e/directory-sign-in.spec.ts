@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { createOrg, db, uid } from "./helpers/db";
+import { createOrg, db, uid, verifyDomain } from "./helpers/db";
 import { encryptSecret } from "./helpers/crypto";
 import { uiLogin } from "./helpers/auth";
 import { startSlapd, type Slapd } from "../test/ldap/slapd";
@@ -12,6 +12,7 @@ test.beforeAll(async () => {
     users: [{ uid: "dora", cn: "Dora Directory", mail: `dora@${domain}`, password: "Dora-directory-pw" }],
   });
   const org = await createOrg("dirsignin");
+  await verifyDomain(org, domain);
   await db.ldapConnection.create({
     data: {
       organizationId: org.id,

@@ -2,7 +2,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import { execFileSync } from "node:child_process";
 import { expect, test, type Page } from "@playwright/test";
-import { createOrg, createUser, db, PASSWORD, uid } from "./helpers/db";
+import { createOrg, createUser, db, PASSWORD, uid, verifyDomain } from "./helpers/db";
 import { encryptSecret } from "./helpers/crypto";
 import { apiLogin, uiLogin } from "./helpers/auth";
 import { startSlapd, type Slapd } from "../test/ldap/slapd";
@@ -186,6 +186,7 @@ test.describe("a directory user with files is disabled in slapd", () => {
   }) => {
     test.setTimeout(120_000);
     const org = await createOrg("leave");
+    await verifyDomain(org, domain);
     const admin = await createUser({ org, roles: ["ORG_ADMIN"] });
     await db.ldapConnection.create({
       data: {

@@ -1,5 +1,5 @@
 import { expect, test, type Locator, type Page } from "@playwright/test";
-import { createOrg, createUser, db, PASSWORD } from "./helpers/db";
+import { createOrg, createUser, db, PASSWORD, verifyDomain } from "./helpers/db";
 import { apiLogin } from "./helpers/auth";
 import { startSlapd, type Slapd } from "../test/ldap/slapd";
 
@@ -32,6 +32,7 @@ async function fillConnection(dialog: Locator, name: string, overrides: Record<s
 
 async function signInAsOrgAdmin(page: Page) {
   const org = await createOrg("ldap");
+  await verifyDomain(org, "example.com");
   const admin = await createUser({ org, roles: ["ORG_ADMIN"] });
   await apiLogin(page, admin.email, PASSWORD);
   await page.goto(`/org/${org.slug}/ldap`);

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { createOrg, createUser, db, PASSWORD } from "./helpers/db";
+import { createOrg, createUser, db, PASSWORD, verifyDomain } from "./helpers/db";
 import { apiLogin } from "./helpers/auth";
 import { startSlapd, type Slapd } from "../test/ldap/slapd";
 import { execFileSync } from "node:child_process";
@@ -18,6 +18,7 @@ test.afterAll(async () => slapd?.stop());
 
 async function setup(page: import("@playwright/test").Page) {
   const org = await createOrg("sync");
+  await verifyDomain(org, "example.com");
   const admin = await createUser({ org, roles: ["ORG_ADMIN"] });
   await apiLogin(page, admin.email, PASSWORD);
   await page.goto(`/org/${org.slug}/ldap`);

@@ -74,3 +74,21 @@ export async function createUser(
   });
   return { ...user, password: PASSWORD };
 }
+
+/**
+ * Marks `name` a verified email domain of `org`, taking it back from any organisation an earlier test gave it
+ * to (tests share one database and run one at a time; one verified owner per domain).
+ */
+export async function verifyDomain(org: { id: string }, name: string) {
+  await db.$transaction([
+    db.domain.updateMany({
+      where: { name, organizationId: { not: org.id }, verifiedAt: { not: null } },
+      data: { verifiedAt: null, verificationMethod: null },
+    }),
+    db.domain.upsert({
+      where: { organizationId_name: { organizationId: org.id, name } },
+      create: { organizationId: org.id, name, verifiedAt: new Date(), verificationMethod: "APPROVED" },
+      update: { verifiedAt: new Date(), verificationMethod: "APPROVED" },
+    }),
+  ]);
+}
