@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { createOrg, createUser, db, PASSWORD, verifyDomain } from "./helpers/db";
+import { createOrg, createUser, db, PASSWORD, verifyDomain, uid } from "./helpers/db";
 import { apiLogin, uiLogin } from "./helpers/auth";
 import { startSambaDc, type SambaDc } from "../test/ldap/samba";
 
@@ -68,8 +68,11 @@ test("a domain mapped from a real Samba AD through the Directory Service tab: te
   await expect(page.getByText("Directory service saved")).toBeVisible();
 
   // Migration: a local account whose account name is in the directory becomes a directory account.
-  const local = await createUser({ org, roles: ["ORIGINATOR"], name: "Nora Local" });
-  await db.user.update({ where: { id: local.id }, data: { accountName: "nora" } });
+  // Only local accounts of the organisation's own verified domains are offered.
+  const created = await createUser({ org, roles: ["ORIGINATOR"], name: "Nora Local" });
+  const local = { ...created, email: `nora-${uid()}@old-corp.example` };
+  await db.user.update({ where: { id: local.id }, data: { accountName: "nora", email: local.email } });
+  await verifyDomain(org, "old-corp.example");
   await page.reload();
   await page.getByRole("button", { name: "Find local accounts in the directory" }).click();
   const list = page.getByRole("list", { name: "Accounts to migrate" });

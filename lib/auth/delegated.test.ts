@@ -246,3 +246,40 @@ describe("delegated sign-in against a real Samba Active Directory", () => {
     expect(log).toMatch(/cleo.*disabled in the directory \(userAccountControl 66050\)/);
   });
 });
+
+describe("the reused manager connection after the server closed it", () => {
+  it("binds again after an idle timeout and after a restart, so sign-in keeps working", async () => {
+    const domain = `idle${uid()}.example`;
+    const s = await startSlapd({
+      idleTimeoutSeconds: 1,
+      users: [{ uid: "ivy", cn: "Ivy Idle", mail: `ivy@${domain}`, password: "Ivy-pw-1" }],
+    });
+    try {
+      const org = await makeOrg();
+      await verifyDomain(org, domain);
+      await db.ldapConnection.create({
+        data: {
+          organizationId: org.id,
+          name: "Idle",
+          preset: "OPENLDAP",
+          serverUrl: s.url,
+          serverTimeout: 3000,
+          managerDn: s.managerDn,
+          managerPasswordEnc: encryptSecret(s.managerPassword),
+          baseDn: s.baseDn,
+          domain,
+          ...PRESETS.OPENLDAP,
+        },
+      });
+      const id = await authenticate(`ivy@${domain}`, "Ivy-pw-1", address());
+      expect(id).not.toBeNull();
+      // slapd closes the idle manager connection; the next sign-in must not search anonymously.
+      await new Promise((r) => setTimeout(r, 2500));
+      expect(await authenticate(`ivy@${domain}`, "Ivy-pw-1", address())).toBe(id);
+      await s.restart();
+      expect(await authenticate(`ivy@${domain}`, "Ivy-pw-1", address())).toBe(id);
+    } finally {
+      await s.stop();
+    }
+  });
+});

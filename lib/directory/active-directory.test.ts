@@ -5,7 +5,7 @@ import { startSambaDc, type SambaDc } from "@/test/ldap/samba";
 import { db } from "@/lib/db";
 import { encryptSecret } from "@/lib/crypto";
 import { syncConnection } from "@/lib/sync/engine";
-import { makeOrg } from "@/test/factories";
+import { makeOrg, verifyDomain } from "@/test/factories";
 
 let dc: SambaDc;
 beforeAll(async () => {
@@ -104,6 +104,7 @@ describe("Test connection against a real Samba Active Directory domain controlle
 describe("synchronisation from a real Samba Active Directory", () => {
   it("reads userAccountControl as a bit mask, keeps objectGUID in its string form, ignores referrals, and reads only changes by uSNChanged", async () => {
     const org = await makeOrg();
+    await verifyDomain(org, "corp.example.com");
     const conn = await db.ldapConnection.create({
       data: {
         organizationId: org.id,

@@ -91,12 +91,32 @@ export class DirectoryConnection {
     if (!password) throw new DirectoryError("invalid-credentials", "The manager password is empty.");
     try {
       await this.client.bind(dn, password);
+      this.session = { dn, password, what };
     } catch (error) {
       throw this.translate(error, { bindDn: dn, what });
     }
   }
 
+  private session?: { dn: string; password: string; what: "manager" | "user" };
+
+  /**
+   * No search ever runs unbound. ldapts reconnects a client whose server closed the connection (an idle
+   * timeout, a restart) on its next operation without StartTLS and without binding, so that search would run
+   * anonymously and find nothing: after any disconnect, StartTLS and the bind are done again first.
+   */
+  private async resume(): Promise<void> {
+    if (this.client.isBound || !this.session) return;
+    try {
+      if (this.config.startTls && !this.endpoint.secure)
+        await this.client.startTLS(tlsOptions(this.config, this.endpoint.host));
+    } catch (error) {
+      throw this.translate(error);
+    }
+    await this.bind(this.session.dn, this.session.password, this.session.what);
+  }
+
   async search(base: string, options: SearchOptions): Promise<{ entries: Entry[]; references: string[] }> {
+    await this.resume();
     try {
       const result = await this.client.search(base, options);
       return { entries: result.searchEntries, references: result.searchReferences };
@@ -111,6 +131,7 @@ export class DirectoryConnection {
     options: SearchOptions,
     pageSize = 500,
   ): AsyncGenerator<{ entries: Entry[]; references: string[] }> {
+    await this.resume();
     try {
       for await (const page of this.client.searchPaginated(base, { ...options, paged: { pageSize } })) {
         yield { entries: page.searchEntries, references: page.searchReferences };

@@ -12,7 +12,7 @@ import {
   testDirectoryService,
 } from "@/lib/domains/service";
 import { startSlapd, type Slapd } from "@/test/ldap/slapd";
-import { makeOrg, uid } from "@/test/factories";
+import { makeOrg, uid, verifyDomain } from "@/test/factories";
 
 // Apple Open Directory style: people under cn=users,dc=…, inetOrgPerson entries with uid and mail.
 describe("a domain mapped from an Open Directory style slapd", () => {
@@ -42,6 +42,9 @@ describe("a domain mapped from an Open Directory style slapd", () => {
     const org = await makeOrg();
     const ctx = { actorId: null, organizationId: org.id };
     const { id } = await createDomain(ctx, domain);
+    // The domain and the other address Otto used locally are both this organisation's (verified).
+    await verifyDomain(org, domain);
+    await verifyDomain(org, "elsewhere.example");
     expect((await db.domain.findUniqueOrThrow({ where: { id } })).kerberosRealm).toBe(domain.toUpperCase());
     await saveAdvanced(ctx, id, {
       kerberosRealm: domain.toUpperCase(),

@@ -38,6 +38,8 @@ describe("a directory user with files leaves: notification on the page and by e-
       name: "Mail flow",
       domain: "mail-flow.example",
       disableThresholdPercent: 100,
+      // Solo is the next test's: one directory entry, one connection's account.
+      syncFilter: "(&(objectClass=inetOrgPerson)(!(uid=solo)))",
     });
     await syncConnection(conn.id, { trigger: "MANUAL" });
     const admin = await makeUser({ org, roles: ["ORG_ADMIN", "ORIGINATOR"] });

@@ -33,6 +33,8 @@ export type Slapd = {
   dir: string;
   userDn: (uid: string, ou?: string) => string;
   ldif: (text: string) => void;
+  /** Stops the server and starts it again on the same ports with the same data (clients are cut off). */
+  restart: () => Promise<void>;
   stop: () => Promise<void>;
 };
 
@@ -59,7 +61,14 @@ export function userEntry(baseDn: string, u: LdapUser): string {
 }
 
 export async function startSlapd(
-  options: { users?: LdapUser[]; baseDn?: string; extraLdif?: string; extraSchemaLdif?: string } = {},
+  options: {
+    users?: LdapUser[];
+    baseDn?: string;
+    extraLdif?: string;
+    extraSchemaLdif?: string;
+    /** olcIdleTimeout: the server closes client connections idle this long (389's nsslapd-idletimeout too). */
+    idleTimeoutSeconds?: number;
+  } = {},
 ): Promise<Slapd> {
   const baseDn = options.baseDn ?? "dc=example,dc=com";
   const dc = /^dc=([^,]+)/.exec(baseDn)?.[1] ?? "example";
@@ -78,7 +87,7 @@ export async function startSlapd(
 objectClass: olcGlobal
 cn: config
 olcPidFile: ${dir}/slapd.pid
-olcTLSCACertificateFile: ${certs.caFile}
+${options.idleTimeoutSeconds ? `olcIdleTimeout: ${options.idleTimeoutSeconds}\n` : ""}olcTLSCACertificateFile: ${certs.caFile}
 olcTLSCertificateFile: ${certs.certFile}
 olcTLSCertificateKeyFile: ${certs.keyFile}
 
@@ -132,13 +141,23 @@ olcAccess: {1}to * by users read by * none
 
   const port = await freePort();
   const ldapsPort = await freePort();
-  const child: ChildProcess = spawn(
-    SLAPD,
-    ["-d", "0", "-F", confDir, "-h", `ldap://127.0.0.1:${port}/ ldaps://127.0.0.1:${ldapsPort}/`],
-    { stdio: "ignore" },
-  );
-  await waitForPort(port);
-  await waitForPort(ldapsPort);
+  const launch = async () => {
+    const started: ChildProcess = spawn(
+      SLAPD,
+      ["-d", "0", "-F", confDir, "-h", `ldap://127.0.0.1:${port}/ ldaps://127.0.0.1:${ldapsPort}/`],
+      { stdio: "ignore" },
+    );
+    await waitForPort(port);
+    await waitForPort(ldapsPort);
+    return started;
+  };
+  const kill = async (c: ChildProcess) => {
+    if (c.exitCode === null && c.signalCode === null) {
+      c.kill("SIGTERM");
+      await new Promise((r) => c.once("exit", r));
+    }
+  };
+  let child = await launch();
   const url = `ldap://127.0.0.1:${port}`;
   return {
     url,
@@ -156,11 +175,12 @@ olcAccess: {1}to * by users read by * none
         stdio: ["pipe", "pipe", "pipe"],
       });
     },
+    restart: async () => {
+      await kill(child);
+      child = await launch();
+    },
     stop: async () => {
-      if (child.exitCode === null) {
-        child.kill("SIGTERM");
-        await new Promise((r) => child.once("exit", r));
-      }
+      await kill(child);
       // Child processes may still be closing their files: retry, and never fail a test over cleanup.
       try {
         fs.rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
