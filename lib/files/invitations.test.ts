@@ -85,7 +85,7 @@ describe("invitations", () => {
     expect(mailsTo(x)).toHaveLength(2);
     expect(linkIn(x)).toBeUndefined();
     expect(await openLinks(x)).toBe(1);
-    expect(await findPasswordLink(tokenA!)).toMatchObject({ state: "ok", organizationSlug: a.org.slug });
+    expect(await findPasswordLink(tokenA!)).toEqual({ state: "ok", email: x });
     // Nor can B's administrators make one.
     expect(await invitationLinkAvailability(b.org.id, user.id)).toMatchObject({ available: false });
     await expect(copyInvitationLink(b.ctx, user.id)).rejects.toThrow(/Another organisation invited/);
@@ -113,6 +113,10 @@ describe("invitations", () => {
     await expect(setPasswordByLink(first, "X-password-2026!")).rejects.toThrow(
       "This link is no longer valid.",
     );
+    // The database itself refuses a second open link for the account.
+    const { id: userId } = await db.user.findUniqueOrThrow({ where: { email: x } });
+    const extra = { userId, tokenHash: `t-${uid()}`, expiresAt: new Date(Date.now() + 60_000) };
+    await expect(db.passwordLink.create({ data: extra })).rejects.toThrow("PasswordLink_one_open_per_user");
   });
 
   it("without SMTP: one answer for old and new addresses; only inviting admins get a link", async () => {

@@ -168,8 +168,7 @@ export async function copyInvitationLink(ctx: OrgCtx, userId: string): Promise<{
 // --- The link itself (/welcome/[token]) ---
 
 export type LinkState =
-  | { state: "unknown" | "used" | "expired" | "invalid" }
-  | { state: "ok"; email: string; organizationSlug: string | null };
+  { state: "unknown" | "used" | "expired" | "invalid" } | { state: "ok"; email: string };
 
 export async function findPasswordLink(token: string): Promise<LinkState> {
   if (!/^[\w-]{20,100}$/.test(token)) return { state: "unknown" };
@@ -179,7 +178,6 @@ export async function findPasswordLink(token: string): Promise<LinkState> {
       usedAt: true,
       revokedAt: true,
       expiresAt: true,
-      organization: { select: { slug: true } },
       user: { select: { email: true, source: true, status: true, passwordHash: true } },
     },
   });
@@ -189,7 +187,7 @@ export async function findPasswordLink(token: string): Promise<LinkState> {
   if (link.revokedAt || user.source !== "ADHOC" || user.status !== "ACTIVE" || user.passwordHash)
     return { state: "invalid" };
   if (link.expiresAt < new Date()) return { state: "expired" };
-  return { state: "ok", email: user.email, organizationSlug: link.organization?.slug ?? null };
+  return { state: "ok", email: user.email };
 }
 
 const NO_LONGER_VALID = "This link is no longer valid.";
