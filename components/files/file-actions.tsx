@@ -21,7 +21,12 @@ import {
   unshareFileAction,
 } from "@/app/(console)/files/actions";
 
-type Share = { id: string; email: string; name: string; source: string };
+const SHARE_HELP =
+  "The person opens the file after signing in. Someone new here gets an Ad hoc account, " +
+  "which can only open what is shared with it.";
+
+// `name` is null for people outside the organisation: the list shows them by address only.
+type Share = { id: string; email: string; name: string | null };
 
 export function DownloadLink({ fileId, name }: { fileId: string; name: string }) {
   return (
@@ -102,7 +107,6 @@ export function ShareButton({
 }) {
   const [open, setOpen] = useState(false);
   const [formError, setFormError] = useState<string>();
-  const [invite, setInvite] = useState<{ email: string; url: string }>();
   const form = useForm<ShareFileInput>({
     resolver: zodResolver(shareFileSchema),
     defaultValues: { fileId, email: "" },
@@ -117,18 +121,12 @@ export function ShareButton({
         onClick={() => {
           form.reset({ fileId, email: "" });
           setFormError(undefined);
-          setInvite(undefined);
           setOpen(true);
         }}
       >
         Share{shares.length > 0 ? ` (${shares.length})` : ""}
       </Button>
-      <Dialog
-        open={open}
-        onOpenChange={setOpen}
-        title={`Share ${name}`}
-        description="The person opens the file after signing in. An address without an account gets an Ad hoc account, which can only open what is shared with it."
-      >
+      <Dialog open={open} onOpenChange={setOpen} title={`Share ${name}`} description={SHARE_HELP}>
         <form
           noValidate
           className="space-y-4"
@@ -136,11 +134,7 @@ export function ShareButton({
             setFormError(undefined);
             const result = await shareFileAction(values);
             if (!applyResult(result, form.setError, setFormError) || !result.ok) return;
-            const r = result.data;
-            toast.success(
-              `Shared with ${r.email}${r.createdAdhoc ? " (new Ad hoc account)" : ""}${r.emailed ? "; an e-mail is on its way" : ""}`,
-            );
-            if (r.inviteUrl) setInvite({ email: r.email, url: r.inviteUrl });
+            toast.success(result.data.message);
             form.reset({ fileId, email: "" });
           })}
         >
@@ -159,27 +153,6 @@ export function ShareButton({
             </Button>
           </div>
         </form>
-        {invite && (
-          <div className="mt-4 rounded-md bg-amber-50 p-3 text-sm text-amber-900 ring-1 ring-amber-200 ring-inset">
-            <p>
-              No e-mail server is configured. Send this one-time link to {invite.email}; it lets them set a
-              password and expires in 7 days:
-            </p>
-            <p className="mt-2 font-mono text-xs break-all" data-testid="invite-url">
-              {invite.url}
-            </p>
-            <Button
-              size="sm"
-              variant="secondary"
-              className="mt-2"
-              onClick={() =>
-                void navigator.clipboard?.writeText(invite.url).then(() => toast.success("Link copied"))
-              }
-            >
-              Copy link
-            </Button>
-          </div>
-        )}
         <h3 className="mt-6 text-sm font-semibold text-slate-800">Shared with</h3>
         {shares.length === 0 ? (
           <p className="mt-1 text-sm text-slate-500">Nobody yet.</p>
@@ -187,12 +160,13 @@ export function ShareButton({
           <ul className="mt-2 divide-y divide-slate-100">
             {shares.map((s) => (
               <li key={s.id} className="flex items-center justify-between gap-2 py-2 text-sm">
-                <span>
-                  {s.name}{" "}
-                  <span className="text-slate-500">
-                    ({s.email}){s.source === "ADHOC" ? " · Ad hoc" : ""}
+                {s.name ? (
+                  <span>
+                    {s.name} <span className="text-slate-500">({s.email})</span>
                   </span>
-                </span>
+                ) : (
+                  <span>{s.email}</span>
+                )}
                 <Button
                   size="sm"
                   variant="ghost"

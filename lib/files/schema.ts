@@ -48,3 +48,5 @@ export function formatBytes(bytes: number | bigint): string {
   }
   return `${value >= 100 ? value.toFixed(0) : value.toFixed(1)} ${units[unit]}`;
 }
+
+export const invitationLinkSchema = z.object({ userId: z.uuid("Unknown user.") });

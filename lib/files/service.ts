@@ -1,20 +1,19 @@
 import "server-only";
 import crypto from "node:crypto";
 import { db } from "@/lib/db";
-import { hashLinkToken, newLinkToken } from "@/lib/crypto";
 import { audit } from "@/lib/audit";
 import { ForbiddenError, NotFoundError, UserError } from "@/lib/errors";
 import { type Actor, canInOrg, ROLE_LABELS } from "@/lib/auth/permissions";
-import { hashPassword } from "@/lib/auth/password";
 import { consumeAdhocInvite, TooManyAttemptsError } from "@/lib/auth/rate-limit";
 import { mailConfigured, publicUrl, sendMail } from "@/lib/mail";
 import { fileNameField, formatBytes } from "@/lib/files/schema";
+import { verifiedOwnerOfEmail } from "@/lib/identity/domains";
 import { removeStored, storedKeys, TooLargeError, writeStream } from "@/lib/files/storage";
+import { issueLink, LINK_DAYS, linkRefusal, revokeOpenLinks, withAddressLock } from "@/lib/files/invitations";
 
 export type Member = Actor & { email: string; name: string };
 
 const NOT_FOUND = "File not found.";
-const LINK_DAYS = 7;
 
 function roleName(member: Member, organizationId: string): string {
   const roles = member.roles[organizationId] ?? [];
@@ -127,7 +126,7 @@ export async function listFiles(member: Member) {
         organizationId: true,
         shares: {
           orderBy: { createdAt: "asc" },
-          select: { user: { select: { id: true, email: true, name: true, source: true } } },
+          select: { user: { select: { id: true, email: true, name: true } } },
         },
       },
     }),
@@ -160,8 +159,17 @@ export async function listFiles(member: Member) {
   ]);
   const used = new Map<string, bigint>();
   for (const f of owned) used.set(f.organizationId, (used.get(f.organizationId) ?? 0n) + f.sizeBytes);
+  const colleagues = await colleaguesAmong(owned);
   return {
-    owned,
+    owned: owned.map((f) => ({
+      ...f,
+      // A recipient who is not a colleague in the file's organisation is shown by address only: their name
+      // or account kind would tell the sharer whether the address had an account before the share.
+      shares: f.shares.map(({ user }) => {
+        const colleague = colleagues.has(`${user.id}:${f.organizationId}`);
+        return { user: { id: user.id, email: user.email, name: colleague ? user.name : null } };
+      }),
+    })),
     shared: shared
       .filter((s) => canInOrg(member, s.file.organizationId, "files:open-shared"))
       .map((s) => ({ ...s.file, sharedAt: s.createdAt })),
@@ -176,6 +184,21 @@ export async function listFiles(member: Member) {
       canShare: canInOrg(member, m.organizationId, "files:own"),
     })),
   };
+}
+
+/** "userId:organizationId" of share recipients whose role in the file's organisation is more than Ad hoc. */
+async function colleaguesAmong(owned: { organizationId: string; shares: { user: { id: string } }[] }[]) {
+  const userIds = [...new Set(owned.flatMap((f) => f.shares.map((s) => s.user.id)))];
+  if (userIds.length === 0) return new Set<string>();
+  const rows = await db.membership.findMany({
+    where: {
+      userId: { in: userIds },
+      organizationId: { in: [...new Set(owned.map((f) => f.organizationId))] },
+      roles: { hasSome: ["ORIGINATOR", "COLLABORATOR", "ORG_ADMIN"] },
+    },
+    select: { userId: true, organizationId: true },
+  });
+  return new Set(rows.map((r) => `${r.userId}:${r.organizationId}`));
 }
 
 /**
@@ -226,58 +249,59 @@ export async function deleteFile(member: Member, fileId: string) {
 
 export type ShareResult = {
   email: string;
-  /** An Ad hoc account was created for an address without one. */
-  createdAdhoc: boolean;
-  /** The one-time link with which the recipient sets a password: shown to the sharer only when it could not be e-mailed. */
-  inviteUrl?: string;
-  emailed: boolean;
+  /** The same words whether or not the address has an account: a share never tells who exists. */
+  message: string;
 };
 
-/**
- * Shares a file with a person by email. An address without an account gets an Ad hoc account (seed 004) in the
- * file's organisation and a one-time link to set a password; a person with an account outside the organisation
- * joins it as Ad hoc. Only the owner, with a role that may share (Originator, organisation administrator), can.
- */
-export async function shareFile(member: Member, fileId: string, email: string): Promise<ShareResult> {
-  const file = await ownFile(member, fileId);
-  if (!canInOrg(member, file.organizationId, "files:own")) {
-    throw new ForbiddenError(
-      `Your role in this organisation (${roleName(member, file.organizationId)}) can upload files but not share them.`,
-    );
-  }
-  if (email === member.email)
-    throw new UserError("You own this file already.", { email: "Enter someone else's email." });
+function shareMessage(email: string): string {
+  return mailConfigured()
+    ? `Shared with ${email}. They get an e-mail about it.`
+    : `Shared with ${email}. No e-mail server is configured: let them know. ` +
+        "If they are new here, your organisation's administrators can give them an invitation link.";
+}
 
-  if (!(await db.user.findUnique({ where: { email }, select: { id: true } }))) {
-    try {
-      await consumeAdhocInvite(member.id);
-    } catch (error) {
-      if (error instanceof TooManyAttemptsError) {
-        throw new UserError(
-          `You have shared with many new addresses in the last hour. Try again in ${Math.ceil(error.retryAfterSeconds / 60)} minutes, or share with people who have an account.`,
-          { email: "Too many new addresses in the last hour." },
-        );
-      }
-      throw error;
+/** Members of the file's organisation were chosen by their colleagues already; anyone else counts as new. */
+async function countsAsNewAddress(email: string, organizationId: string): Promise<boolean> {
+  const member = await db.membership.findFirst({
+    where: { organizationId, user: { email } },
+    select: { id: true },
+  });
+  return !member;
+}
+
+async function consumeNewAddress(memberId: string) {
+  try {
+    await consumeAdhocInvite(memberId);
+  } catch (error) {
+    if (error instanceof TooManyAttemptsError) {
+      const minutes = Math.ceil(error.retryAfterSeconds / 60);
+      throw new UserError(
+        `You have shared with many new addresses in the last hour. Try again in ${minutes} minutes, ` +
+          "or share with people in your organisation.",
+        { email: "Too many new addresses in the last hour." },
+      );
     }
+    throw error;
   }
-  const token = newLinkToken();
-  const outcome = await db.$transaction(async (tx) => {
-    const org = await tx.organization.findUniqueOrThrow({
-      where: { id: file.organizationId },
-      select: { defaultPlanId: true },
-    });
-    let recipient = await tx.user.findUnique({
-      where: { email },
-      select: { id: true, source: true, passwordHash: true },
-    });
-    let createdAdhoc = false;
+}
+
+type ShareFileRow = { id: string; name: string; organizationId: string };
+
+/**
+ * Under the address's lock: the recipient's account (a new Ad hoc one when there is none), the membership,
+ * the share, and the invitation decision. Returns the set-password link when one was issued for e-mailing.
+ */
+async function recordShare(member: Member, file: ShareFileRow, email: string) {
+  const mail = mailConfigured();
+  const owner = await verifiedOwnerOfEmail(email);
+  return withAddressLock(email, async (tx) => {
+    const select = { id: true, email: true, source: true, status: true, passwordHash: true } as const;
+    let recipient = await tx.user.findUnique({ where: { email }, select });
     if (!recipient) {
       recipient = await tx.user.create({
         data: { email, name: email.split("@")[0], source: "ADHOC" },
-        select: { id: true, source: true, passwordHash: true },
+        select,
       });
-      createdAdhoc = true;
       await audit(tx, {
         actorId: member.id,
         organizationId: file.organizationId,
@@ -287,110 +311,84 @@ export async function shareFile(member: Member, fileId: string, email: string): 
         details: { email, file: file.name },
       });
     }
-    const membership = await tx.membership.findUnique({
-      where: { userId_organizationId: { userId: recipient.id, organizationId: file.organizationId } },
-      select: { id: true },
+    const org = await tx.organization.findUniqueOrThrow({
+      where: { id: file.organizationId },
+      select: { defaultPlanId: true },
     });
-    if (!membership)
-      await tx.membership.create({
-        data: {
+    const joined = await tx.membership.createMany({
+      data: [
+        {
           userId: recipient.id,
           organizationId: file.organizationId,
           roles: ["ADHOC"],
           planId: org.defaultPlanId,
         },
-      });
-    await tx.fileShare.upsert({
-      where: { fileId_userId: { fileId: file.id, userId: recipient.id } },
-      update: {},
-      create: { fileId: file.id, userId: recipient.id },
+      ],
+      skipDuplicates: true,
     });
-    // An Ad hoc person who has not set a password yet gets a (new) link each time something is shared.
-    const needsLink = recipient.source === "ADHOC" && !recipient.passwordHash;
-    if (needsLink) {
-      await tx.passwordLink.create({
-        data: {
-          userId: recipient.id,
-          tokenHash: hashLinkToken(token),
-          createdById: member.id,
-          expiresAt: new Date(Date.now() + LINK_DAYS * 86_400_000),
-        },
-      });
-    }
-    return { createdAdhoc, needsLink };
-  });
+    await tx.fileShare.createMany({
+      data: [{ fileId: file.id, userId: recipient.id }],
+      skipDuplicates: true,
+    });
 
-  const link = outcome.needsLink ? publicUrl(`/welcome/${token}`) : undefined;
-  let emailed = false;
-  if (mailConfigured()) {
-    const text = [
-      `${member.name} <${member.email}> shared "${file.name}" with you.`,
-      "",
-      link
-        ? `Set a password to open it (the link works once, for ${LINK_DAYS} days):\n${link}`
-        : `Sign in to open it: ${publicUrl("/files")}`,
-    ].join("\n");
-    try {
-      await sendMail({ to: email, subject: `${member.name} shared "${file.name}" with you`, text });
-      emailed = true;
-    } catch (error) {
-      console.error("share e-mail failed", (error as Error).message);
-    }
+    const refusal = await linkRefusal(tx, file.organizationId, recipient, owner, "email");
+    // Only an e-mailed link reaches the person: without SMTP nothing is issued at share time.
+    if (!refusal && mail)
+      return issueLink(tx, {
+        userId: recipient.id,
+        organizationId: file.organizationId,
+        actorId: member.id,
+        emailed: true,
+      });
+    // Another organisation now shares with someone who has no password yet: a link an administrator
+    // copied would open this organisation's files without proof of the address, so it stops working.
+    if (joined.count > 0 && !recipient.passwordHash)
+      await revokeOpenLinks(tx, recipient.id, { emailed: false });
+    return undefined;
+  });
+}
+
+async function sendShareMail(member: Member, file: ShareFileRow, email: string, link: string | undefined) {
+  const text = [
+    `${member.name} <${member.email}> shared "${file.name}" with you.`,
+    "",
+    link
+      ? `Set a password to open it (the link works once, for ${LINK_DAYS} days):\n${link}`
+      : `Sign in to open it: ${publicUrl("/files")}`,
+  ].join("\n");
+  try {
+    await sendMail({ to: email, subject: `${member.name} shared "${file.name}" with you`, text });
+  } catch (error) {
+    // The sharer's answer stays the same: a failure tells nothing about the address.
+    console.error("share e-mail failed", (error as Error).message);
   }
-  return {
-    email,
-    createdAdhoc: outcome.createdAdhoc,
-    emailed,
-    inviteUrl: link && !emailed ? link : undefined,
-  };
+}
+
+/**
+ * Shares a file with a person by email. An address without an account gets an Ad hoc account (seed 004)
+ * in the file's organisation; a person with an account outside the organisation joins it as Ad hoc. The
+ * answer is the same either way. A set-password link is only ever e-mailed to the address, and only by the
+ * organisation that invited the person (lib/files/invitations.ts); it is never shown to the sharer. Only the
+ * owner, with a role that may share (Originator, organisation administrator), can.
+ */
+export async function shareFile(member: Member, fileId: string, email: string): Promise<ShareResult> {
+  const file = await ownFile(member, fileId);
+  if (!canInOrg(member, file.organizationId, "files:own")) {
+    const role = roleName(member, file.organizationId);
+    throw new ForbiddenError(`Your role in this organisation (${role}) can upload files but not share them.`);
+  }
+  if (email === member.email)
+    throw new UserError("You own this file already.", { email: "Enter someone else's email." });
+  if (await countsAsNewAddress(email, file.organizationId)) await consumeNewAddress(member.id);
+
+  const link = await recordShare(member, file, email);
+  if (mailConfigured()) await sendShareMail(member, file, email, link);
+  return { email, message: shareMessage(email) };
 }
 
 export async function unshareFile(member: Member, fileId: string, userId: string) {
   const file = await ownFile(member, fileId);
   await db.fileShare.deleteMany({ where: { fileId: file.id, userId } });
-}
-
-// --- One-time password links for Ad hoc accounts (/welcome/[token]) ---
-
-export type LinkState = { state: "unknown" | "used" | "expired" } | { state: "ok"; email: string };
-
-export async function findPasswordLink(token: string): Promise<LinkState> {
-  if (!/^[\w-]{20,100}$/.test(token)) return { state: "unknown" };
-  const link = await db.passwordLink.findUnique({
-    where: { tokenHash: hashLinkToken(token) },
-    select: { usedAt: true, expiresAt: true, user: { select: { email: true, source: true, status: true } } },
-  });
-  if (!link || link.user.source !== "ADHOC" || link.user.status !== "ACTIVE") return { state: "unknown" };
-  if (link.usedAt) return { state: "used" };
-  if (link.expiresAt < new Date()) return { state: "expired" };
-  return { state: "ok", email: link.user.email };
-}
-
-/** Sets the Ad hoc account's password and spends the link (and any other open link of the account). */
-export async function setPasswordByLink(token: string, password: string): Promise<{ email: string }> {
-  const state = await findPasswordLink(token);
-  if (state.state !== "ok")
-    throw new UserError(
-      state.state === "expired"
-        ? "This link has expired. Ask the person who shared the file to share it again."
-        : "This link is no longer valid.",
-    );
-  const passwordHash = await hashPassword(password);
-  return db.$transaction(async (tx) => {
-    const now = new Date();
-    const spent = await tx.passwordLink.updateMany({
-      where: { tokenHash: hashLinkToken(token), usedAt: null },
-      data: { usedAt: now },
-    });
-    if (spent.count !== 1) throw new UserError("This link is no longer valid.");
-    const user = await tx.user.update({
-      where: { email: state.email },
-      data: { passwordHash, passwordChangedAt: now },
-      select: { id: true, email: true },
-    });
-    await tx.passwordLink.updateMany({ where: { userId: user.id, usedAt: null }, data: { usedAt: now } });
-    return { email: user.email };
-  });
 }
 
 // --- For organisation administrators: counts and sizes, never contents ---

@@ -1,7 +1,7 @@
 "use server";
 import { runAction } from "@/lib/action";
 import { setPasswordByLinkSchema } from "@/lib/files/schema";
-import { setPasswordByLink } from "@/lib/files/service";
+import { setPasswordByLink } from "@/lib/files/invitations";
 
 // No session here: the unused, unexpired link is the only authorization, checked in the service.
 export async function setPasswordByLinkAction(input: unknown) {

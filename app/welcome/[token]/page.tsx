@@ -1,11 +1,19 @@
 import type { Metadata } from "next";
-import { findPasswordLink } from "@/lib/files/service";
+import { findPasswordLink } from "@/lib/files/invitations";
 import { WelcomeForm } from "@/components/files/welcome-form";
 
 export const metadata: Metadata = { title: "Set your password", robots: { index: false } };
 
+const HEADINGS = {
+  used: "This link has been used already",
+  expired: "This link has expired",
+  invalid: "This link is no longer valid",
+  unknown: "This link is not valid",
+} as const;
+
 // An Ad hoc person's first visit: someone shared a file with their address, and this one-time link lets them
-// choose a password. No account page is reachable without it.
+// choose a password. No account page is reachable without it, and the link sets nothing but the first
+// password of an Ad hoc account that has none (lib/files/invitations.ts).
 export default async function WelcomePage({ params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;
   const link = await findPasswordLink(token);
@@ -25,17 +33,11 @@ export default async function WelcomePage({ params }: { params: Promise<{ token:
             </>
           ) : (
             <>
-              <h1 className="text-2xl font-semibold tracking-tight">
-                {link.state === "used"
-                  ? "This link has been used already"
-                  : link.state === "expired"
-                    ? "This link has expired"
-                    : "This link is not valid"}
-              </h1>
+              <h1 className="text-2xl font-semibold tracking-tight">{HEADINGS[link.state]}</h1>
               <p className="mt-2 text-sm text-slate-500">
-                {link.state === "used" ? (
+                {link.state === "used" || link.state === "invalid" ? (
                   <>
-                    Sign in with the password you chose on the{" "}
+                    If you have a password, sign in on the{" "}
                     <a className="text-brand-700 underline" href="/login">
                       sign-in page
                     </a>

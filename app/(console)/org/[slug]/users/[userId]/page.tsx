@@ -4,6 +4,8 @@ import { notFound } from "next/navigation";
 import { requireOrgPage } from "@/lib/auth/session";
 import { userTimeline } from "@/lib/sync/queries";
 import { fileTotalsByUser } from "@/lib/files/service";
+import { invitationLinkAvailability } from "@/lib/files/invitations";
+import { InvitationLinkButton } from "@/components/files/invitation-link-button";
 import { formatBytes } from "@/lib/files/schema";
 import { transferTargets } from "@/lib/transfers/service";
 import { TransferButton } from "@/components/notifications/transfer-button";
@@ -39,7 +41,11 @@ export default async function UserPage({ params }: { params: Promise<{ slug: str
   if (!/^[0-9a-f-]{36}$/i.test(userId)) notFound();
   const user = await userTimeline(org.id, userId);
   if (!user) notFound();
-  const [totals, targets] = await Promise.all([fileTotalsByUser(org.id, [user.id]), transferTargets(org.id)]);
+  const [totals, targets, invitation] = await Promise.all([
+    fileTotalsByUser(org.id, [user.id]),
+    transferTargets(org.id),
+    invitationLinkAvailability(org.id, user.id),
+  ]);
   const files = totals.get(user.id) ?? { count: 0, bytes: 0n };
   const directory = user.source === "DIRECTORY";
   const fields: [string, string | null][] = [
@@ -126,6 +132,19 @@ export default async function UserPage({ params }: { params: Promise<{ slug: str
             </div>
           )}
         </Card>
+        {(invitation.available || invitation.reason) && (
+          <Card className="p-5">
+            <h2 className="mb-2 text-base font-semibold">Invitation</h2>
+            <p className="mb-3 text-sm text-slate-600">
+              {invitation.available
+                ? "This Ad hoc account has no password yet. Without e-mail, give them a link to set one."
+                : `This Ad hoc account has no password yet. ${invitation.reason}`}
+            </p>
+            {invitation.available && (
+              <InvitationLinkButton slug={org.slug} userId={user.id} email={user.email} />
+            )}
+          </Card>
+        )}
         <Card className="p-5">
           <h2 className="mb-3 text-base font-semibold">Synchronisation timeline</h2>
           {user.syncEvents.length === 0 ? (

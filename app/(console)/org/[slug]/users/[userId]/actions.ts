@@ -1,0 +1,14 @@
+"use server";
+import { runAction } from "@/lib/action";
+import { authorizeOrg } from "@/lib/auth/session";
+import { invitationLinkSchema } from "@/lib/files/schema";
+import { copyInvitationLink } from "@/lib/files/invitations";
+
+// The organisation comes from the route (slug), checked against the session; the service checks that the
+// organisation invited the person and may give them a link.
+export async function copyInvitationLinkAction(slug: string, input: unknown) {
+  return runAction(invitationLinkSchema, input, async ({ userId }) => {
+    const { user, org } = await authorizeOrg(slug, "users:manage");
+    return copyInvitationLink({ actorId: user.id, organizationId: org.id }, userId);
+  });
+}
