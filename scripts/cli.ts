@@ -6,6 +6,10 @@
 //   connection add <org-slug> --json <file>   prints the new connection's id
 //   connection test <connection-id>
 //   connection list <org-slug> [--json]
+//   domain add <org-slug> <domain>                   claims a domain; prints the TXT record to publish
+//   domain verify <org-slug> <domain> [--approve]    DNS check, or --approve as a platform administrator
+//   domain approve-address <org-slug> <domain>       approves the domain's bind address
+//   domain list <org-slug> [--json]
 //   db migrate
 import crypto from "node:crypto";
 import { parseArgs } from "node:util";
@@ -20,6 +24,10 @@ const USAGE = `Usage: npm run cli -- <command>
   connection add <org-slug> --json <file>
   connection test <connection-id>
   connection list <org-slug> [--json]
+  domain add <org-slug> <domain>
+  domain verify <org-slug> <domain> [--approve]   DNS TXT check; --approve: platform approval without DNS
+  domain approve-address <org-slug> <domain>      platform approval of the domain's bind address
+  domain list <org-slug> [--json]
   sync <org-slug> [--connection <id>] [--dry-run]
   transfer <from-email> <to-email>
   demo-directory disable|enable <uid>        change a user in the running demo directory (npm run dev)
@@ -46,6 +54,7 @@ async function main(argv: string[]): Promise<number> {
       connection: { type: "string" },
       "dry-run": { type: "boolean" },
       "remove-orphans": { type: "boolean" },
+      approve: { type: "boolean" },
     },
   });
   const [cmd, sub, ...rest] = positionals;
@@ -142,6 +151,8 @@ async function main(argv: string[]): Promise<number> {
           console.log(
             `${c.id}\t${c.enabled ? "enabled " : "disabled"}\t${c.name}\t${c.serverUrl}\t${c.baseDn}`,
           );
+    } else if (cmd === "domain" && sub) {
+      return await domainCommand(sub, rest, values);
     } else if (cmd === "sync" && sub) {
       const org = await orgBySlug(sub);
       const { syncConnection } = await import("@/lib/sync/engine");
@@ -270,6 +281,79 @@ async function main(argv: string[]): Promise<number> {
     await db.$disconnect();
     await database.stop();
   }
+}
+
+// The operator at the command line acts as a platform administrator (as `org create` does).
+const OPERATOR = { id: null, isPlatformAdmin: true };
+
+async function domainCommand(
+  sub: string,
+  [slug, name]: string[],
+  values: { json?: string; approve?: boolean },
+): Promise<number> {
+  const { db } = await import("@/lib/db");
+  const verification = await import("@/lib/identity/verification");
+  const org = await orgBySlug(slug);
+  const ctx = { actorId: null, organizationId: org.id };
+  if (sub === "list") {
+    const { listDomains } = await import("@/lib/domains/service");
+    const rows = (await listDomains(org.id)).map((d) => ({
+      name: d.name,
+      verification: d.verifiedAt ? "verified" : d.verifiedElsewhere ? "verified elsewhere" : "not verified",
+      method: d.verificationMethod,
+      verifiedAt: d.verifiedAt,
+      record: verification.challengeOf(d),
+      ntDomain: d.ntDomain,
+      bindIpAddress: d.bindIpAddress,
+      bindIpApproved: d.bindIpAddress ? d.bindIpApprovedAt !== null : null,
+    }));
+    if (values.json !== undefined) console.log(JSON.stringify(rows, null, 2));
+    else
+      for (const d of rows)
+        console.log(
+          [
+            d.name,
+            d.method ? `${d.verification} (${d.method.toLowerCase()})` : d.verification,
+            `TXT ${d.record.recordName} "${d.record.value}"`,
+            d.ntDomain ?? "-",
+            d.bindIpAddress
+              ? `${d.bindIpAddress} ${d.bindIpApproved ? "approved" : "awaiting approval"}`
+              : "-",
+          ].join("\t"),
+        );
+    return 0;
+  }
+  const { domainNameSchema } = await import("@/lib/domains/schema");
+  const domainName = parseOrFail(domainNameSchema, { name }).name;
+  if (sub === "add") {
+    const claimed = await verification.claimDomain(ctx, domainName);
+    const { recordName, value } = verification.challengeOf(
+      await db.domain.findUniqueOrThrow({ where: { id: claimed.id } }),
+    );
+    console.log(`claimed ${domainName} for ${slug} (${claimed.id})`);
+    if (claimed.verifiedElsewhere)
+      console.log(`note: ${domainName} is verified by another organisation; it cannot be verified here`);
+    else console.log(`publish: ${recordName} TXT "${value}", then: domain verify ${slug} ${domainName}`);
+    return 0;
+  }
+  const domain = await db.domain.findUnique({
+    where: { organizationId_name: { organizationId: org.id, name: domainName } },
+    select: { id: true },
+  });
+  if (!domain) throw new CliError(`no domain ${domainName} in ${slug}`);
+  if (sub === "verify") {
+    const outcome = values.approve
+      ? await verification.approveDomain(OPERATOR, domain.id)
+      : await verification.verifyByDns(ctx, domain.id);
+    console.log(outcome.message);
+    return outcome.verified ? 0 : 3;
+  }
+  if (sub === "approve-address") {
+    await verification.approveBindAddress(OPERATOR, domain.id);
+    console.log(`bind address of ${domainName} approved`);
+    return 0;
+  }
+  throw new CliError(`unknown command: domain ${sub}\n${USAGE}`);
 }
 
 async function orgBySlug(slug: string | undefined) {

@@ -26,9 +26,11 @@ else
 
 let demoDirectory: { url: string; stop: () => Promise<void> } | undefined;
 if (mode === "dev" || process.env.SEED_DEMO === "true") {
-  const { seedDemo, ensureDemoConnection, DEMO_ACCOUNTS } = await import("@/lib/bootstrap/demo");
+  const { seedDemo, ensureDemoConnection, ensureDemoDomain, DEMO_ACCOUNTS, DEMO_DOMAIN } =
+    await import("@/lib/bootstrap/demo");
   const seeded = await seedDemo();
   if (seeded) log("demo data created: organisation Acme (acme), plans Standard and Large");
+  if (await ensureDemoDomain()) log(`demo domain ${DEMO_DOMAIN} verified (approved) for Acme`);
   for (const a of DEMO_ACCOUNTS) lines.push(`${a.label.padEnd(36)} ${a.email} / ${a.password}`);
   if (process.env.DEMO_DIRECTORY !== "false") {
     const demo = await import("./lib/demo-directory.ts");

@@ -99,6 +99,8 @@ try {
       FILES_DIR: `.data/test-files/${suffix}`,
       // The end-to-end tests that read e-mail listen on this port (test/mail.ts); elsewhere sending fails fast.
       SMTP_URL: `smtp://127.0.0.1:${await freePort()}`,
+      // Domain verification looks up TXT records here: e2e/domain-verification.spec.ts starts dnsmasq on it.
+      DNS_SERVER: `127.0.0.1:${await freePort()}`,
     };
     log("building the console for the end-to-end tests");
     const built = await run(process.execPath, ["node_modules/next/dist/bin/next", "build"], env);

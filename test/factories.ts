@@ -133,3 +133,42 @@ export async function connectTo(
     select: { id: true },
   });
 }
+
+/**
+ * Marks `name` verified (APPROVED) for `org`, creating its Domain row when missing. Tests share one database
+ * and many fixtures use the same names (example.com), so any other organisation's verification of the name is
+ * withdrawn first, in the same transaction (and any other verification of the row's Windows NT domain name).
+ */
+export async function verifyDomain(org: { id: string }, name: string) {
+  const lower = name.toLowerCase();
+  return db.$transaction(async (tx) => {
+    await tx.domain.updateMany({
+      where: {
+        name: { equals: lower, mode: "insensitive" },
+        organizationId: { not: org.id },
+        verifiedAt: { not: null },
+      },
+      data: { verifiedAt: null, verificationMethod: null, verifiedById: null },
+    });
+    const existing = await tx.domain.findUnique({
+      where: { organizationId_name: { organizationId: org.id, name: lower } },
+      select: { id: true, ntDomain: true },
+    });
+    if (existing?.ntDomain)
+      await tx.domain.updateMany({
+        where: {
+          id: { not: existing.id },
+          ntDomain: { equals: existing.ntDomain, mode: "insensitive" },
+          verifiedAt: { not: null },
+        },
+        data: { verifiedAt: null, verificationMethod: null, verifiedById: null },
+      });
+    const verified = { verifiedAt: new Date(), verificationMethod: "APPROVED" as const };
+    return tx.domain.upsert({
+      where: { organizationId_name: { organizationId: org.id, name: lower } },
+      update: verified,
+      create: { organizationId: org.id, name: lower, kerberosRealm: lower.toUpperCase(), ...verified },
+      select: { id: true, name: true },
+    });
+  });
+}

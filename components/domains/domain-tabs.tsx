@@ -20,6 +20,7 @@ import {
 } from "@/lib/domains/schema";
 import type { TestResult } from "@/lib/directory/test-connection";
 import { MigrationPanel } from "@/components/domains/migration-panel";
+import { VerificationPanel, type VerificationState } from "@/components/domains/verification-panel";
 import {
   deleteDomainAction,
   renameDomainAction,
@@ -40,13 +41,14 @@ type Domain = {
   pamServiceName: string | null;
   ntDomain: string | null;
   bindIpAddress: string | null;
+  bindIpApprovedAt: Date | null;
   connection: {
     id: string;
     name: string;
     users: { id: string; email: string; name: string; status: string }[];
     groups: { id: string; name: string; _count: { members: number } }[];
   } | null;
-};
+} & VerificationState;
 
 const TABS = ["General", "Directory Service", "Advanced"] as const;
 
@@ -54,10 +56,14 @@ export function DomainTabs({
   slug,
   domain,
   lockoutRisk,
+  record,
+  isPlatformAdmin,
 }: {
   slug: string;
   domain: Domain;
   lockoutRisk: boolean;
+  record: { recordName: string; value: string };
+  isPlatformAdmin: boolean;
 }) {
   const [tab, setTab] = useState<(typeof TABS)[number]>("General");
   const refs = useRef<(HTMLButtonElement | null)[]>([]);
@@ -97,7 +103,9 @@ export function DomainTabs({
       </div>
       {TABS.map((t, i) => (
         <div key={t} role="tabpanel" id={`panel-${i}`} aria-labelledby={`tab-${i}`} hidden={tab !== t}>
-          {t === "General" && <General slug={slug} domain={domain} />}
+          {t === "General" && (
+            <General slug={slug} domain={domain} record={record} isPlatformAdmin={isPlatformAdmin} />
+          )}
           {t === "Directory Service" && (
             <DirectoryService slug={slug} domain={domain} lockoutRisk={lockoutRisk} />
           )}
@@ -108,7 +116,17 @@ export function DomainTabs({
   );
 }
 
-function General({ slug, domain }: { slug: string; domain: Domain }) {
+function General({
+  slug,
+  domain,
+  record,
+  isPlatformAdmin,
+}: {
+  slug: string;
+  domain: Domain;
+  record: { recordName: string; value: string };
+  isPlatformAdmin: boolean;
+}) {
   const router = useRouter();
   const form = useForm<{ name: string }>({
     resolver: zodResolver(domainNameSchema),
@@ -116,6 +134,7 @@ function General({ slug, domain }: { slug: string; domain: Domain }) {
   });
   return (
     <div className="grid gap-6 lg:grid-cols-2">
+      <VerificationPanel slug={slug} domain={domain} record={record} isPlatformAdmin={isPlatformAdmin} />
       <Card className="p-5">
         <form
           noValidate
@@ -351,16 +370,32 @@ function Advanced({ slug, domain }: { slug: string; domain: Domain }) {
         />
         <TextInput
           label="Windows NT domain"
-          help="Lets people sign in as NTDOMAIN\name."
+          help={
+            "Lets people sign in as NTDOMAIN\\name. A name used by a verified domain of another " +
+            "organisation is refused."
+          }
           error={e.ntDomain?.message}
           {...form.register("ntDomain")}
         />
         <TextInput
           label="Bind this domain to specific IP address"
-          help="People who reach the console on this address sign in with their username alone."
+          help={
+            "People who reach the console on this address sign in with their username alone, once a " +
+            "platform administrator approved it. Saving another address needs a new approval."
+          }
           error={e.bindIpAddress?.message}
           {...form.register("bindIpAddress")}
         />
+        {domain.bindIpAddress && (
+          <p role="status" aria-label="Bind address approval" className="flex items-center gap-2 text-sm">
+            {domain.bindIpAddress}:
+            {domain.bindIpApprovedAt ? (
+              <Badge tone="green">Approved</Badge>
+            ) : (
+              <Badge tone="amber">Waiting for a platform administrator&apos;s approval</Badge>
+            )}
+          </p>
+        )}
         <div className="flex justify-end">
           <Button type="submit">Save</Button>
         </div>

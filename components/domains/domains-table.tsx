@@ -13,6 +13,7 @@ import { Badge, Card, EmptyState, td, th } from "@/components/ui/misc";
 import { applyResult } from "@/components/ui/apply-result";
 import { DIRECTORY_TYPE_LABELS, domainNameSchema } from "@/lib/domains/schema";
 import { createDomainAction } from "@/app/(console)/org/[slug]/domains/actions";
+import { VerificationBadge, type VerificationState } from "@/components/domains/verification-panel";
 
 type Row = {
   id: string;
@@ -22,8 +23,9 @@ type Row = {
   kerberosRealm: string | null;
   ntDomain: string | null;
   users: number;
-};
+} & VerificationState;
 const COLUMNS = [
+  { key: "verification", label: "Verification" },
   { key: "type", label: "Directory service" },
   { key: "mapping", label: "Mapping" },
   { key: "kerberos", label: "Kerberos realm" },
@@ -56,7 +58,9 @@ export function AddDomainButton({ slug }: { slug: string }) {
           onSubmit={form.handleSubmit(async (values) => {
             const result = await createDomainAction(slug, values);
             if (!applyResult(result, form.setError)) return;
-            toast.success(`Domain ${values.name} added`);
+            if (result.ok && result.data.verifiedElsewhere)
+              toast.warning(`${values.name} is verified by another organisation: it can't be verified here.`);
+            else toast.success(`Domain ${values.name} added`);
             setOpen(false);
             if (result.ok) router.push(`/org/${slug}/domains/${result.data.id}`);
           })}
@@ -80,7 +84,7 @@ export function AddDomainButton({ slug }: { slug: string }) {
 }
 
 export function DomainsTable({ slug, domains }: { slug: string; domains: Row[] }) {
-  const [shown, setShown] = useState<Set<Col>>(new Set(["type", "mapping", "users"]));
+  const [shown, setShown] = useState<Set<Col>>(new Set(["verification", "type", "mapping", "users"]));
   const toggle = (c: Col) =>
     setShown((s) => {
       const n = new Set(s);
@@ -128,6 +132,11 @@ export function DomainsTable({ slug, domains }: { slug: string; domains: Row[] }
                   {d.name}
                 </Link>
               </td>
+              {shown.has("verification") && (
+                <td className={td}>
+                  <VerificationBadge domain={d} />
+                </td>
+              )}
               {shown.has("type") && (
                 <td className={td}>
                   {d.directoryType

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { signOut } from "next-auth/react";
 import {
+  BadgeCheck,
   Bell,
   Building2,
   FileText,
@@ -103,6 +104,9 @@ export function Sidebar({
           <Section title="Platform">
             <NavLink href="/admin/organisations" icon={<Building2 className={icon} />}>
               Organisations
+            </NavLink>
+            <NavLink href="/admin/domains" icon={<BadgeCheck className={icon} />}>
+              Domain approvals
             </NavLink>
             <NavLink href="/admin/plans" icon={<Tags className={icon} />}>
               Plans

@@ -94,6 +94,51 @@ export async function seedDemo(): Promise<boolean> {
   return true;
 }
 
+export const DEMO_DOMAIN = "acme.example";
+
+/**
+ * The demo organisation's email domain, verified (approved: acme.example has no public DNS) so that its
+ * directory may create and sign in its people. Runs at every start: dev databases made before verified
+ * domains existed get it too. False when there is nothing to do (or another organisation verified it).
+ */
+export async function ensureDemoDomain(): Promise<boolean> {
+  const acme = await db.organization.findUnique({ where: { slug: "acme" }, select: { id: true } });
+  if (!acme) return false;
+  const taken = await db.domain.count({
+    where: { name: DEMO_DOMAIN, verifiedAt: { not: null }, organizationId: { not: acme.id } },
+  });
+  if (taken) return false;
+  const row = await db.domain.findUnique({
+    where: { organizationId_name: { organizationId: acme.id, name: DEMO_DOMAIN } },
+    select: { id: true, verifiedAt: true },
+  });
+  if (row?.verifiedAt) return false;
+  const verified = { verifiedAt: new Date(), verificationMethod: "APPROVED" as const };
+  const { audit } = await import("@/lib/audit");
+  await db.$transaction(async (tx) => {
+    const domain = row
+      ? await tx.domain.update({ where: { id: row.id }, data: verified, select: { id: true } })
+      : await tx.domain.create({
+          data: {
+            organizationId: acme.id,
+            name: DEMO_DOMAIN,
+            kerberosRealm: DEMO_DOMAIN.toUpperCase(),
+            ...verified,
+          },
+          select: { id: true },
+        });
+    await audit(tx, {
+      actorId: null,
+      organizationId: acme.id,
+      action: "domain.approve",
+      targetType: "domain",
+      targetId: domain.id,
+      details: { name: DEMO_DOMAIN, method: "APPROVED", reason: "demo data" },
+    });
+  });
+  return true;
+}
+
 /** The demo organisation's connection to the demo directory (scripts/lib/demo-directory.ts), created once. */
 export async function ensureDemoConnection(directory: {
   url: string;

@@ -13,6 +13,7 @@ import {
 } from "@/lib/connections/service";
 import { connectionForDomain } from "@/lib/domains/derive";
 import type { AdvancedInput, DirectoryServiceInput } from "@/lib/domains/schema";
+import { nameVerifiedElsewhere, ntDomainTakenMessage, verifiedNtDomainHolder } from "@/lib/identity/clashes";
 
 type Ctx = { actorId: string | null; organizationId: string };
 
@@ -48,10 +49,15 @@ export async function createDomain(ctx: Ctx, name: string) {
 }
 
 export async function renameDomain(ctx: Ctx, id: string, name: string) {
-  await own(ctx, id);
+  const domain = await own(ctx, id);
+  // A verification is of a name: another name has to be verified again.
+  const renamed = domain.name !== name;
   try {
     await db.$transaction(async (tx) => {
-      await tx.domain.update({ where: { id }, data: { name } });
+      await tx.domain.update({
+        where: { id },
+        data: renamed ? { name, verifiedAt: null, verificationMethod: null, verifiedById: null } : { name },
+      });
       await audit(tx, {
         actorId: ctx.actorId,
         organizationId: ctx.organizationId,
@@ -84,26 +90,45 @@ export async function deleteDomain(ctx: Ctx, id: string) {
 }
 
 export async function saveAdvanced(ctx: Ctx, id: string, values: AdvancedInput) {
-  await own(ctx, id);
-  await db.$transaction(async (tx) => {
-    await tx.domain.update({
-      where: { id },
-      data: {
-        kerberosRealm: values.kerberosRealm || null,
-        pamServiceName: values.pamServiceName || null,
-        ntDomain: values.ntDomain || null,
-        bindIpAddress: values.bindIpAddress || null,
-      },
+  const domain = await own(ctx, id);
+  const ntDomain = values.ntDomain || null;
+  const bindIpAddress = values.bindIpAddress || null;
+  // A verified NT domain name routes `NTDOMAIN\name` sign-ins to one organisation only.
+  const holder = ntDomain ? await verifiedNtDomainHolder(id, ntDomain) : null;
+  if (holder && (holder.organizationId !== ctx.organizationId || domain.verifiedAt)) {
+    const message = ntDomainTakenMessage(ntDomain!, holder.organizationId === ctx.organizationId);
+    throw new UserError(message, { ntDomain: message });
+  }
+  // A new address routes bare-name sign-ins only after a platform administrator approved it again.
+  const addressChanged = (bindIpAddress ?? "").toLowerCase() !== (domain.bindIpAddress ?? "").toLowerCase();
+  try {
+    await db.$transaction(async (tx) => {
+      await tx.domain.update({
+        where: { id },
+        data: {
+          kerberosRealm: values.kerberosRealm || null,
+          pamServiceName: values.pamServiceName || null,
+          ntDomain,
+          bindIpAddress,
+          ...(addressChanged ? { bindIpApprovedAt: null, bindIpApprovedById: null } : {}),
+        },
+      });
+      await audit(tx, {
+        actorId: ctx.actorId,
+        organizationId: ctx.organizationId,
+        action: "domain.advanced",
+        targetType: "domain",
+        targetId: id,
+        details: values,
+      });
     });
-    await audit(tx, {
-      actorId: ctx.actorId,
-      organizationId: ctx.organizationId,
-      action: "domain.advanced",
-      targetType: "domain",
-      targetId: id,
-      details: values,
-    });
-  });
+  } catch (error) {
+    if (isUniqueViolation(error, "ntDomain")) {
+      const message = ntDomainTakenMessage(ntDomain ?? "", false);
+      throw new UserError(message, { ntDomain: message });
+    }
+    throw error;
+  }
 }
 
 /**
@@ -182,8 +207,16 @@ export async function testDirectoryService(ctx: Ctx, id: string, values: Directo
   }
 }
 
+const verificationSelect = {
+  verifiedAt: true,
+  verificationMethod: true,
+  verificationToken: true,
+  bindIpAddress: true,
+  bindIpApprovedAt: true,
+} as const;
+
 export async function listDomains(organizationId: string) {
-  return db.domain.findMany({
+  const domains = await db.domain.findMany({
     where: { organizationId },
     orderBy: { name: "asc" },
     select: {
@@ -193,13 +226,27 @@ export async function listDomains(organizationId: string) {
       directoryType: true,
       kerberosRealm: true,
       ntDomain: true,
+      ...verificationSelect,
       connection: { select: { _count: { select: { users: true } } } },
     },
   });
+  const taken = new Set(
+    (
+      await db.domain.findMany({
+        where: {
+          organizationId: { not: organizationId },
+          verifiedAt: { not: null },
+          name: { in: domains.filter((d) => !d.verifiedAt).map((d) => d.name) },
+        },
+        select: { name: true },
+      })
+    ).map((d) => d.name),
+  );
+  return domains.map((d) => ({ ...d, verifiedElsewhere: taken.has(d.name) }));
 }
 
 export async function getDomain(organizationId: string, id: string) {
-  return db.domain.findFirst({
+  const domain = await db.domain.findFirst({
     where: { id, organizationId },
     select: {
       id: true,
@@ -212,7 +259,7 @@ export async function getDomain(organizationId: string, id: string) {
       kerberosRealm: true,
       pamServiceName: true,
       ntDomain: true,
-      bindIpAddress: true,
+      ...verificationSelect,
       connection: {
         select: {
           id: true,
@@ -231,6 +278,9 @@ export async function getDomain(organizationId: string, id: string) {
       },
     },
   });
+  if (!domain) return null;
+  const verifiedElsewhere = !domain.verifiedAt && (await nameVerifiedElsewhere(organizationId, domain.name));
+  return { ...domain, verifiedElsewhere };
 }
 
 // --- Kerio: "Migrating user accounts from local database to directory service" ---

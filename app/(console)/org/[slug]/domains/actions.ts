@@ -4,8 +4,8 @@ import { z } from "zod";
 import { runAction } from "@/lib/action";
 import { authorizeOrg } from "@/lib/auth/session";
 import { advancedSchema, directoryServiceSchema, domainNameSchema } from "@/lib/domains/schema";
+import { claimDomain, revokeVerification, verifyByDns } from "@/lib/identity/verification";
 import {
-  createDomain,
   deleteDomain,
   renameDomain,
   saveAdvanced,
@@ -21,9 +21,25 @@ const id = (v: string) => z.uuid().parse(v);
 
 export async function createDomainAction(slug: string, input: unknown) {
   return runAction(domainNameSchema, input, async ({ name }) => {
-    const domain = await createDomain(await ctxOf(slug), name);
+    // Adding a domain is the organisation's claim to it; verification makes it the owner of its addresses.
+    const domain = await claimDomain(await ctxOf(slug), name);
     revalidatePath(`/org/${slug}/domains`);
     return domain;
+  });
+}
+
+export async function verifyDomainAction(slug: string, domainId: string) {
+  return runAction(z.null(), null, async () => {
+    const outcome = await verifyByDns(await ctxOf(slug), id(domainId));
+    if (outcome.verified) revalidatePath(`/org/${slug}/domains`, "layout");
+    return outcome;
+  });
+}
+
+export async function revokeVerificationAction(slug: string, domainId: string) {
+  return runAction(z.null(), null, async () => {
+    await revokeVerification(await ctxOf(slug), id(domainId));
+    revalidatePath(`/org/${slug}/domains`, "layout");
   });
 }
 

@@ -14,7 +14,10 @@ export default async function DomainsPage({ params }: { params: Promise<{ slug: 
     <>
       <PageHeader
         title="Domains"
-        description="Your organisation's domains. Open one to map its user accounts and groups from Microsoft Active Directory or Apple Open Directory."
+        description={
+          "Your organisation's domains. Verify a domain to make its addresses this organisation's; open one " +
+          "to map its user accounts and groups from Microsoft Active Directory or Apple Open Directory."
+        }
         actions={<AddDomainButton slug={org.slug} />}
       />
       <DomainsTable
@@ -27,6 +30,9 @@ export default async function DomainsPage({ params }: { params: Promise<{ slug: 
           kerberosRealm: d.kerberosRealm,
           ntDomain: d.ntDomain,
           users: d.connection?._count.users ?? 0,
+          verifiedAt: d.verifiedAt,
+          verificationMethod: d.verificationMethod,
+          verifiedElsewhere: d.verifiedElsewhere,
         }))}
       />
     </>

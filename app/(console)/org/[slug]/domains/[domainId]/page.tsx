@@ -3,6 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { requireOrgPage } from "@/lib/auth/session";
 import { getDomain, lockoutRisk } from "@/lib/domains/service";
+import { challengeOf } from "@/lib/identity/verification";
 import { PageHeader } from "@/components/ui/misc";
 import { DomainTabs } from "@/components/domains/domain-tabs";
 
@@ -14,7 +15,7 @@ export default async function DomainPage({
   params: Promise<{ slug: string; domainId: string }>;
 }) {
   const { slug, domainId } = await params;
-  const { org } = await requireOrgPage(slug, "connections:manage");
+  const { user, org } = await requireOrgPage(slug, "connections:manage");
   if (!/^[0-9a-f-]{36}$/i.test(domainId)) notFound();
   const domain = await getDomain(org.id, domainId);
   if (!domain) notFound();
@@ -26,7 +27,13 @@ export default async function DomainPage({
         </Link>
       </p>
       <PageHeader title={domain.name} />
-      <DomainTabs slug={org.slug} domain={domain} lockoutRisk={await lockoutRisk(org.id)} />
+      <DomainTabs
+        slug={org.slug}
+        domain={domain}
+        lockoutRisk={await lockoutRisk(org.id)}
+        record={challengeOf(domain)}
+        isPlatformAdmin={user.isPlatformAdmin}
+      />
     </>
   );
 }

@@ -1,0 +1,243 @@
+import "server-only";
+import { db } from "@/lib/db";
+import { audit } from "@/lib/audit";
+import { ForbiddenError, NotFoundError, UserError, isUniqueViolation } from "@/lib/errors";
+import { createDomain } from "@/lib/domains/service";
+import { lookupTxt } from "@/lib/identity/dns";
+import {
+  addressTakenMessage,
+  approvedAddressHolder,
+  nameVerifiedElsewhere,
+  ntDomainTakenMessage,
+  verifiedElsewhereMessage,
+  verifiedNtDomainHolder,
+} from "@/lib/identity/clashes";
+import type { DomainVerification } from "@/lib/generated/prisma/enums";
+
+// Verified email domains (DESIGN.md, "Identity belongs to a tenant"). A Domain row is an organisation's
+// claim; the claim becomes ownership of the domain's addresses by a DNS TXT record holding the row's token,
+// or by a platform administrator's approval. At most one organisation holds a verified name: the partial
+// unique index "Domain_verified_name_key" decides a race, the checks before it only give the refusal words.
+
+type Ctx = { actorId: string | null; organizationId: string };
+/** A signed-in platform administrator, or the operator at the command line (id null). */
+export type PlatformActor = { id: string | null; isPlatformAdmin: boolean };
+
+export const CHALLENGE_LABEL = "_directory-console-challenge";
+
+export function challengeOf(domain: { name: string; verificationToken: string }) {
+  return { recordName: `${CHALLENGE_LABEL}.${domain.name}`, value: domain.verificationToken };
+}
+
+/**
+ * Claims `name` for the organisation: the Domains page's Add domain. A name another organisation verified can
+ * still be claimed (it shows that it cannot be verified here).
+ */
+export async function claimDomain(ctx: Ctx, name: string) {
+  const domain = await createDomain(ctx, name);
+  return { ...domain, verifiedElsewhere: await nameVerifiedElsewhere(ctx.organizationId, name) };
+}
+
+export type VerifyOutcome = { verified: boolean; message: string };
+const alreadyVerified = (name: string): VerifyOutcome => ({
+  verified: true,
+  message: `Verified: ${name} is already verified.`,
+});
+
+const domainSelect = {
+  id: true,
+  organizationId: true,
+  name: true,
+  ntDomain: true,
+  verificationToken: true,
+  verifiedAt: true,
+} as const;
+type ClaimRow = { id: string; organizationId: string; name: string; ntDomain: string | null };
+
+async function ownDomain(ctx: Ctx, id: string) {
+  const domain = await db.domain.findFirst({
+    where: { id, organizationId: ctx.organizationId },
+    select: domainSelect,
+  });
+  if (!domain) throw new NotFoundError("Domain not found.");
+  return domain;
+}
+
+/** Looks up _directory-console-challenge.<name>; verifies the domain when a TXT string equals its token. */
+export async function verifyByDns(ctx: Ctx, domainId: string): Promise<VerifyOutcome> {
+  const domain = await ownDomain(ctx, domainId);
+  if (domain.verifiedAt) return alreadyVerified(domain.name);
+  await refuseClashes(domain);
+  const { recordName, value } = challengeOf(domain);
+  const lookup = await lookupTxt(recordName);
+  if (lookup.kind === "none")
+    return {
+      verified: false,
+      message:
+        `No TXT record ${recordName} found yet. ` +
+        "DNS changes can take a while to appear; try again later.",
+    };
+  if (lookup.kind === "unreachable")
+    return {
+      verified: false,
+      message:
+        `The DNS lookup of ${recordName} got no answer (${lookup.code}). ` + "Try again in a few minutes.",
+    };
+  if (!lookup.values.some((v) => v.trim() === value)) {
+    const found = lookup.values.map((v) => (v.length > 60 ? `${v.slice(0, 60)}…` : v)).slice(0, 3);
+    return {
+      verified: false,
+      message:
+        `TXT found but value differs: ${recordName} holds "${found.join('", "')}", ` +
+        "not the value shown here.",
+    };
+  }
+  await markVerified(domain, "DNS", ctx.actorId);
+  return { verified: true, message: `Verified: ${recordName} holds this domain's token.` };
+}
+
+/** A platform administrator's approval, for domains without public DNS. */
+export async function approveDomain(actor: PlatformActor, domainId: string): Promise<VerifyOutcome> {
+  if (!actor.isPlatformAdmin) throw new ForbiddenError();
+  const domain = await db.domain.findUnique({ where: { id: domainId }, select: domainSelect });
+  if (!domain) throw new NotFoundError("Domain not found.");
+  if (domain.verifiedAt) return alreadyVerified(domain.name);
+  await refuseClashes(domain);
+  await markVerified(domain, "APPROVED", actor.id);
+  return { verified: true, message: `Verified: ${domain.name} approved by a platform administrator.` };
+}
+
+/** Withdraws the verification: the organisation's directories stop speaking for the domain's addresses. */
+export async function revokeVerification(ctx: Ctx, domainId: string): Promise<void> {
+  const domain = await ownDomain(ctx, domainId);
+  if (!domain.verifiedAt) return;
+  await db.$transaction(async (tx) => {
+    await tx.domain.update({
+      where: { id: domain.id },
+      data: { verifiedAt: null, verificationMethod: null, verifiedById: null },
+    });
+    await audit(tx, {
+      actorId: ctx.actorId,
+      organizationId: domain.organizationId,
+      action: "domain.revoke-verification",
+      targetType: "domain",
+      targetId: domain.id,
+      details: { name: domain.name },
+    });
+  });
+}
+
+/** A platform administrator approves the domain's "Bind this domain to specific IP address". */
+export async function approveBindAddress(actor: PlatformActor, domainId: string): Promise<void> {
+  if (!actor.isPlatformAdmin) throw new ForbiddenError();
+  const domain = await db.domain.findUnique({
+    where: { id: domainId },
+    select: { id: true, organizationId: true, name: true, bindIpAddress: true, bindIpApprovedAt: true },
+  });
+  if (!domain) throw new NotFoundError("Domain not found.");
+  const address = domain.bindIpAddress;
+  if (!address) throw new UserError(`${domain.name} binds no IP address.`);
+  if (domain.bindIpApprovedAt) return;
+  const holder = await approvedAddressHolder(domain.id, address);
+  if (holder)
+    throw new UserError(addressTakenMessage(address, holder.organizationId === domain.organizationId));
+  try {
+    await db.$transaction(async (tx) => {
+      // The address approved is the one read above: an edit in between leaves it waiting.
+      const updated = await tx.domain.updateMany({
+        where: { id: domain.id, bindIpAddress: address, bindIpApprovedAt: null },
+        data: { bindIpApprovedAt: new Date(), bindIpApprovedById: actor.id },
+      });
+      if (updated.count === 0) throw new UserError("The address changed meanwhile: reload and try again.");
+      await audit(tx, {
+        actorId: actor.id,
+        organizationId: domain.organizationId,
+        action: "domain.approve-bind-address",
+        targetType: "domain",
+        targetId: domain.id,
+        details: { name: domain.name, bindIpAddress: address },
+      });
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new UserError(addressTakenMessage(address, false));
+    throw error;
+  }
+}
+
+async function refuseClashes(domain: ClaimRow): Promise<void> {
+  if (await nameVerifiedElsewhere(domain.organizationId, domain.name))
+    throw new UserError(verifiedElsewhereMessage(domain.name));
+  if (domain.ntDomain) {
+    const holder = await verifiedNtDomainHolder(domain.id, domain.ntDomain);
+    if (holder) throw new UserError(ntClashMessage(domain, holder.organizationId === domain.organizationId));
+  }
+}
+
+const ntClashMessage = (domain: ClaimRow, sameOrganisation: boolean) =>
+  `${domain.name} can't be verified yet. ${ntDomainTakenMessage(domain.ntDomain ?? "", sameOrganisation)} ` +
+  "Change it on the Advanced tab.";
+
+async function markVerified(domain: ClaimRow, method: DomainVerification, actorId: string | null) {
+  try {
+    await db.$transaction(async (tx) => {
+      const updated = await tx.domain.updateMany({
+        where: { id: domain.id, verifiedAt: null },
+        data: { verifiedAt: new Date(), verificationMethod: method, verifiedById: actorId },
+      });
+      // Verified meanwhile by a second click: nothing more to record.
+      if (updated.count === 0) return;
+      await audit(tx, {
+        actorId,
+        organizationId: domain.organizationId,
+        action: method === "DNS" ? "domain.verify-dns" : "domain.approve",
+        targetType: "domain",
+        targetId: domain.id,
+        details: { name: domain.name, method },
+      });
+    });
+  } catch (error) {
+    if (isUniqueViolation(error, "ntDomain")) throw new UserError(ntClashMessage(domain, false));
+    if (isUniqueViolation(error)) throw new UserError(verifiedElsewhereMessage(domain.name));
+    throw error;
+  }
+}
+
+/** The platform administrators' queue: claims not verified yet and bind addresses waiting for approval. */
+export async function listPendingApprovals() {
+  const [claims, addresses] = await Promise.all([
+    db.domain.findMany({
+      where: { verifiedAt: null },
+      orderBy: [{ createdAt: "asc" }],
+      take: 500,
+      select: {
+        id: true,
+        name: true,
+        createdAt: true,
+        organization: { select: { slug: true, name: true } },
+      },
+    }),
+    db.domain.findMany({
+      where: { bindIpAddress: { not: null }, bindIpApprovedAt: null },
+      orderBy: [{ createdAt: "asc" }],
+      take: 500,
+      select: {
+        id: true,
+        name: true,
+        bindIpAddress: true,
+        organization: { select: { slug: true, name: true } },
+      },
+    }),
+  ]);
+  const verifiedNames = new Set(
+    (
+      await db.domain.findMany({
+        where: { verifiedAt: { not: null }, name: { in: claims.map((c) => c.name) } },
+        select: { name: true },
+      })
+    ).map((d) => d.name),
+  );
+  return {
+    claims: claims.map((c) => ({ ...c, verifiedElsewhere: verifiedNames.has(c.name) })),
+    addresses,
+  };
+}
