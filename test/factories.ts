@@ -79,32 +79,6 @@ export async function memberOf(userId: string) {
 }
 
 /**
- * Marks `name` a verified email domain of `org` (a platform administrator's approval). Tests share one database
- * and run one at a time, and many use example.com: any other organisation's verification of the name is taken
- * back first, as the partial unique index allows one verified owner.
- */
-export async function verifyDomain(org: { id: string }, name: string) {
-  const domain = name.toLowerCase();
-  return db.$transaction(async (tx) => {
-    await tx.domain.updateMany({
-      where: { name: domain, organizationId: { not: org.id }, verifiedAt: { not: null } },
-      data: { verifiedAt: null, verificationMethod: null },
-    });
-    return tx.domain.upsert({
-      where: { organizationId_name: { organizationId: org.id, name: domain } },
-      create: {
-        organizationId: org.id,
-        name: domain,
-        verifiedAt: new Date(),
-        verificationMethod: "APPROVED",
-      },
-      update: { verifiedAt: new Date(), verificationMethod: "APPROVED" },
-      select: { id: true, name: true },
-    });
-  });
-}
-
-/**
  * An OpenLDAP-preset connection of `org` to a test directory, reading the users under ou=people. The
  * connection's domain (example.com unless overridden) becomes a verified domain of `org`.
  */

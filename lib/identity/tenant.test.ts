@@ -8,7 +8,7 @@ import { setUserStatus } from "@/lib/users/service";
 import { NotFoundError, UserError } from "@/lib/errors";
 import { startSlapd, type Slapd } from "@/test/ldap/slapd";
 import { hostilePerson, startHostileDirectory, type HostileDirectory } from "@/test/ldap/hostile";
-import { connectTo, makeOrg, makeUser, uid, verifyDomain } from "@/test/factories";
+import { connectTo, makeOrg, makeUser, uid } from "@/test/factories";
 
 // Organisation A (the victim) has verified its domain and syncs its own slapd. Organisation B (the attacker)
 // controls a directory that accepts every bind and whose entries claim A's directory users, A's local
