@@ -6,14 +6,15 @@ import { transferSchema } from "@/lib/users/schema";
 import { transferOwnership } from "@/lib/transfers/service";
 
 export async function transferOwnershipAction(slug: string, input: unknown) {
-  return runAction(transferSchema, input, async ({ fromUserId, toUserId }) => {
-    const { user, org } = await authorizeOrg(slug, "users:manage");
-    const result = await transferOwnership(
-      { actorId: user.id, organizationId: org.id },
-      fromUserId,
-      toUserId,
-    );
-    revalidatePath(`/org/${slug}`, "layout");
-    return result;
-  });
+  return runAction(
+    () => authorizeOrg(slug, "users:manage"),
+    transferSchema,
+    input,
+    async ({ user, org }, { fromUserId, toUserId }) => {
+      const ctx = { actorId: user.id, organizationId: org.id };
+      const result = await transferOwnership(ctx, fromUserId, toUserId);
+      revalidatePath(`/org/${slug}`, "layout");
+      return result;
+    },
+  );
 }
