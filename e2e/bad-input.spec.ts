@@ -1,3 +1,4 @@
+import http from "node:http";
 import { expect, test } from "@playwright/test";
 import { createOrg, createUser, db, PASSWORD, uid } from "./helpers/db";
 import { apiLogin } from "./helpers/auth";
@@ -125,4 +126,66 @@ test("signing out ends the person's session in another browser", async ({ page, 
   await otherPage.goto("/home");
   await expect(otherPage).toHaveURL(/\/login/);
   await other.close();
+});
+
+/** One HTTP exchange from a chosen loopback source address (Playwright's request context cannot pick one). */
+function fromAddress(
+  localAddress: string,
+  url: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+) {
+  return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }>(
+    (resolve, reject) => {
+      const request = http.request(
+        url,
+        { method: init.method ?? "GET", headers: init.headers, localAddress },
+        (res) => {
+          let body = "";
+          res.setEncoding("utf8");
+          res.on("data", (chunk: string) => (body += chunk));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+        },
+      );
+      request.on("error", reject);
+      request.end(init.body);
+    },
+  );
+}
+
+async function signInFrom(
+  baseURL: string,
+  localAddress: string,
+  login: string,
+  password: string,
+  forwardedFor: string,
+) {
+  const csrf = await fromAddress(localAddress, `${baseURL}/api/auth/csrf`);
+  const cookie = (csrf.headers["set-cookie"] ?? []).map((c) => c.split(";")[0]).join("; ");
+  const { csrfToken } = JSON.parse(csrf.body) as { csrfToken: string };
+  const response = await fromAddress(localAddress, `${baseURL}/api/auth/callback/credentials`, {
+    method: "POST",
+    headers: {
+      cookie,
+      "content-type": "application/x-www-form-urlencoded",
+      "x-forwarded-for": forwardedFor,
+      "x-real-ip": forwardedFor,
+    },
+    body: new URLSearchParams({ csrfToken, login, password, json: "true" }).toString(),
+  });
+  const location = response.headers.location ?? (JSON.parse(response.body) as { url: string }).url;
+  return new URL(location).searchParams.get("error");
+}
+
+test("failures from one address lock the account there only; X-Forwarded-For is not believed", async ({
+  baseURL,
+}) => {
+  const user = await createUser();
+  const attempt = (source: string, password: string, forwardedFor: string) =>
+    signInFrom(baseURL!, source, user.email, password, forwardedFor);
+  for (let i = 0; i < 5; i++)
+    expect(await attempt("127.0.0.3", `wrong-${i}`, `203.0.113.${i}`)).toBe("CredentialsSignin");
+  // A new X-Forwarded-For is the same address to the console: still locked.
+  expect(await attempt("127.0.0.3", PASSWORD, "203.0.113.99")).toMatch(/^locked:\d+$/);
+  // The person, from another address, signs in.
+  expect(await attempt("127.0.0.4", PASSWORD, "203.0.113.0")).toBeNull();
 });
