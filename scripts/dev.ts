@@ -1,6 +1,8 @@
 // `npm run dev` and `npm start`: database (embedded unless DATABASE_URL), migrations, built-in administrator,
 // demo data (dev), then Next.js. Ctrl-C stops everything it started.
 import { spawn } from "node:child_process";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { ensureDevSecrets } from "./lib/secrets.ts";
 import { prepareDatabase } from "./lib/database.ts";
 
@@ -70,9 +72,16 @@ console.log(
   `\n  Directory Console: http://localhost:${port}\n\n  Sign in with:\n${lines.map((l) => `    ${l}`).join("\n")}\n`,
 );
 
+// The preload gives the console each request's TCP peer address (lib/auth/client-address.ts). Through
+// NODE_OPTIONS, because `next dev` runs the server in a child process of its own.
+const preload = pathToFileURL(path.resolve("scripts/lib/client-address-preload.mjs")).href;
 const next = spawn(process.execPath, ["node_modules/next/dist/bin/next", mode, "-p", port], {
   stdio: "inherit",
-  env: { NEXT_TELEMETRY_DISABLED: "1", ...process.env },
+  env: {
+    NEXT_TELEMETRY_DISABLED: "1",
+    ...process.env,
+    NODE_OPTIONS: [process.env.NODE_OPTIONS, `--import=${preload}`].filter(Boolean).join(" "),
+  },
 });
 // The scheduler: every minute it calls the cron route, the same code an external cron calls. SYNC_SCHEDULER=false
 // turns it off for deployments that use their own cron (vercel.json declares one).

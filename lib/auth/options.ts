@@ -1,17 +1,14 @@
 import "server-only";
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
+import { db } from "@/lib/db";
 import { authenticate } from "@/lib/auth/sign-in";
 import { TooManyAttemptsError } from "@/lib/auth/rate-limit";
+import { clientAddress } from "@/lib/auth/client-address";
+import { safeRedirectUrl } from "@/lib/auth/redirect";
+import { endSessions } from "@/lib/auth/session-version";
 
 export const SESSION_MAX_AGE_SECONDS = Number(process.env.SESSION_MAX_AGE_HOURS ?? 8) * 3600;
-
-function clientAddress(headers: Record<string, string | string[] | undefined> | undefined): string {
-  const forwarded = headers?.["x-forwarded-for"];
-  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(",")[0]?.trim();
-  const real = headers?.["x-real-ip"];
-  return first || (Array.isArray(real) ? real[0] : real) || "unknown";
-}
 
 export const authOptions: NextAuthOptions = {
   secret: process.env.NEXTAUTH_SECRET,
@@ -24,6 +21,7 @@ export const authOptions: NextAuthOptions = {
         login: { label: "Email or account name", type: "text" },
         password: { label: "Password", type: "password" },
       },
+      // next-auth passes the request's headers (no socket): clientAddress explains where the address is from.
       async authorize(credentials, req) {
         try {
           const headers = req?.headers as Record<string, string | undefined> | undefined;
@@ -44,14 +42,33 @@ export const authOptions: NextAuthOptions = {
     }),
   ],
   callbacks: {
-    // The token holds only the user id; roles and status are read from the database on every request, so a
-    // revoked role or a disabled account takes effect at once.
+    // The token holds the user id and the session version it was issued at; roles and status are read from
+    // the database on every request, and a raised version (sign-out, password or role change) ends it.
     async jwt({ token, user }) {
-      if (user) token.uid = user.id;
+      if (user) {
+        const row = await db.user.findUnique({ where: { id: user.id }, select: { sessionVersion: true } });
+        token.uid = user.id;
+        token.sessionVersion = row?.sessionVersion;
+      }
       return token;
     },
     async session({ session, token }) {
-      return { ...session, uid: token.uid, issuedAt: typeof token.iat === "number" ? token.iat : undefined };
+      return {
+        ...session,
+        uid: token.uid,
+        issuedAt: typeof token.iat === "number" ? token.iat : undefined,
+        sessionVersion: token.sessionVersion,
+      };
+    },
+    async redirect({ url, baseUrl }) {
+      return safeRedirectUrl(url, baseUrl);
+    },
+  },
+  events: {
+    // Signing out ends every session of that person, on every device: the issue's "sign-out ends that
+    // person's other sessions", and a stolen copy of this cookie dies with it.
+    async signOut({ token }) {
+      if (token?.uid) await endSessions(db, token.uid);
     },
   },
 };

@@ -3,14 +3,30 @@ import crypto from "node:crypto";
 import pg from "pg";
 import { RateLimiterPostgres, RateLimiterRes } from "rate-limiter-flexible";
 
-// Failed sign-ins are counted in PostgreSQL (table "RateLimit"), so every instance behind a load balancer
-// sees the same counts. Per account: 5 failures in 15 minutes lock that login for 15 minutes. Per address:
-// 30 failures in 15 minutes. Keys are the typed login, whether or not an account exists: no enumeration.
-const globalForLimiter = globalThis as unknown as {
-  signInLimiters?: { account: RateLimiterPostgres; address: RateLimiterPostgres; adhoc: RateLimiterPostgres };
+// Failed sign-ins, counted in PostgreSQL (table "RateLimit") so that every instance behind a load balancer
+// sees the same counts: rate-limiter-flexible's "login endpoint protection" pattern.
+// - Per account and address: SIGNIN_MAX_CONSECUTIVE_FAILURES failures in a row (a success resets them) lock
+//   that account for that address only, for SIGNIN_LOCK_MINUTES. Failures from one address never lock the
+//   account for everyone else.
+// - Per address: SIGNIN_MAX_FAILURES_PER_ADDRESS failures in 24 hours, whatever the logins, refuse that
+//   address for SIGNIN_ADDRESS_LOCK_MINUTES: the limit on guessing across many accounts.
+// The account is the canonical key of lib/auth/throttle-key.ts, whether or not an account exists: no
+// enumeration.
+type Limiters = {
+  loginAddress: RateLimiterPostgres;
+  address: RateLimiterPostgres;
+  adhoc: RateLimiterPostgres;
+  lockSeconds: { loginAddress: number; address: number };
+};
+const globalForLimiter = globalThis as unknown as { signInLimiters?: Limiters };
+
+const DAY = 24 * 60 * 60;
+const envNumber = (name: string, fallback: number) => {
+  const n = Number(process.env[name]);
+  return Number.isFinite(n) && n > 0 ? n : fallback;
 };
 
-function limiters() {
+function limiters(): Limiters {
   if (globalForLimiter.signInLimiters) return globalForLimiter.signInLimiters;
   const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 3 });
   // An idle connection the server closed (a restart, a failover) must not take the process down with it.
@@ -25,19 +41,17 @@ function limiters() {
     clearExpiredByTimeout: false,
   };
   globalForLimiter.signInLimiters = {
-    account: new RateLimiterPostgres({
+    loginAddress: new RateLimiterPostgres({
       ...common,
-      keyPrefix: "signin-account",
-      points: Number(process.env.SIGNIN_MAX_FAILURES_PER_ACCOUNT ?? 5),
-      duration: 15 * 60,
-      blockDuration: 15 * 60,
+      keyPrefix: "signin-login-address",
+      points: envNumber("SIGNIN_MAX_CONSECUTIVE_FAILURES", 5),
+      duration: DAY,
     }),
     address: new RateLimiterPostgres({
       ...common,
       keyPrefix: "signin-address",
-      points: Number(process.env.SIGNIN_MAX_FAILURES_PER_ADDRESS ?? 30),
-      duration: 15 * 60,
-      blockDuration: 15 * 60,
+      points: envNumber("SIGNIN_MAX_FAILURES_PER_ADDRESS", 100),
+      duration: DAY,
     }),
     // New Ad hoc accounts a member creates by sharing with unknown addresses: each is an account and a link.
     adhoc: new RateLimiterPostgres({
@@ -46,12 +60,16 @@ function limiters() {
       points: Number(process.env.ADHOC_INVITES_PER_HOUR ?? 50),
       duration: 60 * 60,
     }),
+    lockSeconds: {
+      loginAddress: envNumber("SIGNIN_LOCK_MINUTES", 15) * 60,
+      address: envNumber("SIGNIN_ADDRESS_LOCK_MINUTES", 60) * 60,
+    },
   };
   return globalForLimiter.signInLimiters;
 }
 
 // Keys are hashed: logins may be up to 320 characters, and the table need not hold what people typed.
-const k = (value: string) => crypto.createHash("sha256").update(value).digest("base64url");
+const k = (...parts: string[]) => crypto.createHash("sha256").update(parts.join("\n")).digest("base64url");
 
 export class TooManyAttemptsError extends Error {
   constructor(readonly retryAfterSeconds: number) {
@@ -59,34 +77,44 @@ export class TooManyAttemptsError extends Error {
   }
 }
 
-export async function assertNotLocked(login: string, address: string): Promise<void> {
-  const { account, address: byAddress } = limiters();
-  const [a, b] = await Promise.all([
-    account.get(k(login)),
-    address === "unknown" ? null : byAddress.get(k(address)),
+const known = (address: string) => address !== "unknown";
+
+/** `key` is the attempt's canonical key (throttleKey), `address` the client's (clientAddress). */
+export async function assertNotLocked(key: string, address: string): Promise<void> {
+  const { loginAddress, address: byAddress } = limiters();
+  const [pair, addr] = await Promise.all([
+    loginAddress.get(k(key, address)),
+    known(address) ? byAddress.get(k(address)) : null,
   ]);
   for (const [res, limit] of [
-    [a, account.points],
-    [b, byAddress.points],
+    [pair, loginAddress.points],
+    [addr, byAddress.points],
   ] as const) {
     if (res && res.consumedPoints >= limit)
-      throw new TooManyAttemptsError(Math.ceil(res.msBeforeNext / 1000));
+      throw new TooManyAttemptsError(Math.max(1, Math.ceil(res.msBeforeNext / 1000)));
   }
 }
 
-export async function recordFailure(login: string, address: string): Promise<void> {
-  const { account, address: byAddress } = limiters();
-  await Promise.all(
-    // Without a known address, no shared "unknown" bucket that one attacker could fill for everybody.
-    [
-      account.penalty(k(login), 1),
-      address === "unknown" ? Promise.resolve() : byAddress.penalty(k(address), 1),
-    ].map((p) => p.catch((e: unknown) => (e instanceof RateLimiterRes ? e : Promise.reject(e)))),
-  );
+async function countFailure(limiter: RateLimiterPostgres, key: string, lockSeconds: number) {
+  const res = await limiter
+    .consume(key, 1)
+    .catch((e: unknown) => (e instanceof RateLimiterRes ? e : Promise.reject(e)));
+  // The failure that reaches the limit starts the lock: from now, not from the first failure.
+  if (res.consumedPoints >= limiter.points) await limiter.block(key, lockSeconds);
 }
 
-export async function recordSuccess(login: string): Promise<void> {
-  await limiters().account.delete(k(login));
+export async function recordFailure(key: string, address: string): Promise<void> {
+  const { loginAddress, address: byAddress, lockSeconds } = limiters();
+  await Promise.all([
+    countFailure(loginAddress, k(key, address), lockSeconds.loginAddress),
+    // Without a known address, no shared "unknown" bucket that one attacker could fill for everybody.
+    known(address) ? countFailure(byAddress, k(address), lockSeconds.address) : null,
+  ]);
+}
+
+/** A success ends the run of consecutive failures for this account and address; the address's count stays. */
+export async function recordSuccess(key: string, address: string): Promise<void> {
+  await limiters().loginAddress.delete(k(key, address));
 }
 
 /** Counts one new Ad hoc account created by this member; throws when the hour's allowance is spent. */

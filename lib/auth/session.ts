@@ -32,6 +32,7 @@ export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
       isPlatformAdmin: true,
       isBuiltinAdmin: true,
       passwordChangedAt: true,
+      sessionVersion: true,
       // A membership its organisation disabled gives nothing there (the account itself may still be active).
       memberships: {
         where: { status: "ACTIVE" },
@@ -41,6 +42,8 @@ export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
     },
   });
   if (!user || user.status !== "ACTIVE") return null;
+  // Sign-out, a password change and a role change raise the stored version: sessions issued before end.
+  if (session.sessionVersion !== user.sessionVersion) return null;
   if (user.isBuiltinAdmin && !builtinAdminEnabled()) return null;
   // A password change ends the sessions opened before it.
   if (

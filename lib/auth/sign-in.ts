@@ -5,6 +5,7 @@ import { assertNotLocked, recordFailure, recordSuccess } from "@/lib/auth/rate-l
 import { builtinAdminEnabled } from "@/lib/auth/builtin-admin";
 import { authenticateWithDirectory } from "@/lib/auth/delegated";
 import { parseLogin } from "@/lib/auth/login-parse";
+import { throttleKey } from "@/lib/auth/throttle-key";
 
 export const MAX_LOGIN_LENGTH = 320;
 export const MAX_PASSWORD_LENGTH = 1024;
@@ -13,7 +14,8 @@ export const MAX_PASSWORD_LENGTH = 1024;
  * Checks a login (email, account name, DOMAIN\\name or name@domain) and password. Local accounts and the
  * built-in administrator are checked against their hash, everyone else against their directory. Returns the
  * user id, or null for every kind of failure: the caller shows one message whatever the reason, and the
- * organisation's log gets the real one. Throws TooManyAttemptsError when the login or the address is locked.
+ * organisation's log gets the real one. Throws TooManyAttemptsError when the account is locked for this
+ * address, or the address is.
  */
 export async function authenticate(
   rawLogin: string,
@@ -31,9 +33,12 @@ export async function authenticate(
     password.includes("\0")
   )
     return null;
-  await assertNotLocked(login, address);
+  // One counter for every form of one account's login (email, account name, DOMAIN\name).
+  const key = await throttleKey(login);
+  await assertNotLocked(key, address);
 
-  const parsed = parseLogin(rawLogin);
+  // Directories get the login normalised as the local lookup is (trimmed, lower-cased).
+  const parsed = parseLogin(login);
   type Local = { id: string; passwordHash: string | null; status: string; isBuiltinAdmin: boolean };
   const local =
     parsed.kind === "nt"
@@ -63,10 +68,10 @@ export async function authenticate(
     else if (!result) await verifyPassword(null, password); // nobody knows the name: cost the same as a wrong password
   }
   if (!userId) {
-    await recordFailure(login, address);
+    await recordFailure(key, address);
     return null;
   }
-  await recordSuccess(login);
+  await recordSuccess(key, address);
   await db.user.update({ where: { id: userId }, data: { lastLoginAt: new Date() } });
   return userId;
 }

@@ -3,7 +3,7 @@ import { db } from "@/lib/db";
 import { audit } from "@/lib/audit";
 import { decryptSecret, encryptSecret, hashLinkToken, newLinkToken } from "@/lib/crypto";
 import { NotFoundError, UserError } from "@/lib/errors";
-import { testConnection, type TestResult } from "@/lib/directory/test-connection";
+import { forAnonymousCaller, testConnection, type TestResult } from "@/lib/directory/test-connection";
 import type { ConnectionValues } from "@/lib/connections/schema";
 
 export type OrgCtx = { actorId: string | null; organizationId: string };
@@ -324,6 +324,8 @@ export async function submitConnectionRequest(token: string, values: ConnectionV
   });
 }
 
+const ANONYMOUS_FAILURE_FLOOR_MS = 10_000;
+
 export async function testRequestValues(token: string, values: ConnectionValues): Promise<TestResult> {
   const found = await findConnectionRequest(token);
   if (found.state !== "valid") throw new UserError("This link is no longer valid.");
@@ -331,7 +333,17 @@ export async function testRequestValues(token: string, values: ConnectionValues)
     throw new UserError("Enter the manager password to test.", {
       managerPassword: "Enter the manager password.",
     });
-  return testConnection({ ...values, caCertificate: values.caCertificate || null });
+  const started = Date.now();
+  const result = forAnonymousCaller(
+    await testConnection({ ...values, caCertificate: values.caCertificate || null }),
+  );
+  // A refused port answers at once, a filtered or silent one at the timeout: the same wait for every failure
+  // to connect, so that the time taken tells no more than the message.
+  if (!result.ok && result.kind === "unreachable") {
+    const floor = Math.min(values.serverTimeout, ANONYMOUS_FAILURE_FLOOR_MS);
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, floor - (Date.now() - started))));
+  }
+  return result;
 }
 
 export async function updateSyncSettings(

@@ -201,3 +201,18 @@ export async function testConnection(config: MappingConfig): Promise<TestResult>
     await connection.close();
   }
 }
+
+export const UNREACHABLE_MESSAGE =
+  "The console could not reach or talk to this server. Check the Server URL and its port, the firewall, " +
+  "and that the server speaks LDAP (or LDAPS) there.";
+
+/**
+ * What an anonymous caller (the /connect link) may learn from a test. Whether a connection was refused, timed
+ * out, was reset, failed TLS or named no host would map the console's internal network (an open port answers
+ * differently from a closed one), so every failure before an LDAP answer reads the same. The signed-in
+ * administrator's test keeps the detailed message.
+ */
+export function forAnonymousCaller(result: TestResult): TestResult {
+  if (result.ok || result.step !== "connect") return result;
+  return { ok: false, kind: "unreachable", message: UNREACHABLE_MESSAGE, step: "connect", hints: [] };
+}

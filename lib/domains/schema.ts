@@ -3,10 +3,24 @@ import { z } from "zod";
 
 const DNS = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
-const IPV6 = /^[0-9a-f:]+$/i;
+const HEXTET = /^[0-9a-f]{1,4}$/i;
 
+/** RFC 4291 text form: eight groups, or fewer with one "::", optionally ending in an IPv4 address. */
+export function isIpv6Address(value: string): boolean {
+  const halves = value.split("::");
+  if (halves.length > 2) return false;
+  const all = halves.flatMap((h) => (h === "" ? [] : h.split(":")));
+  const last = all.at(-1);
+  const ipv4Tail = last !== undefined && IPV4.test(last);
+  const hextets = ipv4Tail ? all.slice(0, -1) : all;
+  if (!hextets.every((g) => HEXTET.test(g))) return false;
+  const width = hextets.length + (ipv4Tail ? 2 : 0);
+  return halves.length === 2 ? width <= 7 : width === 8;
+}
+
+// Usable in the browser too (no node:net): the same answer as net.isIP for the addresses people type.
 export function isIpAddress(value: string): boolean {
-  return IPV4.test(value) || (value.includes(":") && IPV6.test(value) && value.split(":").length <= 8);
+  return IPV4.test(value) || (value.includes(":") && isIpv6Address(value));
 }
 
 export const domainNameSchema = z.object({

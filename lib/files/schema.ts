@@ -10,8 +10,12 @@ export const fileNameField = z
   .min(1, "Enter a file name.")
   .max(255, "At most 255 characters.")
   .refine((v) => !/[/\\]/.test(v), "A file name cannot contain / or \\.")
-
   .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), "A file name cannot contain control characters.")
+  // Bidirectional controls make "invoice\u202Efdp.exe" read as "invoiceexe.pdf".
+  .refine(
+    (v) => !/[\u200e\u200f\u202a-\u202e\u2066-\u2069]/.test(v),
+    "A file name cannot contain text-direction control characters.",
+  )
   .refine((v) => v !== "." && v !== "..", "Choose another name.");
 
 export const fileIdSchema = z.object({ fileId: z.uuid("Unknown file.") });

@@ -1,26 +1,7 @@
 import "server-only";
-import { z } from "zod";
+import type { LogQuery } from "@/lib/logs/filter";
 import { db } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/prisma/client";
-
-export const LOG_LEVELS = ["DEBUG", "INFO", "WARNING", "ERROR"] as const;
-
-export const logQuerySchema = z.object({
-  level: z.enum(LOG_LEVELS).optional().catch(undefined),
-  connection: z.uuid().optional().catch(undefined),
-  from: z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2})?$/)
-    .optional()
-    .catch(undefined),
-  to: z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2})?$/)
-    .optional()
-    .catch(undefined),
-  page: z.coerce.number().int().min(1).max(100_000).catch(1).default(1),
-});
-export type LogQuery = z.output<typeof logQuerySchema>;
 
 export const LOG_PAGE_SIZE = 50;
 
@@ -29,13 +10,8 @@ function where(organizationId: string, q: LogQuery): Prisma.LogEntryWhereInput {
     organizationId,
     ...(q.level ? { level: q.level } : {}),
     ...(q.connection ? { connectionId: q.connection } : {}),
-    ...(q.from || q.to
-      ? {
-          createdAt: {
-            ...(q.from ? { gte: new Date(`${q.from}${q.from.length === 10 ? "T00:00" : ""}Z`) } : {}),
-            ...(q.to ? { lte: new Date(`${q.to}${q.to.length === 10 ? "T23:59:59.999" : ""}Z`) } : {}),
-          },
-        }
+    ...(q.fromDate || q.toDate
+      ? { createdAt: { ...(q.fromDate ? { gte: q.fromDate } : {}), ...(q.toDate ? { lte: q.toDate } : {}) } }
       : {}),
   };
 }

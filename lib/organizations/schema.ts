@@ -24,7 +24,9 @@ export const planSchema = z.object({
   storageQuotaGb: z.coerce
     .number({ error: "Enter a number of gigabytes." })
     .positive("Enter a quota above zero.")
-    .max(1_000_000, "At most 1,000,000 GB."),
+    .max(1_000_000, "At most 1,000,000 GB.")
+    // Stored in bytes: a quota that rounds to zero bytes is a zero-byte plan.
+    .refine((v) => Math.round(v * 1024 ** 3) >= 1, "Enter a quota above zero."),
 });
 export type PlanInput = z.input<typeof planSchema>;
 

@@ -51,7 +51,11 @@ export async function setOrganizationPlan(actorId: string | null, organizationId
   await db.$transaction(async (tx) => {
     const plan = await tx.plan.findUnique({ where: { id: planId }, select: { name: true } });
     if (!plan) throw new UserError("That plan does not exist.", { planId: "Choose a plan." });
-    await tx.organization.update({ where: { id: organizationId }, data: { defaultPlanId: planId } });
+    const { count } = await tx.organization.updateMany({
+      where: { id: organizationId },
+      data: { defaultPlanId: planId },
+    });
+    if (count === 0) throw new NotFoundError("Organisation not found.");
     await audit(tx, {
       actorId,
       organizationId,
@@ -113,6 +117,7 @@ export async function updatePlan(
   } catch (error) {
     if (isUniqueViolation(error, "name"))
       throw new UserError("A plan with this name exists.", { name: "A plan with this name exists." });
+    if ((error as { code?: string }).code === "P2025") throw new NotFoundError("Plan not found.");
     throw error;
   }
 }

@@ -68,11 +68,27 @@ export const orgAdminGrantSchema = userIdSchema.extend({
 export const USER_SOURCES = ["DIRECTORY", "LOCAL", "ADHOC"] as const;
 export const USER_STATUSES = ["ACTIVE", "DISABLED", "PENDING_TRANSFER"] as const;
 
+// A search box's text from the URL: control characters (NUL among them, which PostgreSQL refuses in text)
+// become spaces, and a longer text is cut rather than refused: a search never fails.
+export const searchTextField = z
+  .string()
+  .transform(
+    (v) =>
+      v
+        .replace(/[\u0000-\u001f\u007f]/g, " ")
+        .trim()
+        .slice(0, 200) || undefined,
+  )
+  .optional()
+  .catch(undefined);
+
+export const pageField = z.coerce.number().int().min(1).max(100_000).catch(1).default(1);
+
 export const userListQuerySchema = z.object({
-  q: z.string().trim().max(200).optional().catch(undefined),
+  q: searchTextField,
   source: z.enum(USER_SOURCES).optional().catch(undefined),
   status: z.enum(USER_STATUSES).optional().catch(undefined),
-  page: z.coerce.number().int().min(1).max(100_000).catch(1).default(1),
+  page: pageField,
 });
 export type UserListQuery = z.output<typeof userListQuerySchema>;
 

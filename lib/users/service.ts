@@ -2,6 +2,7 @@ import "server-only";
 import { db } from "@/lib/db";
 import { audit } from "@/lib/audit";
 import { hashPassword, verifyPassword } from "@/lib/auth/password";
+import { endSessions } from "@/lib/auth/session-version";
 import { NotFoundError, UserError, isUniqueViolation } from "@/lib/errors";
 import { verifiedOwnerOfEmail } from "@/lib/identity/domains";
 import { emailDomain } from "@/lib/identity/email";
@@ -163,6 +164,7 @@ export async function setLocalRoles(ctx: OrgCtx, userId: string, roles: Role[]) 
   const unique = [...new Set(roles)];
   await db.$transaction(async (tx) => {
     await tx.membership.update({ where: { id: membership.id }, data: { roles: unique } });
+    await endSessions(tx, userId);
     await audit(tx, {
       actorId: ctx.actorId,
       organizationId: ctx.organizationId,
@@ -200,6 +202,7 @@ export async function grantOrgAdmin(actorId: string | null, userId: string, orga
       await tx.membership.create({
         data: { userId, organizationId, roles: ["ORG_ADMIN"], planId: org.defaultPlanId },
       });
+    await endSessions(tx, userId);
     await audit(tx, {
       actorId,
       organizationId,
@@ -223,6 +226,7 @@ export async function revokeOrgAdmin(actorId: string | null, userId: string, org
     // A membership that existed only for the administrator role goes with it.
     if (roles.length === 0) await tx.membership.delete({ where: { id: existing.id } });
     else await tx.membership.update({ where: { id: existing.id }, data: { roles } });
+    await endSessions(tx, userId);
     await audit(tx, {
       actorId,
       organizationId,
@@ -259,6 +263,7 @@ export async function setPlatformAdmin(actorId: string | null, userId: string, g
       if (others === 0) throw new UserError("The last platform administrator cannot be removed.");
     }
     await tx.user.update({ where: { id: userId }, data: { isPlatformAdmin: grant } });
+    await endSessions(tx, userId);
     await audit(tx, {
       actorId,
       action: grant ? "role.grant-platform-admin" : "role.revoke-platform-admin",
@@ -285,6 +290,8 @@ export async function changeOwnPassword(userId: string, currentPassword: string,
   const passwordHash = await hashPassword(newPassword);
   await db.$transaction(async (tx) => {
     await tx.user.update({ where: { id: userId }, data: { passwordHash, passwordChangedAt: new Date() } });
+    // Every session ends, this one too: the form signs the person out and in again with the new password.
+    await endSessions(tx, userId);
     await audit(tx, {
       actorId: userId,
       action: "user.change-password",
@@ -309,6 +316,7 @@ export async function resetPassword(email: string, newPassword: string) {
       where: { id: user.id },
       data: { passwordHash, passwordChangedAt: new Date(), status: "ACTIVE" },
     });
+    await endSessions(tx, user.id);
     await audit(tx, {
       actorId: null,
       action: "user.reset-password",

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { getCurrentUser } from "@/lib/auth/session";
+import { safeRedirectPath } from "@/lib/auth/redirect";
 import { LoginForm } from "@/components/auth/login-form";
 
 export const metadata: Metadata = { title: "Sign in" };
@@ -8,13 +9,13 @@ export const metadata: Metadata = { title: "Sign in" };
 export default async function LoginPage({
   searchParams,
 }: {
-  searchParams: Promise<{ callbackUrl?: string }>;
+  searchParams: Promise<{ callbackUrl?: string | string[] }>;
 }) {
   if (await getCurrentUser()) redirect("/");
   const { callbackUrl } = await searchParams;
-  // Only same-site paths: an open redirect after sign-in would help phishing.
-  const next =
-    callbackUrl && callbackUrl.startsWith("/") && !callbackUrl.startsWith("//") ? callbackUrl : "/";
+  // Only same-origin paths: an open redirect after sign-in would help phishing. Without one, "/" picks the
+  // person's landing page.
+  const next = callbackUrl === undefined ? "/" : safeRedirectPath(callbackUrl);
   return (
     <main className="from-brand-50 flex min-h-screen items-center justify-center bg-gradient-to-b to-slate-50 px-4">
       <div className="w-full max-w-sm">

@@ -5,8 +5,7 @@ import { changePasswordSchema } from "@/lib/users/schema";
 import { changeOwnPassword } from "@/lib/users/service";
 
 export async function changePasswordAction(input: unknown) {
-  return runAction(changePasswordSchema, input, async (data) => {
-    const user = await authorizeUser();
+  return runAction(authorizeUser, changePasswordSchema, input, async (user, data) => {
     await changeOwnPassword(user.id, data.currentPassword, data.newPassword);
   });
 }

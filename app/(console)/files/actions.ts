@@ -6,32 +6,32 @@ import { fileIdSchema, renameFileSchema, shareFileSchema, unshareFileSchema } fr
 import { deleteFile, renameFile, shareFile, unshareFile } from "@/lib/files/service";
 
 export async function renameFileAction(input: unknown) {
-  return runAction(renameFileSchema, input, async ({ fileId, name }) => {
-    const result = await renameFile(await authorizeUser(), fileId, name);
+  return runAction(authorizeUser, renameFileSchema, input, async (user, { fileId, name }) => {
+    const result = await renameFile(user, fileId, name);
     revalidatePath("/files");
     return result;
   });
 }
 
 export async function deleteFileAction(input: unknown) {
-  return runAction(fileIdSchema, input, async ({ fileId }) => {
-    const result = await deleteFile(await authorizeUser(), fileId);
+  return runAction(authorizeUser, fileIdSchema, input, async (user, { fileId }) => {
+    const result = await deleteFile(user, fileId);
     revalidatePath("/files");
     return result;
   });
 }
 
 export async function shareFileAction(input: unknown) {
-  return runAction(shareFileSchema, input, async ({ fileId, email }) => {
-    const result = await shareFile(await authorizeUser(), fileId, email);
+  return runAction(authorizeUser, shareFileSchema, input, async (user, { fileId, email }) => {
+    const result = await shareFile(user, fileId, email);
     revalidatePath("/files");
     return result;
   });
 }
 
 export async function unshareFileAction(input: unknown) {
-  return runAction(unshareFileSchema, input, async ({ fileId, userId }) => {
-    await unshareFile(await authorizeUser(), fileId, userId);
+  return runAction(authorizeUser, unshareFileSchema, input, async (user, { fileId, userId }) => {
+    await unshareFile(user, fileId, userId);
     revalidatePath("/files");
     return null;
   });

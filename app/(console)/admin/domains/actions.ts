@@ -7,11 +7,10 @@ import { approveBindAddress, approveDomain } from "@/lib/identity/verification";
 
 // Platform administrators' approvals: for domains without public DNS, and for bind addresses. Each action
 // checks the role itself, whatever the page showed; the services check it again.
-const domainIdSchema = z.object({ domainId: z.uuid() });
+const domainIdSchema = z.object({ domainId: z.uuid("Domain not found.") });
 
 export async function approveDomainAction(input: unknown) {
-  return runAction(domainIdSchema, input, async ({ domainId }) => {
-    const user = await authorizePlatformAdmin();
+  return runAction(authorizePlatformAdmin, domainIdSchema, input, async (user, { domainId }) => {
     const outcome = await approveDomain(user, domainId);
     revalidatePath("/admin/domains");
     revalidatePath("/org", "layout");
@@ -20,8 +19,7 @@ export async function approveDomainAction(input: unknown) {
 }
 
 export async function approveBindAddressAction(input: unknown) {
-  return runAction(domainIdSchema, input, async ({ domainId }) => {
-    const user = await authorizePlatformAdmin();
+  return runAction(authorizePlatformAdmin, domainIdSchema, input, async (user, { domainId }) => {
     await approveBindAddress(user, domainId);
     revalidatePath("/admin/domains");
     revalidatePath("/org", "layout");

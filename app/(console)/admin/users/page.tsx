@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { requirePlatformAdminPage } from "@/lib/auth/session";
 import { listAllUsers } from "@/lib/users/queries";
 import { listOrganizations } from "@/lib/organizations/queries";
-import { SOURCE_LABELS, STATUS_LABELS } from "@/lib/users/schema";
+import { SOURCE_LABELS, STATUS_LABELS, userListQuerySchema } from "@/lib/users/schema";
 import { Badge, Card, EmptyState, PageHeader, Pagination, td, th } from "@/components/ui/misc";
 import { inputClass } from "@/components/ui/field";
 import { buttonClass } from "@/components/ui/button";
@@ -13,12 +13,10 @@ export const metadata: Metadata = { title: "Users and roles" };
 export default async function AdminUsersPage({
   searchParams,
 }: {
-  searchParams: Promise<{ q?: string; page?: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const actor = await requirePlatformAdminPage();
-  const sp = await searchParams;
-  const q = sp.q?.trim().slice(0, 200) || undefined;
-  const page = Math.max(1, Math.min(100_000, Number.parseInt(sp.page ?? "1", 10) || 1));
+  const { q, page } = userListQuerySchema.pick({ q: true, page: true }).parse(await searchParams);
   const [{ total, pageSize, rows }, orgs] = await Promise.all([
     listAllUsers({ q, page }),
     listOrganizations(),

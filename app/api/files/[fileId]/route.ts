@@ -3,6 +3,7 @@ import { NextResponse } from "next/server";
 import { getCurrentUser } from "@/lib/auth/session";
 import { openFile } from "@/lib/files/service";
 import { openStored } from "@/lib/files/storage";
+import { isUuid } from "@/lib/ids";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
@@ -18,7 +19,7 @@ export async function GET(_request: Request, { params }: { params: Promise<{ fil
   const user = await getCurrentUser();
   if (!user) return NextResponse.json({ error: "Your session has ended. Sign in again." }, { status: 401 });
   const { fileId } = await params;
-  const file = await openFile(user, fileId);
+  const file = isUuid(fileId) ? await openFile(user, fileId) : null;
   if (!file) return NextResponse.json({ error: "File not found." }, { status: 404 });
   const stream = await openStored(file.storageKey);
   if (!stream) {

@@ -1,7 +1,8 @@
 import type { Metadata } from "next";
 import { requireOrgPage } from "@/lib/auth/session";
 import { listConnections } from "@/lib/connections/queries";
-import { LOG_LEVELS, LOG_PAGE_SIZE, listLogs, logQuerySchema } from "@/lib/logs/queries";
+import { LOG_PAGE_SIZE, listLogs } from "@/lib/logs/queries";
+import { LOG_LEVELS, parseLogQuery } from "@/lib/logs/filter";
 import { Badge, Card, EmptyState, FilterSelect, PageHeader, Pagination, td, th } from "@/components/ui/misc";
 import { inputClass } from "@/components/ui/field";
 import { buttonClass } from "@/components/ui/button";
@@ -15,11 +16,11 @@ export default async function LogsPage({
   searchParams,
 }: {
   params: Promise<{ slug: string }>;
-  searchParams: Promise<Record<string, string | undefined>>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const { slug } = await params;
   const { org } = await requireOrgPage(slug, "connections:manage");
-  const q = logQuerySchema.parse(await searchParams);
+  const { query: q, error: filterError } = parseLogQuery(await searchParams);
   const [{ total, rows }, connections] = await Promise.all([listLogs(org.id, q), listConnections(org.id)]);
   const filterParams = { level: q.level, connection: q.connection, from: q.from, to: q.to };
   const exportQuery = new URLSearchParams(
@@ -81,6 +82,11 @@ export default async function LogsPage({
           <button type="submit" className={buttonClass("secondary")}>
             Apply
           </button>
+          {filterError && (
+            <p role="alert" className="basis-full text-sm text-red-700">
+              {filterError} The other filters are applied.
+            </p>
+          )}
         </form>
         {rows.length === 0 ? (
           <EmptyState title="Nothing logged yet">

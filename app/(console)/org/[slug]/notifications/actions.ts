@@ -7,22 +7,27 @@ import { transferOwnership } from "@/lib/transfers/service";
 import { resolveConflict, resolveConflictSchema } from "@/lib/identity/conflicts";
 
 export async function transferOwnershipAction(slug: string, input: unknown) {
-  return runAction(transferSchema, input, async ({ fromUserId, toUserId }) => {
-    const { user, org } = await authorizeOrg(slug, "users:manage");
-    const result = await transferOwnership(
-      { actorId: user.id, organizationId: org.id },
-      fromUserId,
-      toUserId,
-    );
-    revalidatePath(`/org/${slug}`, "layout");
-    return result;
-  });
+  return runAction(
+    () => authorizeOrg(slug, "users:manage"),
+    transferSchema,
+    input,
+    async ({ user, org }, { fromUserId, toUserId }) => {
+      const ctx = { actorId: user.id, organizationId: org.id };
+      const result = await transferOwnership(ctx, fromUserId, toUserId);
+      revalidatePath(`/org/${slug}`, "layout");
+      return result;
+    },
+  );
 }
 
 export async function resolveConflictAction(slug: string, input: unknown) {
-  return runAction(resolveConflictSchema, input, async ({ notificationId, decision }) => {
-    const { user, org } = await authorizeOrg(slug, "users:manage");
-    await resolveConflict({ actorId: user.id, organizationId: org.id }, notificationId, decision);
-    revalidatePath(`/org/${slug}`, "layout");
-  });
+  return runAction(
+    () => authorizeOrg(slug, "users:manage"),
+    resolveConflictSchema,
+    input,
+    async ({ user, org }, { notificationId, decision }) => {
+      await resolveConflict({ actorId: user.id, organizationId: org.id }, notificationId, decision);
+      revalidatePath(`/org/${slug}`, "layout");
+    },
+  );
 }

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { requireOrgPage } from "@/lib/auth/session";
+import { isUuid } from "@/lib/ids";
 import { getDomain, lockoutRisk } from "@/lib/domains/service";
 import { challengeOf } from "@/lib/identity/verification";
 import { PageHeader } from "@/components/ui/misc";
@@ -16,7 +17,7 @@ export default async function DomainPage({
 }) {
   const { slug, domainId } = await params;
   const { user, org } = await requireOrgPage(slug, "connections:manage");
-  if (!/^[0-9a-f-]{36}$/i.test(domainId)) notFound();
+  if (!isUuid(domainId)) notFound();
   const domain = await getDomain(org.id, domainId);
   if (!domain) notFound();
   return (

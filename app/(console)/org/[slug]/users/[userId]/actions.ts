@@ -7,8 +7,11 @@ import { copyInvitationLink } from "@/lib/files/invitations";
 // The organisation comes from the route (slug), checked against the session; the service checks that the
 // organisation invited the person and may give them a link.
 export async function copyInvitationLinkAction(slug: string, input: unknown) {
-  return runAction(invitationLinkSchema, input, async ({ userId }) => {
-    const { user, org } = await authorizeOrg(slug, "users:manage");
-    return copyInvitationLink({ actorId: user.id, organizationId: org.id }, userId);
-  });
+  return runAction(
+    () => authorizeOrg(slug, "users:manage"),
+    invitationLinkSchema,
+    input,
+    async ({ user, org }, { userId }) =>
+      copyInvitationLink({ actorId: user.id, organizationId: org.id }, userId),
+  );
 }

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { requireOrgPage } from "@/lib/auth/session";
+import { isUuid } from "@/lib/ids";
 import { userTimeline } from "@/lib/sync/queries";
 import { fileTotalsByUser } from "@/lib/files/service";
 import { invitationLinkAvailability } from "@/lib/files/invitations";
@@ -38,7 +39,7 @@ function describe(action: string, details: Record<string, unknown>): string {
 export default async function UserPage({ params }: { params: Promise<{ slug: string; userId: string }> }) {
   const { slug, userId } = await params;
   const { org } = await requireOrgPage(slug, "users:manage");
-  if (!/^[0-9a-f-]{36}$/i.test(userId)) notFound();
+  if (!isUuid(userId)) notFound();
   const user = await userTimeline(org.id, userId);
   if (!user) notFound();
   const [totals, targets, invitation] = await Promise.all([
