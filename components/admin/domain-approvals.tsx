@@ -2,7 +2,11 @@
 import { useRouter } from "next/navigation";
 import { toast } from "sonner";
 import { ConfirmButton } from "@/components/ui/dialog";
-import { approveBindAddressAction, approveDomainAction } from "@/app/(console)/admin/domains/actions";
+import {
+  approveBindAddressAction,
+  approveDomainAction,
+  approveNtDomainAction,
+} from "@/app/(console)/admin/domains/actions";
 import { APPROVE_WITHOUT_DNS } from "@/components/domains/verification-panel";
 
 export function ApproveDomainButton({ domain }: { domain: { id: string; name: string; org: string } }) {
@@ -47,6 +51,35 @@ export function ApproveAddressButton({
         if (!r.ok) toast.error(r.error);
         else {
           toast.success(`${domain.address} approved for ${domain.name}`);
+          router.refresh();
+        }
+      }}
+    />
+  );
+}
+
+export function ApproveNtDomainButton({
+  domain,
+}: {
+  domain: { id: string; name: string; org: string; ntDomain: string };
+}) {
+  const router = useRouter();
+  return (
+    <ConfirmButton
+      label="Approve"
+      title={`Route ${domain.ntDomain}\\name sign-ins to ${domain.org}?`}
+      description={
+        `People who sign in as ${domain.ntDomain}\\name are then signed in through ${domain.org}'s ` +
+        "directory, which receives the password they type. Approve only the organisation that really is " +
+        `this Windows domain. One NT name routes to one organisation.`
+      }
+      confirmLabel="Approve NT domain"
+      variant="primary"
+      onConfirm={async () => {
+        const r = await approveNtDomainAction({ domainId: domain.id });
+        if (!r.ok) toast.error(r.error);
+        else {
+          toast.success(`${domain.ntDomain} approved for ${domain.name}`);
           router.refresh();
         }
       }}

@@ -42,6 +42,7 @@ type Domain = {
   ntDomain: string | null;
   bindIpAddress: string | null;
   bindIpApprovedAt: Date | null;
+  ntDomainApprovedAt: Date | null;
   connection: {
     id: string;
     name: string;
@@ -371,12 +372,22 @@ function Advanced({ slug, domain }: { slug: string; domain: Domain }) {
         <TextInput
           label="Windows NT domain"
           help={
-            "Lets people sign in as NTDOMAIN\\name. A name used by a verified domain of another " +
-            "organisation is refused."
+            "Lets people sign in as NTDOMAIN\\name, once a platform administrator approved the name for " +
+            "this domain. Saving another name needs a new approval."
           }
           error={e.ntDomain?.message}
           {...form.register("ntDomain")}
         />
+        {domain.ntDomain && (
+          <p role="status" aria-label="NT domain approval" className="flex items-center gap-2 text-sm">
+            {domain.ntDomain}:
+            {domain.ntDomainApprovedAt ? (
+              <Badge tone="green">Approved</Badge>
+            ) : (
+              <Badge tone="amber">Waiting for a platform administrator&apos;s approval</Badge>
+            )}
+          </p>
+        )}
         <TextInput
           label="Bind this domain to specific IP address"
           help={

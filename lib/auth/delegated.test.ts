@@ -52,9 +52,15 @@ describe("delegated sign-in against a real slapd", () => {
     });
     org = await makeOrg();
     const verified = await verifyDomain(org, domain);
+    // The platform administrator approved the bound address and the NT name (the first label, in capitals).
     await db.domain.update({
       where: { id: verified.id },
-      data: { bindIpAddress: BOUND, bindIpApprovedAt: new Date() },
+      data: {
+        bindIpAddress: BOUND,
+        bindIpApprovedAt: new Date(),
+        ntDomain: domain.split(".")[0].toUpperCase(),
+        ntDomainApprovedAt: new Date(),
+      },
     });
     await db.ldapConnection.create({
       data: {
@@ -208,7 +214,15 @@ describe("delegated sign-in against a real Samba Active Directory", () => {
     dc.tool("user", "setexpiry", "cleo", "--noexpiry");
     dc.tool("user", "disable", "cleo");
     const org = await makeOrg();
-    await verifyDomain(org, "corp.example.com");
+    const corp = await verifyDomain(org, "corp.example.com");
+    await db.domain.updateMany({
+      where: { ntDomain: "CORP" },
+      data: { ntDomain: null, ntDomainApprovedAt: null },
+    });
+    await db.domain.update({
+      where: { id: corp.id },
+      data: { ntDomain: "CORP", ntDomainApprovedAt: new Date() },
+    });
     await db.ldapConnection.create({
       data: {
         organizationId: org.id,

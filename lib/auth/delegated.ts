@@ -13,8 +13,8 @@ import type { Entry } from "ldapts";
 // found with the typed password. The tenant rule decides which directory may even be asked (DESIGN.md):
 // - an account bound to a connection authenticates through that connection only, as its own entry;
 // - a login with no account yet goes only to the connections of the organisation that verified its domain
-//   (name@domain), whose verified domain carries its NT name (DOMAIN\name), or whose approved bound address
-//   the console was reached on (bare names). Never to every organisation's connections.
+//   (name@domain), whose verified domain carries its approved NT name (DOMAIN\name), or whose approved bound
+//   address the console was reached on (bare names). Never to every organisation's connections.
 // The manager's search connection is reused between sign-ins; a user's bind always gets one of its own.
 
 const CONNECTION_SELECT = {
@@ -107,19 +107,16 @@ async function routedOrganization(login: ParsedLogin, host: string | undefined):
     return domain?.organizationId ?? null;
   }
   if (login.kind === "nt") {
+    // Only an NT name a platform administrator approved, on a verified domain: first-come names are not proof.
     const domain = await db.domain.findFirst({
-      where: { ntDomain: { equals: login.ntDomain, mode: "insensitive" }, verifiedAt: { not: null } },
+      where: {
+        ntDomain: { equals: login.ntDomain, mode: "insensitive" },
+        ntDomainApprovedAt: { not: null },
+        verifiedAt: { not: null },
+      },
       select: { organizationId: true },
     });
-    if (domain) return domain.organizationId;
-    // A verified domain's first label also names it (CORP for corp.example.com), when no NT name is set.
-    const byLabel = await db.domain.findMany({
-      where: { name: { startsWith: `${login.ntDomain.toLowerCase()}.` }, verifiedAt: { not: null } },
-      select: { organizationId: true, ntDomain: true },
-      take: 2,
-    });
-    const plain = byLabel.filter((d) => !d.ntDomain);
-    return plain.length === 1 ? plain[0].organizationId : null;
+    return domain?.organizationId ?? null;
   }
   // Kerio's "Bind this domain to specific IP address": reached on that address, bare names belong to it.
   const address = host

@@ -57,7 +57,9 @@ export async function authenticate(
           )[0] ?? null);
 
   let userId: string | null = null;
-  if (local) {
+  // An account without a password (an Ad hoc invitation not yet taken up) is no local sign-in: a directory
+  // of the organisation that owns the address may still know the person.
+  if (local?.passwordHash) {
     const usable = local.status === "ACTIVE" && (!local.isBuiltinAdmin || builtinAdminEnabled());
     const ok = await verifyPassword(usable ? local.passwordHash : null, password);
     if (usable && ok) userId = local.id;

@@ -97,7 +97,8 @@ export async function seedDemo(): Promise<boolean> {
 export const DEMO_DOMAIN = "acme.example";
 
 /**
- * The demo organisation's email domain, verified (approved: acme.example has no public DNS) so that its
+ * The demo organisation's email domain, verified (approved: acme.example has no public DNS), with its NT name
+ * ACME approved, so that its
  * directory may create and sign in its people. Runs at every start: dev databases made before verified
  * domains existed get it too. False when there is nothing to do (or another organisation verified it).
  */
@@ -113,7 +114,13 @@ export async function ensureDemoDomain(): Promise<boolean> {
     select: { id: true, verifiedAt: true },
   });
   if (row?.verifiedAt) return false;
-  const verified = { verifiedAt: new Date(), verificationMethod: "APPROVED" as const };
+  // ACME\name sign-ins route to Acme: the demo's NT domain name, approved like the domain.
+  const ntFree = !(await db.domain.count({ where: { ntDomain: "ACME", ntDomainApprovedAt: { not: null } } }));
+  const verified = {
+    verifiedAt: new Date(),
+    verificationMethod: "APPROVED" as const,
+    ...(ntFree ? { ntDomain: "ACME", ntDomainApprovedAt: new Date() } : {}),
+  };
   const { audit } = await import("@/lib/audit");
   await db.$transaction(async (tx) => {
     const domain = row

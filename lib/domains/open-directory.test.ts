@@ -52,6 +52,8 @@ describe("a domain mapped from an Open Directory style slapd", () => {
       ntDomain: label.toUpperCase(),
       bindIpAddress: "",
     });
+    // A platform administrator approves the NT name: only then does NT\name route here.
+    await db.domain.update({ where: { id }, data: { ntDomainApprovedAt: new Date() } });
     const values = {
       mappingEnabled: true,
       directoryType: "OPEN_DIRECTORY" as const,

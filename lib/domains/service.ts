@@ -101,6 +101,8 @@ export async function saveAdvanced(ctx: Ctx, id: string, values: AdvancedInput) 
   }
   // A new address routes bare-name sign-ins only after a platform administrator approved it again.
   const addressChanged = (bindIpAddress ?? "").toLowerCase() !== (domain.bindIpAddress ?? "").toLowerCase();
+  // So does a new NT domain name for `NTDOMAIN\name` sign-ins.
+  const ntChanged = (ntDomain ?? "").toLowerCase() !== (domain.ntDomain ?? "").toLowerCase();
   try {
     await db.$transaction(async (tx) => {
       await tx.domain.update({
@@ -111,6 +113,7 @@ export async function saveAdvanced(ctx: Ctx, id: string, values: AdvancedInput) 
           ntDomain,
           bindIpAddress,
           ...(addressChanged ? { bindIpApprovedAt: null, bindIpApprovedById: null } : {}),
+          ...(ntChanged ? { ntDomainApprovedAt: null, ntDomainApprovedById: null } : {}),
         },
       });
       await audit(tx, {
@@ -213,6 +216,7 @@ const verificationSelect = {
   verificationToken: true,
   bindIpAddress: true,
   bindIpApprovedAt: true,
+  ntDomainApprovedAt: true,
 } as const;
 
 export async function listDomains(organizationId: string) {

@@ -43,7 +43,10 @@ describe("an organisation's directory speaks only for that organisation's people
     b = await makeOrg("attacker");
     aConnection = await connectTo(slapd, a, { domain: victimDomain });
     const aDomain = await db.domain.findFirstOrThrow({ where: { organizationId: a.id, name: victimDomain } });
-    await db.domain.update({ where: { id: aDomain.id }, data: { ntDomain: victimNt } });
+    await db.domain.update({
+      where: { id: aDomain.id },
+      data: { ntDomain: victimNt, ntDomainApprovedAt: new Date() },
+    });
     await syncConnection(aConnection.id, { trigger: "MANUAL" });
     aAdmin = await makeUser({ org: a, roles: ["ORG_ADMIN"], emailPrefix: "admin" });
     await db.user.update({ where: { id: aAdmin.id }, data: { email: `admin@${victimDomain}` } });

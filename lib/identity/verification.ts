@@ -129,37 +129,74 @@ export async function revokeVerification(ctx: Ctx, domainId: string): Promise<vo
 
 /** A platform administrator approves the domain's "Bind this domain to specific IP address". */
 export async function approveBindAddress(actor: PlatformActor, domainId: string): Promise<void> {
+  await approveRoute(actor, domainId, "bind");
+}
+
+/** A platform administrator approves the domain's Windows NT domain name for `NTDOMAIN\name` sign-ins. */
+export async function approveNtDomain(actor: PlatformActor, domainId: string): Promise<void> {
+  await approveRoute(actor, domainId, "nt");
+}
+
+// The two first-come routes of sign-ins that name no verified email domain: a bound address (bare names) and
+// an NT domain name. Each routes typed passwords to one organisation, so each takes an approval, and one
+// approved value routes to one organisation (partial unique indexes, migrations 0005 and 0010).
+const ROUTES = {
+  bind: {
+    value: "bindIpAddress",
+    approvedAt: "bindIpApprovedAt",
+    approvedBy: "bindIpApprovedById",
+    action: "domain.approve-bind-address",
+    none: (name: string) => `${name} binds no IP address.`,
+    taken: (value: string, same: boolean) => addressTakenMessage(value, same),
+  },
+  nt: {
+    value: "ntDomain",
+    approvedAt: "ntDomainApprovedAt",
+    approvedBy: "ntDomainApprovedById",
+    action: "domain.approve-nt-domain",
+    none: (name: string) => `${name} has no Windows NT domain name.`,
+    taken: (value: string, same: boolean) =>
+      `The Windows NT domain ${value} is already approved for ${same ? "another domain of this" : "another"} ` +
+      "organisation.",
+  },
+} as const;
+
+async function approveRoute(actor: PlatformActor, domainId: string, kind: keyof typeof ROUTES) {
   if (!actor.isPlatformAdmin) throw new ForbiddenError();
-  const domain = await db.domain.findUnique({
-    where: { id: domainId },
-    select: { id: true, organizationId: true, name: true, bindIpAddress: true, bindIpApprovedAt: true },
-  });
+  const r = ROUTES[kind];
+  const domain = await db.domain.findUnique({ where: { id: domainId } });
   if (!domain) throw new NotFoundError("Domain not found.");
-  const address = domain.bindIpAddress;
-  if (!address) throw new UserError(`${domain.name} binds no IP address.`);
-  if (domain.bindIpApprovedAt) return;
-  const holder = await approvedAddressHolder(domain.id, address);
-  if (holder)
-    throw new UserError(addressTakenMessage(address, holder.organizationId === domain.organizationId));
+  const value = domain[r.value];
+  if (!value) throw new UserError(r.none(domain.name));
+  if (domain[r.approvedAt]) return;
+  const holder = await db.domain.findFirst({
+    where: {
+      id: { not: domain.id },
+      [r.value]: { equals: value, mode: "insensitive" },
+      [r.approvedAt]: { not: null },
+    },
+    select: { organizationId: true },
+  });
+  if (holder) throw new UserError(r.taken(value, holder.organizationId === domain.organizationId));
   try {
     await db.$transaction(async (tx) => {
-      // The address approved is the one read above: an edit in between leaves it waiting.
+      // The value approved is the one read above: an edit in between leaves it waiting.
       const updated = await tx.domain.updateMany({
-        where: { id: domain.id, bindIpAddress: address, bindIpApprovedAt: null },
-        data: { bindIpApprovedAt: new Date(), bindIpApprovedById: actor.id },
+        where: { id: domain.id, [r.value]: value, [r.approvedAt]: null },
+        data: { [r.approvedAt]: new Date(), [r.approvedBy]: actor.id },
       });
-      if (updated.count === 0) throw new UserError("The address changed meanwhile: reload and try again.");
+      if (updated.count === 0) throw new UserError("The value changed meanwhile: reload and try again.");
       await audit(tx, {
         actorId: actor.id,
         organizationId: domain.organizationId,
-        action: "domain.approve-bind-address",
+        action: r.action,
         targetType: "domain",
         targetId: domain.id,
-        details: { name: domain.name, bindIpAddress: address },
+        details: { name: domain.name, [r.value]: value },
       });
     });
   } catch (error) {
-    if (isUniqueViolation(error)) throw new UserError(addressTakenMessage(address, false));
+    if (isUniqueViolation(error)) throw new UserError(r.taken(value, false));
     throw error;
   }
 }
@@ -204,7 +241,7 @@ async function markVerified(domain: ClaimRow, method: DomainVerification, actorI
 
 /** The platform administrators' queue: claims not verified yet and bind addresses waiting for approval. */
 export async function listPendingApprovals() {
-  const [claims, addresses] = await Promise.all([
+  const [claims, addresses, ntNames] = await Promise.all([
     db.domain.findMany({
       where: { verifiedAt: null },
       orderBy: [{ createdAt: "asc" }],
@@ -227,6 +264,12 @@ export async function listPendingApprovals() {
         organization: { select: { slug: true, name: true } },
       },
     }),
+    db.domain.findMany({
+      where: { ntDomain: { not: null }, NOT: { ntDomain: "" }, ntDomainApprovedAt: null },
+      orderBy: [{ createdAt: "asc" }],
+      take: 500,
+      select: { id: true, name: true, ntDomain: true, organization: { select: { slug: true, name: true } } },
+    }),
   ]);
   const verifiedNames = new Set(
     (
@@ -239,5 +282,6 @@ export async function listPendingApprovals() {
   return {
     claims: claims.map((c) => ({ ...c, verifiedElsewhere: verifiedNames.has(c.name) })),
     addresses,
+    ntNames,
   };
 }

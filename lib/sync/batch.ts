@@ -161,15 +161,15 @@ export async function processBatch(batch: MappedEntry[], ctx: BatchCtx) {
     const u = byEmail.get(e.email);
     const verdict = tenantVerdict(e, u, ctx);
     if (verdict !== "ok") {
-      if (verdict === "unverified") {
-        run.skipUnverified(emailDomain(e.email));
-        // An account of this connection whose domain is no longer verified is left as it is, not "gone".
-        if (u && u.connectionId === connectionId) run.seen.add(u.id);
-      } else if (verdict === "protected")
+      // Nothing changes for an account this entry may not touch (its domain no longer verified, a platform
+      // administrator, a conflict): not even "gone" at the end of the read.
+      if (u && (verdict === "protected" || u.connectionId === connectionId)) run.seen.add(u.id);
+      if (verdict === "unverified") run.skipUnverified(emailDomain(e.email));
+      else if (verdict === "protected")
         run.warn(
           `${e.email} is a platform administrator's account: no directory changes it (${e.dn} skipped).`,
         );
-      else if (u && !ctx.keptApart.has(`${u.id} ${e.directoryId}`))
+      else if (u && !ctx.keptApart.has(`${u.id} ${e.directoryId ?? ""}`))
         run.conflict({
           userId: u.id,
           email: e.email,

@@ -263,6 +263,7 @@ async function runLocked(connectionId: string, options: SyncOptions, dryRun: boo
         for (const u of known.byEmail.values()) {
           if (
             u.source === "DIRECTORY" &&
+            !u.protected &&
             !u.supersededById &&
             u.status === "ACTIVE" &&
             !run.seen.has(u.id) &&
@@ -445,9 +446,13 @@ async function applyDisables(run: Run, ctx: { orgId: string; runId: string | nul
   const list = byEmail(run.toDisable.values());
   if (list.length === 0) return;
   const owners = new Set(
-    (await db.file.groupBy({ by: ["ownerId"], where: { ownerId: { in: list.map((d) => d.id) } } })).map(
-      (g) => g.ownerId,
-    ),
+    // Files in this organisation: what another organisation's members own is that organisation's business.
+    (
+      await db.file.groupBy({
+        by: ["ownerId"],
+        where: { ownerId: { in: list.map((d) => d.id) }, organizationId: ctx.orgId },
+      })
+    ).map((g) => g.ownerId),
   );
   const pending = list.filter((d) => owners.has(d.id));
   const disabled = list.filter((d) => !owners.has(d.id));

@@ -144,7 +144,9 @@ async function listThenReadPages(
       ? []
       : await sql<{ id: string; email: string; name: string }>(
           `select u.id, u.email, u.name from "User" u
-     where u."connectionId" = $1::uuid and u.source = 'DIRECTORY' and u."supersededById" is null and u.status = 'ACTIVE' and u."directoryId" = any($2::text[])`,
+     where u."connectionId" = $1::uuid and u.source = 'DIRECTORY' and u."supersededById" is null
+       and u.status = 'ACTIVE' and u."directoryId" = any($2::text[])
+       and not u."isPlatformAdmin" and not u."isBuiltinAdmin"`,
           [connectionId, goneIds],
         );
   const unchanged = listedCount - changed.length;

@@ -17,11 +17,15 @@ export async function transferOwnership(ctx: Ctx, fromUserId: string, toUserId: 
     const [from, to] = await Promise.all([
       tx.membership.findUnique({
         where: { userId_organizationId: { userId: fromUserId, organizationId: ctx.organizationId } },
-        select: { user: { select: { id: true, email: true, status: true } } },
+        select: {
+          user: {
+            select: { id: true, email: true, status: true, connection: { select: { organizationId: true } } },
+          },
+        },
       }),
       tx.membership.findUnique({
         where: { userId_organizationId: { userId: toUserId, organizationId: ctx.organizationId } },
-        select: { user: { select: { id: true, email: true, status: true } } },
+        select: { roles: true, user: { select: { id: true, email: true, status: true } } },
       }),
     ]);
     if (!from) throw new NotFoundError("User not found in this organisation.");
@@ -31,6 +35,10 @@ export async function transferOwnership(ctx: Ctx, fromUserId: string, toUserId: 
       });
     if (to.user.status !== "ACTIVE")
       throw new UserError("The receiving user must be active.", { toUserId: "Choose an active user." });
+    if (!to.roles.some((r) => r === "ORIGINATOR" || r === "ORG_ADMIN"))
+      throw new UserError("The receiving user must be able to own files (Originator or administrator).", {
+        toUserId: "Choose an Originator or an organisation administrator.",
+      });
     const files = await tx.file.findMany({
       where: { ownerId: fromUserId, organizationId: ctx.organizationId },
       select: { id: true },
@@ -43,7 +51,13 @@ export async function transferOwnership(ctx: Ctx, fromUserId: string, toUserId: 
       where: { organizationId: ctx.organizationId, userId: fromUserId, resolvedAt: null },
       data: { resolvedAt: new Date() },
     });
-    if (from.user.status === "PENDING_TRANSFER")
+    // The account itself is disabled only by the organisation whose directory marked it pending transfer, and
+    // only once it owns no file in any organisation.
+    if (
+      from.user.status === "PENDING_TRANSFER" &&
+      from.user.connection?.organizationId === ctx.organizationId &&
+      (await tx.file.count({ where: { ownerId: fromUserId } })) === 0
+    )
       await tx.user.update({ where: { id: fromUserId }, data: { status: "DISABLED" } });
     await tx.syncEvent.create({
       data: {
