@@ -28,18 +28,6 @@ export async function verifiedNtDomainHolder(domainId: string, ntDomain: string)
   });
 }
 
-/** The domain (other than `domainId`) whose approved bind address is `address`, if any. */
-export async function approvedAddressHolder(domainId: string, address: string) {
-  return db.domain.findFirst({
-    where: {
-      id: { not: domainId },
-      bindIpAddress: { equals: address, mode: "insensitive" },
-      bindIpApprovedAt: { not: null },
-    },
-    select: { name: true, organizationId: true },
-  });
-}
-
 export const verifiedElsewhereMessage = (name: string) => `${name} is verified by another organisation.`;
 
 export const ntDomainTakenMessage = (ntDomain: string, sameOrganisation: boolean) =>

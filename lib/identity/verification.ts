@@ -6,7 +6,6 @@ import { createDomain } from "@/lib/domains/service";
 import { lookupTxt } from "@/lib/identity/dns";
 import {
   addressTakenMessage,
-  approvedAddressHolder,
   nameVerifiedElsewhere,
   ntDomainTakenMessage,
   verifiedElsewhereMessage,
