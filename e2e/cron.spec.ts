@@ -57,7 +57,7 @@ test("the cron route refuses callers without the secret and runs due connections
   }
 });
 
-test("the Debug and Warning logs list a sync's result and warnings, filter by level, and export as CSV", async ({
+test("the Debug and Warning logs list a sync's result and warnings, filter by level, export CSV", async ({
   page,
 }) => {
   const { createUser, PASSWORD } = await import("./helpers/db");

@@ -36,7 +36,7 @@ test.beforeAll(async () => {
 });
 test.afterAll(async () => slapd?.stop());
 
-test("a directory user signs in with their directory password, and their profile says the directory manages it", async ({
+test("a directory user signs in with their directory password; the profile says who manages it", async ({
   page,
 }) => {
   await uiLogin(page, `${domain.split(".")[0].toUpperCase()}\\dora`, "wrong-password");

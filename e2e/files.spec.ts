@@ -8,7 +8,8 @@ import { apiLogin, uiLogin } from "./helpers/auth";
 import { startSlapd, type Slapd } from "../test/ldap/slapd";
 import { startMailbox, type Mailbox } from "../test/mail";
 
-// The console under test sends e-mail to SMTP_URL (scripts/test.ts picks the port); this mailbox listens there.
+// The console under test sends e-mail to SMTP_URL
+// (scripts/test.ts picks the port); this mailbox listens there.
 let mailbox: Mailbox;
 test.beforeAll(async () => {
   mailbox = await startMailbox(Number(new URL(process.env.SMTP_URL!).port));
@@ -28,7 +29,8 @@ async function downloadBytes(page: Page, row: ReturnType<Page["getByRole"]>, nam
   return fs.readFileSync(await download.path());
 }
 
-test("a member uploads and downloads byte-for-byte, renames, meets the quota, deletes; another member cannot fetch the file by its id", async ({
+// Another member cannot fetch the file by its id.
+test("a member uploads, downloads byte-for-byte, renames, meets the quota and deletes", async ({
   page,
   browser,
 }) => {
@@ -73,7 +75,8 @@ test("a member uploads and downloads byte-for-byte, renames, meets the quota, de
   await expect(page.getByText(`1.5 MB of 1.9 MB used (plan ${plan.name})`)).toBeVisible();
   await upload(page, "too-big.bin", crypto.randomBytes(1_000_000));
   await expect(page.getByRole("main").getByRole("alert")).toContainText(
-    `too-big.bin: Not enough space: This file (977 KB) is larger than the 417 KB left of your plan ${plan.name}`,
+    "too-big.bin: Not enough space: This file (977 KB) is larger than the 417 KB left of your plan " +
+      `${plan.name}`,
   );
   expect(await db.file.count({ where: { ownerId: member.id } })).toBe(1);
 
@@ -84,7 +87,8 @@ test("a member uploads and downloads byte-for-byte, renames, meets the quota, de
   expect(await db.file.count({ where: { ownerId: member.id } })).toBe(0);
 });
 
-test("sharing with an unknown address creates an Ad hoc account; its one-time link sets a password and shows only the shared file", async ({
+// Its one-time link sets a password.
+test("sharing with an unknown address creates an Ad hoc account that sees only the shared file", async ({
   page,
   browser,
 }) => {
@@ -180,7 +184,8 @@ test.describe("a directory user with files is disabled in slapd", () => {
   });
   test.afterAll(async () => slapd?.stop());
 
-  test("sync → notification on the page and by e-mail → transfer → the files are the receiver's and the account is disabled", async ({
+  // After the transfer the files are the receiver's.
+  test("sync → notification on the page and by e-mail → transfer → account disabled", async ({
     page,
     browser,
   }) => {
@@ -241,7 +246,8 @@ test.describe("a directory user with files is disabled in slapd", () => {
     await nav.click();
     await expect(
       page.getByText(
-        "The following users still have files in the platform but have been disabled/deleted from your Active Directory. Please transfer the ownership of their file(s) to another user.",
+        "The following users still have files in the platform but have been disabled/deleted from " +
+          "your Active Directory. Please transfer the ownership of their file(s) to another user.",
       ),
     ).toBeVisible();
     const item = page.getByRole("listitem", { name: `lena@${domain}` });

@@ -87,7 +87,8 @@ test("add with validation, test in the dialog, save, edit keeping the password, 
   await dialog.getByRole("button", { name: "Save" }).click();
   await expect(dialog.getByText("The URL must start with ldap:// or ldaps://.")).toBeVisible();
   await expect(dialog.getByText("A whole number of milliseconds.")).toBeVisible();
-  await expect(dialog.getByText("“admin” has no “=”: each part of a DN is name=value.")).toBeVisible();
+  const notADn = "“admin” has no “=”: each part of a DN is name=value.";
+  await expect(dialog.getByText(notADn)).toBeVisible();
   await expect(dialog.getByText("The DN ends with a separator.")).toBeVisible();
   await expect(dialog.getByText(/Not a valid LDAP filter: A “\)” is missing/)).toBeVisible();
   await expect(
@@ -161,10 +162,8 @@ test("several connections in an order the administrator changes", async ({ page 
   await expect(items).toHaveText([/Second directory/, /First directory/]);
 });
 
-test("a directory administrator fills in a connection through a one-time link; the organisation administrator reviews it", async ({
-  page,
-  browser,
-}) => {
+// The organisation administrator then reviews it.
+test("a directory administrator fills in a connection through a one-time link", async ({ page, browser }) => {
   await signInAsOrgAdmin(page);
   await page.getByRole("button", { name: "Link for a directory administrator" }).click();
   const linkDialog = page.getByRole("dialog", { name: "Link for a directory administrator" });

@@ -31,7 +31,8 @@ test("the notification of a user who left with files leads to a transfer of owne
   await page.getByRole("link", { name: /Notifications/ }).click();
   await expect(
     page.getByText(
-      "The following users still have files in the platform but have been disabled/deleted from your Active Directory. Please transfer the ownership of their file(s) to another user.",
+      "The following users still have files in the platform but have been disabled/deleted from " +
+        "your Active Directory. Please transfer the ownership of their file(s) to another user.",
     ),
   ).toBeVisible();
   const item = page.getByRole("listitem", { name: leaver.email });

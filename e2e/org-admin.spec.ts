@@ -2,7 +2,8 @@ import { expect, test } from "@playwright/test";
 import { createOrg, createUser, db, PASSWORD, uid } from "./helpers/db";
 import { apiLogin } from "./helpers/auth";
 
-test("an organisation administrator creates, searches, filters, disables, enables and sets roles of local accounts", async ({
+// Finding covers search and filters.
+test("an organisation administrator creates, finds, disables, enables local accounts, sets roles", async ({
   page,
 }) => {
   const org = await createOrg("acme");

@@ -48,7 +48,7 @@ test("plans: exactly one is the default", async ({ page }) => {
   expect(await db.plan.count({ where: { isDefault: true } })).toBe(1);
 });
 
-test("a platform administrator grants and revokes the organisation-administrator role, with confirmation and audit", async ({
+test("a platform administrator grants and revokes the org-administrator role, confirmed and audited", async ({
   page,
   browser,
 }) => {
@@ -96,7 +96,7 @@ test("a platform administrator grants and revokes the organisation-administrator
   ).toBeVisible();
 });
 
-test("the platform-administrator role can be granted and revoked, and a revoked administrator loses access at once", async ({
+test("the platform-administrator role is granted and revoked; revoked, access ends at once", async ({
   page,
   browser,
 }) => {

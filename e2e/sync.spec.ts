@@ -40,9 +40,8 @@ async function setup(page: import("@playwright/test").Page) {
   return org;
 }
 
-test("Sync now shows a live progress bar, then the run in the history; preview names what would change; a held run waits for confirmation", async ({
-  page,
-}) => {
+// Preview names what would change; a held run waits for confirmation.
+test("Sync now shows a live progress bar, then the run in the history", async ({ page }) => {
   test.setTimeout(180_000);
   const org = await setup(page);
   const row = page.getByRole("listitem", { name: "Big directory" });

@@ -37,7 +37,8 @@ export async function runAction<S extends z.ZodType, T>(
     return {
       ok: false,
       error:
-        "Something went wrong. Try again; if it keeps failing, an administrator will find the cause in the server log.",
+        "Something went wrong. Try again; if it keeps failing, an administrator will find the cause " +
+        "in the server log.",
     };
   }
 }

@@ -27,8 +27,8 @@ export function decryptSecret(sealed: string): string {
   return Buffer.concat([decipher.update(buf.subarray(28)), decipher.final()]).toString("utf8");
 }
 
-// One-time links (directory administrators' connection requests, Ad hoc set-password links): the token is shown
-// or e-mailed once, and only its SHA-256 is stored.
+// One-time links (directory administrators' connection requests, Ad hoc set-password links): the token is
+// shown or e-mailed once, and only its SHA-256 is stored.
 export function newLinkToken(): string {
   return crypto.randomBytes(32).toString("base64url");
 }

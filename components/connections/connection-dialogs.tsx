@@ -113,7 +113,11 @@ export function RequestLinkButton({ slug }: { slug: string }) {
         open={open}
         onOpenChange={setOpen}
         title="Link for a directory administrator"
-        description="Someone who knows the directory but has no account here fills in and tests the connection through this link. It works once and expires after 72 hours; what they send waits, disabled, for your review."
+        description={
+          "Someone who knows the directory but has no account here fills in and tests the connection " +
+          "through this link. It works once and expires after 72 hours; what they send waits, " +
+          "disabled, for your review."
+        }
       >
         {link ? (
           <div className="space-y-3">

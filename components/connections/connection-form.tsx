@@ -36,7 +36,9 @@ export const EMPTY_CONNECTION: ConnectionInput = {
   ...PRESETS.ACTIVE_DIRECTORY,
 };
 
-/** A field of seed 004's table: label, input with its maximum length, error, and the seed's help beside it. */
+/**
+ * A field of seed 004's table: label, input with its maximum length, error, and the seed's help beside it.
+ */
 function SeedField({
   name,
   register,
@@ -57,7 +59,11 @@ function SeedField({
   const meta = FIELD_HELP[name];
   const id = `field-${name}`;
   return (
-    <div className="grid gap-x-6 gap-y-1 border-t border-slate-100 py-3 md:grid-cols-[minmax(0,1fr)_minmax(0,1fr)]">
+    <div
+      className={
+        "grid gap-x-6 gap-y-1 border-t border-slate-100 py-3 " + "md:grid-cols-[minmax(0,1fr)_minmax(0,1fr)]"
+      }
+    >
       <div className="space-y-1">
         <div className="flex gap-1 text-sm font-medium text-slate-800">
           <label htmlFor={id}>{meta.label}</label>
@@ -352,7 +358,11 @@ export function ConnectionForm({
         </div>
       )}
 
-      <div className="sticky bottom-0 mt-4 flex flex-wrap justify-end gap-2 border-t border-slate-200 bg-white pt-4">
+      <div
+        className={
+          "sticky bottom-0 mt-4 flex flex-wrap justify-end gap-2 " + "border-t border-slate-200 bg-white pt-4"
+        }
+      >
         {onCancel && (
           <Button variant="secondary" onClick={onCancel}>
             Cancel

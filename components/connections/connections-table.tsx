@@ -85,7 +85,8 @@ function EnabledToggle({ slug, row }: { slug: string; row: Row }) {
       aria-label={`${row.name}: ${row.enabled ? "Enabled" : "Disabled"}`}
       title={
         row.enabled
-          ? "Click to disable: synchronisation stops; its users can still sign in with their directory password."
+          ? "Click to disable: synchronisation stops; its users can still sign in with their " +
+            "directory password."
           : "Click to enable: synchronisation starts at the next run."
       }
       disabled={pending}
@@ -104,7 +105,11 @@ function EnabledToggle({ slug, row }: { slug: string; row: Row }) {
           }
         })
       }
-      className={`w-24 rounded-md px-2 py-1.5 text-xs font-semibold text-white shadow-xs transition-colors disabled:opacity-60 ${row.enabled ? "bg-green-600 hover:bg-green-700" : "bg-red-600 hover:bg-red-700"}`}
+      className={
+        "w-24 rounded-md px-2 py-1.5 text-xs font-semibold text-white shadow-xs transition-colors " +
+        "disabled:opacity-60 " +
+        `${row.enabled ? "bg-green-600 hover:bg-green-700" : "bg-red-600 hover:bg-red-700"}`
+      }
     >
       {row.enabled ? "Enabled" : "Disabled"}
     </button>
@@ -147,6 +152,13 @@ function when(iso: string | null) {
     ? new Date(iso).toLocaleString("en-GB", { timeZone: "UTC", dateStyle: "short", timeStyle: "short" }) +
         " UTC"
     : "—";
+}
+
+function lastRunSummary(run: NonNullable<Row["lastRun"]>, userCount: number) {
+  return (
+    `${when(run.startedAt)} · ${run.entriesRead} read, ${run.created} created, ${run.updated} updated, ` +
+    `${run.disabled} disabled, ${run.pendingTransfer} pending transfer · ${userCount} users`
+  );
 }
 
 export function ConnectionsTable({ slug, connections }: { slug: string; connections: Row[] }) {
@@ -195,9 +207,7 @@ export function ConnectionsTable({ slug, connections }: { slug: string; connecti
                       <Badge tone={RUN_TONE[row.lastRun.status] ?? "gray"}>
                         {RUN_LABEL[row.lastRun.status] ?? row.lastRun.status}
                       </Badge>
-                      {when(row.lastRun.startedAt)} · {row.lastRun.entriesRead} read, {row.lastRun.created}{" "}
-                      created, {row.lastRun.updated} updated, {row.lastRun.disabled} disabled,{" "}
-                      {row.lastRun.pendingTransfer} pending transfer · {row.userCount} users
+                      {lastRunSummary(row.lastRun, row.userCount)}
                     </span>
                   ) : (
                     "not synchronised yet"

@@ -89,7 +89,12 @@ export function DomainTabs({
             tabIndex={tab === t ? 0 : -1}
             onClick={() => setTab(t)}
             onKeyDown={(e) => onKey(e, i)}
-            className={`-mb-px border-b-2 px-4 py-2 text-sm font-medium ${tab === t ? "border-brand-600 text-brand-700" : "border-transparent text-slate-600 hover:text-slate-900"}`}
+            className={
+              "-mb-px border-b-2 px-4 py-2 text-sm font-medium " +
+              (tab === t
+                ? "border-brand-600 text-brand-700"
+                : "border-transparent text-slate-600 hover:text-slate-900")
+            }
           >
             {t}
           </button>
@@ -136,7 +141,10 @@ function General({ slug, domain }: { slug: string; domain: Domain }) {
               variant="danger"
               size="md"
               title={`Delete ${domain.name}?`}
-              description="The domain and its Advanced settings are removed. Its directory connection, if any, stays on the LDAP Connections page."
+              description={
+                "The domain and its Advanced settings are removed. Its directory connection, if any, " +
+                "stays on the LDAP Connections page."
+              }
               confirmLabel="Delete domain"
               onConfirm={async () => {
                 if (applyResult(await deleteDomainAction(slug, domain.id))) {
@@ -272,7 +280,10 @@ function DirectoryService({
         <TextInput
           label="Username"
           disabled={!enabled}
-          help="A directory administrator: user@domain or a DN (Active Directory), a short name or DN (Open Directory)."
+          help={
+            "A directory administrator: user@domain or a DN (Active Directory), a short name or DN " +
+            "(Open Directory)."
+          }
           error={e.username?.message}
           {...register("username")}
         />

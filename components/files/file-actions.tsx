@@ -127,7 +127,10 @@ export function ShareButton({
         open={open}
         onOpenChange={setOpen}
         title={`Share ${name}`}
-        description="The person opens the file after signing in. An address without an account gets an Ad hoc account, which can only open what is shared with it."
+        description={
+          "The person opens the file after signing in. An address without an account gets an Ad hoc " +
+          "account, which can only open what is shared with it."
+        }
       >
         <form
           noValidate
@@ -138,7 +141,9 @@ export function ShareButton({
             if (!applyResult(result, form.setError, setFormError) || !result.ok) return;
             const r = result.data;
             toast.success(
-              `Shared with ${r.email}${r.createdAdhoc ? " (new Ad hoc account)" : ""}${r.emailed ? "; an e-mail is on its way" : ""}`,
+              `Shared with ${r.email}` +
+                (r.createdAdhoc ? " (new Ad hoc account)" : "") +
+                (r.emailed ? "; an e-mail is on its way" : ""),
             );
             if (r.inviteUrl) setInvite({ email: r.email, url: r.inviteUrl });
             form.reset({ fileId, email: "" });
@@ -160,7 +165,11 @@ export function ShareButton({
           </div>
         </form>
         {invite && (
-          <div className="mt-4 rounded-md bg-amber-50 p-3 text-sm text-amber-900 ring-1 ring-amber-200 ring-inset">
+          <div
+            className={
+              "mt-4 rounded-md bg-amber-50 p-3 text-sm text-amber-900 " + "ring-1 ring-amber-200 ring-inset"
+            }
+          >
             <p>
               No e-mail server is configured. Send this one-time link to {invite.email}; it lets them set a
               password and expires in 7 days:

@@ -35,7 +35,9 @@ export function UserRowActions({ slug, user, isSelf }: { slug: string; user: Row
           label="Disable"
           variant="danger"
           title={`Disable ${user.email}?`}
-          description="The account can no longer sign in. Its files stay; you can enable it again at any time."
+          description={
+            "The account can no longer sign in. Its files stay; " + "you can enable it again at any time."
+          }
           confirmLabel="Disable account"
           onConfirm={async () => {
             if (applyResult(await setUserStatusAction(slug, { userId: user.id, status: "DISABLED" })))
@@ -81,7 +83,10 @@ function RolesButton({ slug, user }: { slug: string; user: Row }) {
         open={open}
         onOpenChange={setOpen}
         title={`Roles of ${user.email}`}
-        description="Originators own and share files; Collaborators open what is shared with them and upload; Organisation administrators manage this organisation."
+        description={
+          "Originators own and share files; Collaborators open what is shared with them and upload; " +
+          "Organisation administrators manage this organisation."
+        }
       >
         <fieldset className="space-y-2">
           <legend className="sr-only">Roles</legend>

@@ -65,7 +65,8 @@ describe("delegated sign-in against a real slapd", () => {
   }, 60_000);
   afterAll(async () => slapd?.stop());
 
-  it("signs in with the right password by email, account name, DOMAIN\\name and name@domain, creating the account on first sign-in, also through a disabled connection", async () => {
+  // Creates the account on first sign-in, also through a disabled connection.
+  it("signs in by email, account name, DOMAIN\\name and name@domain", async () => {
     const nt = domain.split(".")[0].toUpperCase();
     const id = await authenticate(`alice@${domain}`, "Alice-pw-1", address());
     expect(id).not.toBeNull();
@@ -112,7 +113,8 @@ describe("delegated sign-in against a real slapd", () => {
     }
   });
 
-  it("refuses a name that matches two entries, a disabled entry, and an entry outside the Sync filter, saying why in the log", async () => {
+  // The log says why: the name matches two entries, or which rule refused it.
+  it("refuses an ambiguous name, a disabled entry and one outside the Sync filter", async () => {
     expect(await authenticate("twin", "Twin-pw-1", address())).toBeNull();
     expect(await authenticate(`bob@${domain}`, "Bob-pw-1", address())).toBeNull();
     expect(await authenticate(`carol@${domain}`, "Carol-pw-1", address())).toBeNull();
@@ -128,7 +130,8 @@ describe("delegated sign-in against a real slapd", () => {
   });
 
   it("gives bare names to the domain bound to the address the console was reached on", async () => {
-    // A domain bound to 10.20.30.40 whose connection points nowhere: reached there, "fred" belongs to it alone.
+    // A domain bound to 10.20.30.40 whose connection points
+    // nowhere: reached there, "fred" belongs to it alone.
     const other = await makeOrg();
     const dead = await db.ldapConnection.create({
       data: {
@@ -212,7 +215,8 @@ describe("delegated sign-in against a real Samba Active Directory", () => {
   }, 120_000);
   afterAll(async () => dc?.stop());
 
-  it("signs in as CORP\\name, name@corp.example.com and by email; refuses wrong passwords and disabled users (514, 66050)", async () => {
+  // Refused: wrong passwords and disabled users (514, 66050).
+  it("signs in as CORP\\name, name@corp.example.com and by email; refuses what it must", async () => {
     const id = await authenticate("CORP\\ann", "Ann-Passw0rd!", address());
     expect(id).not.toBeNull();
     expect(await authenticate("ann@corp.example.com", "Ann-Passw0rd!", address())).toBe(id);

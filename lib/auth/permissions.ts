@@ -49,7 +49,10 @@ export function canOnPlatform(actor: Actor, _permission: PlatformPermission): bo
   return actor.isPlatformAdmin;
 }
 
-/** Roles an organisation administrator may set on a local account (seed 004: Originator, Collaborator, Org admin). */
+/**
+ * Roles an organisation administrator may set on a local account (seed 004: Originator, Collaborator, Org
+ * admin).
+ */
 export const ASSIGNABLE_LOCAL_ROLES = [
   "ORIGINATOR",
   "COLLABORATOR",

@@ -144,7 +144,8 @@ export const connectionSchema = z
       ctx.addIssue({
         code: "custom",
         path: ["statusDisabled"],
-        message: "With “bit set”, enter the bit value as a number (2 for Active Directory's ACCOUNTDISABLE).",
+        message:
+          "With “bit set”, enter the bit value as a number " + "(2 for Active Directory's ACCOUNTDISABLE).",
       });
     }
   });
@@ -163,52 +164,75 @@ export const connectionIdSchema = z.object({ connectionId: z.uuid() });
 export const FIELD_HELP: Record<string, { label: string; help: string; max?: number }> = {
   serverUrl: {
     label: "Server URL",
-    help: "The address of the server running LDAP. LDAP over TLS is also supported. Example: ldap://ldap.xy-company.com",
+    help:
+      "The address of the server running LDAP. LDAP over TLS is also supported. Example: " +
+      "ldap://ldap.xy-company.com",
   },
   serverTimeout: {
     label: "Server Timeout",
-    help: "The amount of time (in milliseconds) that the platform will wait when attempting to connect to or read data from the LDAP server.",
+    help:
+      "The amount of time (in milliseconds) that the platform will wait when attempting to connect to " +
+      "or read data from the LDAP server.",
   },
   managerDn: {
     label: "Manager DN",
     max: 512,
-    help: "The Distinguished Name (DN) of the 'manager' user who has privileges to perform LDAP authentication and synchronisation and browse the Base DN. Active Directory also accepts user@domain.",
+    help:
+      "The Distinguished Name (DN) of the 'manager' user who has privileges to perform LDAP " +
+      "authentication and synchronisation and browse the Base DN. Active Directory also accepts " +
+      "user@domain.",
   },
   managerPassword: {
     label: "Manager password",
     max: 128,
-    help: "The password for the 'manager' user who has privileges to perform LDAP authentication and synchronisation and browse the Base DN.",
+    help:
+      "The password for the 'manager' user who has privileges to perform LDAP authentication and " +
+      "synchronisation and browse the Base DN.",
   },
   baseDn: {
     label: "Base DN",
     max: 512,
-    help: "The root node in LDAP from which the platform finds users and groups. Example: ou=users,dc=xy-company,dc=com",
+    help:
+      "The root node in LDAP from which the platform finds users and groups. Example: " +
+      "ou=users,dc=xy-company,dc=com",
   },
   syncFilter: {
     label: "Sync filter",
     max: 512,
-    help: "The filter used to specify which users will be synchronised based on their LDAP path and attributes. Examples: (memberOf=CN=groupName,OU=users,DC=xy-company,DC=com) · (&(objectclass=user)(objectcategory=person)) · (&(&(objectclass=user)(objectcategory=person))(mail=*@xy-company.com))",
+    help:
+      "The filter used to specify which users will be synchronised based on their LDAP path and " +
+      "attributes. Examples: (memberOf=CN=groupName,OU=users,DC=xy-company,DC=com) · " +
+      "(&(objectclass=user)(objectcategory=person)) · " +
+      "(&(&(objectclass=user)(objectcategory=person))(mail=*@xy-company.com))",
   },
   authFilter: {
     label: "Auth filter",
     max: 512,
-    help: "The LDAP field against which the platform matches the email address of a user when they authenticate. Example: userPrincipalName={0}",
+    help:
+      "The LDAP field against which the platform matches the email address of a user when they " +
+      "authenticate. Example: userPrincipalName={0}",
   },
   domain: { label: "Domain", max: 64, help: "The domain for the LDAP user directory." },
   accountNameField: {
     label: "Account Name",
     max: 64,
-    help: "The LDAP field used to specify an additional/other name for users. Example: sAMAccountName. This field is required for internal platform functionality.",
+    help:
+      "The LDAP field used to specify an additional/other name for users. Example: sAMAccountName. " +
+      "This field is required for internal platform functionality.",
   },
   emailField: {
     label: "Email Field",
     max: 64,
-    help: "The LDAP field used to specify the email address for users. Example: mail. Each email address from this field defines a user's identity and forms part of the user's sign-in credentials.",
+    help:
+      "The LDAP field used to specify the email address for users. Example: mail. Each email address " +
+      "from this field defines a user's identity and forms part of the user's sign-in credentials.",
   },
   userPrincipalNameField: {
     label: "User Principal Name",
     max: 64,
-    help: "The LDAP field used to specify the external user identifier for users. Example: userPrincipalName. This field is required for internal platform functionality.",
+    help:
+      "The LDAP field used to specify the external user identifier for users. Example: " +
+      "userPrincipalName. This field is required for internal platform functionality.",
   },
   fullNameField: {
     label: "Full name field",
@@ -218,7 +242,9 @@ export const FIELD_HELP: Record<string, { label: string; help: string; max?: num
   statusField: {
     label: "Status field",
     max: 64,
-    help: "The LDAP field used by the platform to determine whether or not a user is disabled. Example: userAccountControl",
+    help:
+      "The LDAP field used by the platform to determine whether or not a user is disabled. Example: " +
+      "userAccountControl",
   },
   statusDisabled: {
     label: "Status disabled",

@@ -87,8 +87,8 @@ export async function createConnection(
 }
 
 /**
- * The stored manager password may only go to the server and DN it was given for: pointing a connection somewhere
- * else with the password left empty would hand the secret to whatever answers there.
+ * The stored manager password may only go to the server and DN it was given for: pointing a connection
+ * somewhere else with the password left empty would hand the secret to whatever answers there.
  */
 export function assertStoredPasswordStays(
   stored: { serverUrl: string; managerDn: string },

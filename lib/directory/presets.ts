@@ -72,7 +72,9 @@ export const PRESETS: Record<DirectoryPreset, PresetFields> = {
   },
 };
 
-/** Is an entry disabled? "equals" compares case-insensitively; "bit set" reads the value as a bit mask (AD). */
+/**
+ * Is an entry disabled? "equals" compares case-insensitively; "bit set" reads the value as a bit mask (AD).
+ */
 export function isDisabledValue(values: string[], expected: string, mode: StatusMode): boolean {
   if (!expected) return false;
   if (mode === "BIT_SET") {

@@ -54,7 +54,8 @@ export async function lastRuns(organizationId: string) {
       reenabled: number;
     }[]
   >`
-    select distinct on (r."connectionId") r."connectionId", r.status::text as status, r."startedAt", r."entriesRead", r.created, r.updated, r.disabled, r."pendingTransfer", r.reenabled
+    select distinct on (r."connectionId") r."connectionId", r.status::text as status, r."startedAt",
+      r."entriesRead", r.created, r.updated, r.disabled, r."pendingTransfer", r.reenabled
     from "SyncRun" r join "LdapConnection" c on c.id = r."connectionId"
     where c."organizationId" = ${organizationId}::uuid and r."dryRun" = false
     order by r."connectionId", r."startedAt" desc`;

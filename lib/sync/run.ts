@@ -3,8 +3,8 @@ import type { Entry } from "ldapts";
 import type { FieldNames } from "@/lib/directory/presets";
 import { isAscii, mapEntry, type MappedEntry } from "@/lib/sync/map";
 
-// What one synchronisation run carries from step to step (counts, warnings, the plan, who to disable), and the
-// small helpers every step shares.
+// What one synchronisation run carries from step to step (counts, warnings, the plan, who to disable), and
+// the small helpers every step shares.
 
 export const PAGE_SIZE = 1000;
 

@@ -38,7 +38,8 @@ export async function startSync(ctx: Ctx, connectionId: string, trigger: SyncTri
       targetId: connectionId,
     },
   });
-  // An administrator's Sync now reads everything (deletions included); the cron reads changes between full syncs.
+  // An administrator's Sync now reads everything (deletions
+  // included); the cron reads changes between full syncs.
   void syncConnection(connectionId, { trigger, allowDisable: trigger === "CONFIRMATION", full: true }).catch(
     (error) => console.error("sync failed", error),
   );

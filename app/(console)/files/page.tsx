@@ -21,7 +21,10 @@ export default async function FilesPage() {
     <>
       <PageHeader
         title="Files"
-        description="Your files and the files others share with you. Organisation administrators see how many files you have and their size, never their contents."
+        description={
+          "Your files and the files others share with you. Organisation administrators see how many " +
+          "files you have and their size, never their contents."
+        }
       />
       {organizations.length === 0 ? (
         <Card>

@@ -11,7 +11,12 @@ export default async function ConnectPage({ params }: { params: Promise<{ token:
   return (
     <main className="mx-auto max-w-4xl px-4 py-10">
       <div className="mb-6 flex items-center gap-2">
-        <span className="bg-brand-600 flex size-8 items-center justify-center rounded-md text-xs font-bold text-white">
+        <span
+          className={
+            "bg-brand-600 flex size-8 items-center justify-center rounded-md text-xs font-bold " +
+            "text-white"
+          }
+        >
           DC
         </span>
         <span className="font-semibold">Directory Console</span>

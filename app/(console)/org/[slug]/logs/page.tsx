@@ -29,7 +29,11 @@ export default async function LogsPage({
     <>
       <PageHeader
         title="Debug and Warning logs"
-        description="Everything about your directories: synchronisation results, warnings (such as account names that are not ASCII), errors, and, for connections with debug logging on, each LDAP operation. Times are UTC."
+        description={
+          "Everything about your directories: synchronisation results, warnings (such as account " +
+          "names that are not ASCII), errors, and, for connections with debug logging on, each LDAP " +
+          "operation. Times are UTC."
+        }
         actions={
           <a
             className={buttonClass("secondary")}

@@ -28,7 +28,11 @@ function describe(action: string, details: Record<string, unknown>): string {
   }
   if (details.reason) return String(details.reason);
   if (action === "created")
-    return `${details.dn ?? ""}${details.disabled ? " (disabled in the directory)" : ""}${details.previousAccount ? " — email changed; the previous account is kept for transfer" : ""}`;
+    return (
+      String(details.dn ?? "") +
+      (details.disabled ? " (disabled in the directory)" : "") +
+      (details.previousAccount ? " — email changed; the previous account is kept for transfer" : "")
+    );
   if (action === "re-enabled" && details.statusValue) return `status value ${details.statusValue}`;
   return "";
 }
@@ -108,7 +112,8 @@ export default async function UserPage({ params }: { params: Promise<{ slug: str
           <p className="text-sm text-slate-600" data-testid="file-totals">
             {files.count === 0
               ? "Owns no files in this organisation."
-              : `Owns ${files.count} file${files.count === 1 ? "" : "s"} (${formatBytes(files.bytes)}) in this organisation.`}
+              : `Owns ${files.count} file${files.count === 1 ? "" : "s"} ` +
+                `(${formatBytes(files.bytes)}) in this organisation.`}
           </p>
           {files.count > 0 && (
             <div className="mt-3">
