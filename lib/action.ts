@@ -1,9 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { ForbiddenError, NotFoundError, UserError } from "@/lib/errors";
-
-export type ActionResult<T = undefined> =
-  { ok: true; data: T } | { ok: false; error: string; fieldErrors?: Record<string, string> };
+import type { ActionResult } from "@/lib/action-result";
 
 export function fieldErrorsOf(error: z.ZodError): Record<string, string> {
   const out: Record<string, string> = {};

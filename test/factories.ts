@@ -2,7 +2,7 @@
 import crypto from "node:crypto";
 import { db } from "@/lib/db";
 import { hashPassword } from "@/lib/auth/password";
-import type { Role } from "@/lib/generated/prisma/enums";
+import type { Role, UserSource, UserStatus } from "@/lib/generated/prisma/enums";
 
 export const uid = () => crypto.randomBytes(4).toString("hex");
 
@@ -30,9 +30,9 @@ export async function makeUser(
     org?: { id: string };
     roles?: Role[];
     password?: string;
-    source?: "LOCAL" | "DIRECTORY" | "ADHOC";
+    source?: UserSource;
     platformAdmin?: boolean;
-    status?: "ACTIVE" | "DISABLED";
+    status?: UserStatus;
     emailPrefix?: string;
   } = {},
 ) {

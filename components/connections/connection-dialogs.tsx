@@ -14,6 +14,7 @@ import {
   testConnectionValuesAction,
   updateConnectionAction,
 } from "@/app/(console)/org/[slug]/ldap/actions";
+import { formatUtc } from "@/lib/format/time";
 
 export function AddConnectionButton({ slug }: { slug: string }) {
   const [open, setOpen] = useState(false);
@@ -132,8 +133,7 @@ export function RequestLinkButton({ slug }: { slug: string }) {
               onFocus={(e) => e.currentTarget.select()}
             />
             <p className="text-xs text-slate-500">
-              It is shown only now. Expires{" "}
-              {new Date(link.expiresAt).toLocaleString("en-GB", { timeZone: "UTC" })} UTC.
+              It is shown only now. Expires {formatUtc(link.expiresAt)}.
             </p>
             <div className="flex justify-end gap-2">
               <Button

@@ -18,9 +18,7 @@ import type { TestResult } from "@/lib/directory/test-connection";
 import { TestResultPanel } from "@/components/connections/test-result";
 import { PreviewView } from "@/components/connections/sync-panel";
 import type { Preview } from "@/lib/sync/service";
-
-type Result<T = unknown> =
-  { ok: true; data: T } | { ok: false; error: string; fieldErrors?: Record<string, string> };
+import type { ActionResult } from "@/lib/action-result";
 
 export const EMPTY_CONNECTION: ConnectionInput = {
   name: "",
@@ -120,12 +118,12 @@ export function ConnectionForm({
 }: {
   initial: ConnectionInput;
   editing: boolean;
-  onSubmit: (values: ConnectionInput) => Promise<Result>;
-  onTest: (values: ConnectionInput) => Promise<Result<TestResult>>;
+  onSubmit: (values: ConnectionInput) => Promise<ActionResult<unknown>>;
+  onTest: (values: ConnectionInput) => Promise<ActionResult<TestResult>>;
   submitLabel: string;
   onCancel?: () => void;
   /** Edit only: what these unsaved settings would do at the next sync. */
-  onPreview?: (values: ConnectionInput) => Promise<Result<Preview>>;
+  onPreview?: (values: ConnectionInput) => Promise<ActionResult<Preview>>;
 }) {
   const form = useForm<ConnectionInput>({
     resolver: zodResolver(editing ? connectionSchema : newConnectionSchema),

@@ -12,53 +12,22 @@ import { SyncPanel } from "@/components/connections/sync-panel";
 import { SyncSettingsButton } from "@/components/connections/sync-settings";
 import { PRESET_LABELS } from "@/lib/directory/presets";
 import type { TestResult } from "@/lib/directory/test-connection";
+import type { ConnectionRow } from "@/lib/connections/queries";
+import type { LastRun } from "@/lib/sync/queries";
 import {
   deleteConnectionAction,
   moveConnectionAction,
   setConnectionEnabledAction,
   testStoredConnectionAction,
 } from "@/app/(console)/org/[slug]/ldap/actions";
+import { formatUtc } from "@/lib/format/time";
 
-type Row = {
-  id: string;
-  name: string;
-  preset: keyof typeof PRESET_LABELS;
-  serverUrl: string;
-  serverTimeout: number;
-  managerDn: string;
-  baseDn: string;
-  syncFilter: string;
-  authFilter: string;
-  domain: string;
-  accountNameField: string;
-  emailField: string;
-  userPrincipalNameField: string;
-  fullNameField: string;
-  statusField: string;
-  statusDisabled: string;
-  statusDisabledMode: "EQUALS" | "BIT_SET";
-  startTls: boolean;
-  caCertificate: string | null;
-  enabled: boolean;
-  awaitingReview: boolean;
+// What the LDAP Connections page passes: the query's rows with dates as ISO strings and the last run.
+type Row = Omit<ConnectionRow, "_count" | "lastSyncAt" | "nextSyncAt" | "createdAt"> & {
   userCount: number;
   lastSyncAt: string | null;
   nextSyncAt: string | null;
-  syncIntervalMinutes: number;
-  fullSyncIntervalMinutes: number;
-  disableThresholdPercent: number;
-  disableThresholdCount: number;
-  debugLogging: boolean;
-  lastRun?: {
-    status: string;
-    startedAt: string;
-    entriesRead: number;
-    created: number;
-    updated: number;
-    disabled: number;
-    pendingTransfer: number;
-    reenabled: number;
-  };
+  lastRun?: LastRun;
 };
 
 const RUN_TONE: Record<string, "green" | "red" | "amber" | "blue"> = {
@@ -148,10 +117,7 @@ function TestButton({ slug, row }: { slug: string; row: Row }) {
 }
 
 function when(iso: string | null) {
-  return iso
-    ? new Date(iso).toLocaleString("en-GB", { timeZone: "UTC", dateStyle: "short", timeStyle: "short" }) +
-        " UTC"
-    : "—";
+  return iso ? formatUtc(iso, "short") : "—";
 }
 
 function lastRunSummary(run: NonNullable<Row["lastRun"]>, userCount: number) {

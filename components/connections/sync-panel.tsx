@@ -13,6 +13,7 @@ import {
   previewSyncAction,
   syncNowAction,
 } from "@/app/(console)/org/[slug]/ldap/actions";
+import { formatTime } from "@/lib/format/time";
 
 const STATUS_TONE = { RUNNING: "blue", SUCCEEDED: "green", FAILED: "red", HELD: "amber" } as const;
 const STATUS_LABEL = {
@@ -23,9 +24,7 @@ const STATUS_LABEL = {
 } as const;
 
 function time(iso: string | null) {
-  return iso
-    ? new Date(iso).toLocaleString("en-GB", { timeZone: "UTC", dateStyle: "short", timeStyle: "medium" })
-    : "—";
+  return iso ? formatTime(iso, "shortSeconds") : "—";
 }
 
 export function SyncProgress({ run, estimate }: { run: RunView; estimate?: number }) {

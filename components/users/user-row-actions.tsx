@@ -5,13 +5,14 @@ import { Button } from "@/components/ui/button";
 import { ConfirmButton, Dialog } from "@/components/ui/dialog";
 import { applyResult } from "@/components/ui/apply-result";
 import { ASSIGNABLE_ROLES } from "@/lib/users/schema";
+import type { UserSource } from "@/lib/generated/prisma/enums";
 import { ROLE_LABELS } from "@/lib/auth/permissions";
 import { setRolesAction, setUserStatusAction } from "@/app/(console)/org/[slug]/users/actions";
 
 type Row = {
   id: string;
   email: string;
-  source: "LOCAL" | "DIRECTORY" | "ADHOC";
+  source: UserSource;
   status: "ACTIVE" | "DISABLED" | "PENDING_TRANSFER";
   roles: string[];
 };

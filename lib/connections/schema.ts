@@ -3,10 +3,9 @@
 import { z } from "zod";
 import { dnError } from "@/lib/directory/dn";
 import { filterError } from "@/lib/directory/filter";
+import { DirectoryType, StatusMatchMode } from "@/lib/generated/prisma/enums";
 
-export const STATUS_MODES = ["EQUALS", "BIT_SET"] as const;
-export type StatusMode = (typeof STATUS_MODES)[number];
-const PRESET_VALUES = ["ACTIVE_DIRECTORY", "OPENLDAP", "OPEN_DIRECTORY", "DS389"] as const;
+export type StatusMode = StatusMatchMode;
 
 export const TIMEOUT_MIN_MS = 500;
 export const TIMEOUT_MAX_MS = 300_000;
@@ -58,7 +57,7 @@ function serverUrlError(value: string): string | undefined {
 export const connectionSchema = z
   .object({
     name: z.string().trim().min(1, "Give the connection a name.").max(64, "At most 64 characters."),
-    preset: z.enum(PRESET_VALUES),
+    preset: z.enum(DirectoryType),
     serverUrl: z
       .string()
       .trim()
@@ -121,7 +120,7 @@ export const connectionSchema = z
       .trim()
       .min(1, "Enter the value that means disabled.")
       .max(64, "At most 64 characters."),
-    statusDisabledMode: z.enum(STATUS_MODES),
+    statusDisabledMode: z.enum(StatusMatchMode),
     startTls: z.boolean(),
     caCertificate: z
       .string()

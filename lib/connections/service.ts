@@ -5,8 +5,7 @@ import { decryptSecret, encryptSecret, hashLinkToken, newLinkToken } from "@/lib
 import { NotFoundError, UserError } from "@/lib/errors";
 import { testConnection, type TestResult } from "@/lib/directory/test-connection";
 import type { ConnectionValues } from "@/lib/connections/schema";
-
-export type OrgCtx = { actorId: string | null; organizationId: string };
+import type { OrgCtx } from "@/lib/auth/org-context";
 
 // The fields stored as they are; the manager password is sealed separately.
 function columns(v: ConnectionValues) {

@@ -11,8 +11,7 @@ import {
 } from "@/lib/connections/service";
 import { connectionForDomain } from "@/lib/domains/derive";
 import type { AdvancedInput, DirectoryServiceInput } from "@/lib/domains/schema";
-
-type Ctx = { actorId: string | null; organizationId: string };
+import type { OrgCtx as Ctx } from "@/lib/auth/org-context";
 
 async function own(ctx: Ctx, id: string) {
   const domain = await db.domain.findFirst({ where: { id, organizationId: ctx.organizationId } });

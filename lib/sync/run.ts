@@ -1,6 +1,7 @@
 import "server-only";
 import type { Entry } from "ldapts";
 import type { FieldNames } from "@/lib/directory/presets";
+import type { UserSource } from "@/lib/generated/prisma/enums";
 import { isAscii, mapEntry, type MappedEntry } from "@/lib/sync/map";
 
 // What one synchronisation run carries from step to step (counts, warnings, the plan, who to disable), and
@@ -26,7 +27,7 @@ export type ExistingUser = {
   id: string;
   email: string;
   name: string;
-  source: "LOCAL" | "DIRECTORY" | "ADHOC";
+  source: UserSource;
   status: "ACTIVE" | "DISABLED" | "PENDING_TRANSFER";
   connectionId: string | null;
   directoryId: string | null;

@@ -5,6 +5,7 @@ import { LOG_LEVELS, LOG_PAGE_SIZE, listLogs, logQuerySchema } from "@/lib/logs/
 import { Badge, Card, EmptyState, FilterSelect, PageHeader, Pagination, td, th } from "@/components/ui/misc";
 import { inputClass } from "@/components/ui/field";
 import { buttonClass } from "@/components/ui/button";
+import { formatTimestamp } from "@/lib/format/time";
 
 export const metadata: Metadata = { title: "Debug and Warning logs" };
 
@@ -111,9 +112,7 @@ export default async function LogsPage({
             <tbody className="divide-y divide-slate-100">
               {rows.map((r) => (
                 <tr key={r.id}>
-                  <td className={`${td} whitespace-nowrap tabular-nums`}>
-                    {r.createdAt.toISOString().replace("T", " ").slice(0, 19)}
-                  </td>
+                  <td className={`${td} whitespace-nowrap tabular-nums`}>{formatTimestamp(r.createdAt)}</td>
                   <td className={td}>
                     <Badge tone={TONE[r.level]}>{r.level.toLowerCase()}</Badge>
                   </td>

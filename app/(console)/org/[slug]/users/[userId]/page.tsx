@@ -9,6 +9,7 @@ import { transferTargets } from "@/lib/transfers/service";
 import { TransferButton } from "@/components/notifications/transfer-button";
 import { Badge, Card, PageHeader } from "@/components/ui/misc";
 import { SOURCE_LABELS, STATUS_LABELS } from "@/lib/users/schema";
+import { formatTimestamp } from "@/lib/format/time";
 
 export const metadata: Metadata = { title: "User" };
 
@@ -144,7 +145,7 @@ export default async function UserPage({ params }: { params: Promise<{ slug: str
                     {describe(e.action, e.details as Record<string, unknown>)}
                   </p>
                   <p className="text-xs text-slate-400">
-                    {e.createdAt.toISOString().replace("T", " ").slice(0, 19)} UTC
+                    {formatTimestamp(e.createdAt)} UTC
                     {e.runId ? ` · run ${e.runId.slice(0, 8)}` : ""}
                   </p>
                 </li>
