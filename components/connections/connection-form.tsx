@@ -1,6 +1,6 @@
 "use client";
 import { useState } from "react";
-import { useForm, type UseFormRegisterReturn } from "react-hook-form";
+import { useForm, useWatch, type UseFormRegisterReturn } from "react-hook-form";
 import { zodResolver } from "@hookform/resolvers/zod";
 import { Button } from "@/components/ui/button";
 import { FormError, inputClass } from "@/components/ui/field";
@@ -130,14 +130,14 @@ export function ConnectionForm({
     defaultValues: initial,
     mode: "onSubmit",
   });
-  const { register, handleSubmit, formState, setValue, watch } = form;
+  const { register, handleSubmit, formState, setValue, control } = form;
   const [testing, setTesting] = useState(false);
   const [result, setResult] = useState<TestResult>();
   const [preview, setPreview] = useState<Preview>();
   const [previewing, setPreviewing] = useState(false);
   const [formError, setFormError] = useState<string>();
   const e = formState.errors;
-  const serverUrl = watch("serverUrl") ?? "";
+  const serverUrl = useWatch({ control, name: "serverUrl" }) ?? "";
 
   function applyPreset(preset: DirectoryPreset) {
     for (const [key, value] of Object.entries(PRESETS[preset]))

@@ -1,7 +1,7 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useRef, useState, type KeyboardEvent } from "react";
-import { useForm } from "react-hook-form";
+import { useForm, useWatch } from "react-hook-form";
 import { zodResolver } from "@hookform/resolvers/zod";
 import { toast } from "sonner";
 import { Button, buttonClass } from "@/components/ui/button";
@@ -215,13 +215,12 @@ function DirectoryService({
     resolver: zodResolver(directoryServiceSchema),
     defaultValues: initial,
   });
-  const { register, handleSubmit, formState, watch, setError } = form;
+  const { register, handleSubmit, formState, control, setError } = form;
   const [result, setResult] = useState<TestResult>();
   const [formError, setFormError] = useState<string>();
   const [testing, setTesting] = useState(false);
-  const enabled = watch("mappingEnabled");
-  const ldaps = watch("useLdaps");
-  const host = (watch("hostname") ?? "").replace(/:\d+$/, "").replace(/^\[|\]$/g, "");
+  const [enabled, ldaps, hostname] = useWatch({ control, name: ["mappingEnabled", "useLdaps", "hostname"] });
+  const host = (hostname ?? "").replace(/:\d+$/, "").replace(/^\[|\]$/g, "");
   const e = formState.errors;
   return (
     <Card className="max-w-2xl p-5">
