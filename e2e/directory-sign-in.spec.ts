@@ -1,6 +1,7 @@
 import { expect, test } from "@playwright/test";
-import { createOrg, db, uid } from "./helpers/db";
-import { encryptSecret } from "./helpers/crypto";
+import { db } from "../test/db";
+import { makeOrg, uid } from "../test/factories";
+import { encryptSecret } from "../lib/crypto-core";
 import { uiLogin } from "./helpers/auth";
 import { startSlapd, type Slapd } from "../test/ldap/slapd";
 
@@ -11,7 +12,7 @@ test.beforeAll(async () => {
   slapd = await startSlapd({
     users: [{ uid: "dora", cn: "Dora Directory", mail: `dora@${domain}`, password: "Dora-directory-pw" }],
   });
-  const org = await createOrg("dirsignin");
+  const org = await makeOrg("dirsignin");
   await db.ldapConnection.create({
     data: {
       organizationId: org.id,

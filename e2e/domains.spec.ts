@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
-import { createOrg, createUser, db, PASSWORD } from "./helpers/db";
+import { db } from "../test/db";
+import { makeOrg, makeUser, PASSWORD } from "../test/factories";
 import { apiLogin, uiLogin } from "./helpers/auth";
 import { startSambaDc, type SambaDc } from "../test/ldap/samba";
 
@@ -23,8 +24,8 @@ test.afterAll(async () => dc?.stop());
 // Test, save, sync, sign in as CORP\name; Advanced validation; column chooser.
 test("a domain mapped from a real Samba AD through the Directory Service tab", async ({ page, browser }) => {
   test.setTimeout(120_000);
-  const org = await createOrg("domains");
-  const admin = await createUser({ org, roles: ["ORG_ADMIN"] });
+  const org = await makeOrg("domains");
+  const admin = await makeUser({ org, roles: ["ORG_ADMIN"] });
   await apiLogin(page, admin.email, PASSWORD);
   await page.goto(`/org/${org.slug}/domains`);
   await page.getByRole("button", { name: "Add domain" }).click();
@@ -64,7 +65,7 @@ test("a domain mapped from a real Samba AD through the Directory Service tab", a
   await expect(page.getByText("Directory service saved")).toBeVisible();
 
   // Migration: a local account whose account name is in the directory becomes a directory account.
-  const local = await createUser({ org, roles: ["ORIGINATOR"], name: "Nora Local" });
+  const local = await makeUser({ org, roles: ["ORIGINATOR"], name: "Nora Local" });
   await db.user.update({ where: { id: local.id }, data: { accountName: "nora" } });
   await page.reload();
   await page.getByRole("button", { name: "Find local accounts in the directory" }).click();

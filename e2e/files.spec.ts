@@ -2,8 +2,9 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import { execFileSync } from "node:child_process";
 import { expect, test, type Page } from "@playwright/test";
-import { createOrg, createUser, db, PASSWORD, uid } from "./helpers/db";
-import { encryptSecret } from "./helpers/crypto";
+import { db } from "../test/db";
+import { makeOrg, makeUser, PASSWORD, uid } from "../test/factories";
+import { encryptSecret } from "../lib/crypto-core";
 import { apiLogin, uiLogin } from "./helpers/auth";
 import { startSlapd, type Slapd } from "../test/ldap/slapd";
 import { startMailbox, type Mailbox } from "../test/mail";
@@ -34,8 +35,8 @@ test("a member uploads, downloads byte-for-byte, renames, meets the quota and de
   page,
   browser,
 }) => {
-  const org = await createOrg("files");
-  const member = await createUser({ org, roles: ["ORIGINATOR"] });
+  const org = await makeOrg("files");
+  const member = await makeUser({ org, roles: ["ORIGINATOR"] });
   await apiLogin(page, member.email, PASSWORD);
   await page.goto("/files");
   await expect(page.getByText("No files yet")).toBeVisible();
@@ -58,7 +59,7 @@ test("a member uploads, downloads byte-for-byte, renames, meets the quota and de
 
   // Someone else in the organisation, guessing the id.
   const file = await db.file.findFirstOrThrow({ where: { ownerId: member.id } });
-  const other = await createUser({ org, roles: ["ORIGINATOR"] });
+  const other = await makeUser({ org, roles: ["ORIGINATOR"] });
   const otherContext = await browser.newContext();
   const otherPage = await otherContext.newPage();
   await apiLogin(otherPage, other.email, PASSWORD);
@@ -92,9 +93,9 @@ test("sharing with an unknown address creates an Ad hoc account that sees only t
   page,
   browser,
 }) => {
-  const org = await createOrg("share");
-  const owner = await createUser({ org, roles: ["ORIGINATOR"], name: "Olivia Owner" });
-  const collaborator = await createUser({ org, roles: ["COLLABORATOR"] });
+  const org = await makeOrg("share");
+  const owner = await makeUser({ org, roles: ["ORIGINATOR"], name: "Olivia Owner" });
+  const collaborator = await makeUser({ org, roles: ["COLLABORATOR"] });
   await apiLogin(page, owner.email, PASSWORD);
   await page.goto("/files");
   const shared = Buffer.from("the shared plan\n".repeat(100));
@@ -162,7 +163,7 @@ test("sharing with an unknown address creates an Ad hoc account that sees only t
   await collabContext.close();
 
   // The organisation administrator sees counts and sizes, not contents.
-  const admin = await createUser({ org, roles: ["ORG_ADMIN"] });
+  const admin = await makeUser({ org, roles: ["ORG_ADMIN"] });
   await apiLogin(page, admin.email, PASSWORD);
   await page.goto(`/org/${org.slug}/users?q=${encodeURIComponent(owner.email)}`);
   const ownerRow = page.getByRole("row", { name: owner.email });
@@ -190,8 +191,8 @@ test.describe("a directory user with files is disabled in slapd", () => {
     browser,
   }) => {
     test.setTimeout(120_000);
-    const org = await createOrg("leave");
-    const admin = await createUser({ org, roles: ["ORG_ADMIN"] });
+    const org = await makeOrg("leave");
+    const admin = await makeUser({ org, roles: ["ORG_ADMIN"] });
     await db.ldapConnection.create({
       data: {
         organizationId: org.id,

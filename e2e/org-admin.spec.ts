@@ -1,15 +1,14 @@
-import { expect, test } from "@playwright/test";
-import { createOrg, createUser, db, PASSWORD, uid } from "./helpers/db";
+import { expect, test } from "./fixtures";
+import { db } from "../test/db";
+import { makeOrg, makeUser, PASSWORD, uid } from "../test/factories";
 import { apiLogin } from "./helpers/auth";
 
 // Finding covers search and filters.
 test("an organisation administrator creates, finds, disables, enables local accounts, sets roles", async ({
-  page,
+  signedInPage: page,
+  org,
 }) => {
-  const org = await createOrg("acme");
-  const admin = await createUser({ org, roles: ["ORG_ADMIN"] });
-  await createUser({ org, source: "DIRECTORY", name: "Dora Directory" });
-  await apiLogin(page, admin.email, PASSWORD);
+  await makeUser({ org, source: "DIRECTORY", name: "Dora Directory" });
   await page.goto(`/org/${org.slug}/users`);
   await expect(page.getByRole("heading", { name: "Users" })).toBeVisible();
 
@@ -75,10 +74,10 @@ test("an organisation administrator creates, finds, disables, enables local acco
 test("an organisation administrator of one organisation can see and change nothing of another", async ({
   page,
 }) => {
-  const mine = await createOrg("mine");
-  const theirs = await createOrg("theirs");
-  const admin = await createUser({ org: mine, roles: ["ORG_ADMIN"] });
-  const victim = await createUser({ org: theirs, name: "Victor Victim" });
+  const mine = await makeOrg("mine");
+  const theirs = await makeOrg("theirs");
+  const admin = await makeUser({ org: mine, roles: ["ORG_ADMIN"] });
+  const victim = await makeUser({ org: theirs, name: "Victor Victim" });
   await apiLogin(page, admin.email, PASSWORD);
 
   // Their pages: 403, and none of their data on it.
@@ -122,10 +121,8 @@ test("an organisation administrator of one organisation can see and change nothi
   expect(victimRoles.roles).toEqual(["ORIGINATOR"]);
 });
 
-test("a member cannot open administration pages", async ({ page }) => {
-  const org = await createOrg("member");
-  const member = await createUser({ org, roles: ["ORIGINATOR"] });
-  await apiLogin(page, member.email, PASSWORD);
+test("a member cannot open administration pages", async ({ page, org, member }) => {
+  await apiLogin(page, member.email, member.password);
   expect((await page.goto(`/org/${org.slug}/users`))?.status()).toBe(403);
   expect((await page.goto(`/admin/users`))?.status()).toBe(403);
   expect((await page.goto(`/org/does-not-exist-${org.slug}/users`))?.status()).toBe(404);

@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
-import { createOrg, createUser, db, PASSWORD } from "./helpers/db";
+import { db } from "../test/db";
+import { makeOrg, makeUser, PASSWORD } from "../test/factories";
 import { apiLogin } from "./helpers/auth";
 import { startSlapd, type Slapd } from "../test/ldap/slapd";
 import { execFileSync } from "node:child_process";
@@ -17,8 +18,8 @@ test.beforeAll(async () => {
 test.afterAll(async () => slapd?.stop());
 
 async function setup(page: import("@playwright/test").Page) {
-  const org = await createOrg("sync");
-  const admin = await createUser({ org, roles: ["ORG_ADMIN"] });
+  const org = await makeOrg("sync");
+  const admin = await makeUser({ org, roles: ["ORG_ADMIN"] });
   await apiLogin(page, admin.email, PASSWORD);
   await page.goto(`/org/${org.slug}/ldap`);
   await page.getByRole("button", { name: "Add LDAP Connection" }).click();
