@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { Role, UserSource, UserStatus } from "@/lib/generated/prisma/enums";
 
-/** Roles an organisation administrator may set on a local account (seed 004: Originator, Collaborator, Org admin). */
+/** Roles an organisation administrator may set on a local account (seed 004). */
 export const ASSIGNABLE_ROLES = [Role.ORIGINATOR, Role.COLLABORATOR, Role.ORG_ADMIN];
 
 export const emailField = z
