@@ -1,6 +1,7 @@
 import http from "node:http";
 import { expect, test } from "@playwright/test";
-import { createOrg, createUser, db, PASSWORD, uid } from "./helpers/db";
+import { db } from "../test/db";
+import { makeOrg, makeUser, PASSWORD, uid } from "../test/factories";
 import { apiLogin } from "./helpers/auth";
 
 // Bad input never gives an error page or a 500 (issue 13, item 9): each case below once.
@@ -8,8 +9,8 @@ import { apiLogin } from "./helpers/auth";
 const NOT_A_UUID = "zzzzzzzz-zzzz-zzzz-zzzz-zzzzzzzzzzzz";
 
 test("impossible log dates show the filter error; the export refuses them with a 400", async ({ page }) => {
-  const org = await createOrg("badlogs");
-  const admin = await createUser({ org, roles: ["ORG_ADMIN"] });
+  const org = await makeOrg("badlogs");
+  const admin = await makeUser({ org, roles: ["ORG_ADMIN"] });
   await apiLogin(page, admin.email, PASSWORD);
 
   const impossible = await page.goto(`/org/${org.slug}/logs?from=2026-99-99`);
@@ -31,8 +32,8 @@ test("impossible log dates show the filter error; the export refuses them with a
 });
 
 test("a NUL in a search is no error", async ({ page }) => {
-  const org = await createOrg("badsearch");
-  const admin = await createUser({ org, roles: ["ORG_ADMIN"], platformAdmin: true });
+  const org = await makeOrg("badsearch");
+  const admin = await makeUser({ org, roles: ["ORG_ADMIN"], platformAdmin: true });
   await apiLogin(page, admin.email, PASSWORD);
   for (const path of [
     `/org/${org.slug}/users?q=%00`,
@@ -46,8 +47,8 @@ test("a NUL in a search is no error", async ({ page }) => {
 });
 
 test("36-character ids that are not UUIDs are not found", async ({ page }) => {
-  const org = await createOrg("badids");
-  const admin = await createUser({ org, roles: ["ORG_ADMIN"] });
+  const org = await makeOrg("badids");
+  const admin = await makeUser({ org, roles: ["ORG_ADMIN"] });
   await apiLogin(page, admin.email, PASSWORD);
   for (const path of [
     `/org/${org.slug}/users/${NOT_A_UUID}`,
@@ -80,7 +81,7 @@ test("server-action bodies that are not JSON answer 400, too large ones 413", as
 });
 
 test("an admin action on a plan deleted meanwhile says it is not found", async ({ page }) => {
-  const admin = await createUser({ platformAdmin: true });
+  const admin = await makeUser({ platformAdmin: true });
   const name = `Gone ${uid()}`;
   const plan = await db.plan.create({ data: { name, storageQuotaBytes: 1024n ** 3n }, select: { id: true } });
   await apiLogin(page, admin.email, PASSWORD);
@@ -97,7 +98,7 @@ test("an admin action on a plan deleted meanwhile says it is not found", async (
 });
 
 test("a callbackUrl to another site lands on /home; one of the console is followed", async ({ page }) => {
-  const member = await createUser({ org: await createOrg("redirect") });
+  const member = await makeUser({ org: await makeOrg("redirect") });
   for (const [callbackUrl, expected] of [
     ["//evil.example/x", /\/home$/],
     ["/\\evil.example", /\/home$/],
@@ -113,7 +114,7 @@ test("a callbackUrl to another site lands on /home; one of the console is follow
 });
 
 test("signing out ends the person's session in another browser", async ({ page, browser }) => {
-  const member = await createUser({ org: await createOrg("signout") });
+  const member = await makeUser({ org: await makeOrg("signout") });
   await apiLogin(page, member.email, PASSWORD);
   const other = await browser.newContext();
   const otherPage = await other.newPage();
@@ -179,7 +180,7 @@ async function signInFrom(
 test("failures from one address lock the account there only; X-Forwarded-For is not believed", async ({
   baseURL,
 }) => {
-  const user = await createUser();
+  const user = await makeUser();
   const attempt = (source: string, password: string, forwardedFor: string) =>
     signInFrom(baseURL!, source, user.email, password, forwardedFor);
   for (let i = 0; i < 5; i++)

@@ -1,6 +1,7 @@
 import { expect, test } from "@playwright/test";
-import { encryptSecret } from "./helpers/crypto";
-import { createOrg, db, verifyDomain } from "./helpers/db";
+import { encryptSecret } from "../lib/crypto-core";
+import { db } from "../test/db";
+import { makeOrg, verifyDomain } from "../test/factories";
 import { startSlapd } from "../test/ldap/slapd";
 
 test("the cron route refuses callers without the secret and runs due connections for those with it", async ({
@@ -13,7 +14,7 @@ test("the cron route refuses callers without the secret and runs due connections
 
   const slapd = await startSlapd({ users: [{ uid: "cronny", cn: "Cron Ny", mail: "cronny@example.com" }] });
   try {
-    const org = await createOrg("cron");
+    const org = await makeOrg("cron");
     await verifyDomain(org, "example.com");
     const connection = await db.ldapConnection.create({
       data: {
@@ -58,10 +59,10 @@ test("the cron route refuses callers without the secret and runs due connections
   }
 });
 
-test("the Debug and Warning logs list a sync's result and warnings, filter by level, and export as CSV", async ({
+test("the Debug and Warning logs list a sync's result and warnings, filter by level, export CSV", async ({
   page,
 }) => {
-  const { createUser, PASSWORD } = await import("./helpers/db");
+  const { makeUser, PASSWORD } = await import("../test/factories");
   const { apiLogin } = await import("./helpers/auth");
   const slapd = await startSlapd({
     users: [
@@ -70,9 +71,9 @@ test("the Debug and Warning logs list a sync's result and warnings, filter by le
     ],
   });
   try {
-    const org = await createOrg("logs");
+    const org = await makeOrg("logs");
     await verifyDomain(org, "example.com");
-    const admin = await createUser({ org, roles: ["ORG_ADMIN"] });
+    const admin = await makeUser({ org, roles: ["ORG_ADMIN"] });
     await db.ldapConnection.create({
       data: {
         organizationId: org.id,
@@ -116,9 +117,7 @@ test("the Debug and Warning logs list a sync's result and warnings, filter by le
     const text = await csv.text();
     expect(text.split("\n")[0]).toBe("time_utc,level,connection,message,details");
     expect(text).toContain("Full sync: 2 read, 2 created");
-    expect((await page.request.get(`/org/${(await createOrg("other")).slug}/logs/export`)).status()).toBe(
-      403,
-    );
+    expect((await page.request.get(`/org/${(await makeOrg("other")).slug}/logs/export`)).status()).toBe(403);
   } finally {
     await slapd.stop();
   }

@@ -1,6 +1,7 @@
 import { expect, test } from "@playwright/test";
-import { createOrg, db, uid, verifyDomain } from "./helpers/db";
-import { encryptSecret } from "./helpers/crypto";
+import { db } from "../test/db";
+import { makeOrg, uid, verifyDomain } from "../test/factories";
+import { encryptSecret } from "../lib/crypto-core";
 import { uiLogin } from "./helpers/auth";
 import { startSlapd, type Slapd } from "../test/ldap/slapd";
 
@@ -11,7 +12,7 @@ test.beforeAll(async () => {
   slapd = await startSlapd({
     users: [{ uid: "dora", cn: "Dora Directory", mail: `dora@${domain}`, password: "Dora-directory-pw" }],
   });
-  const org = await createOrg("dirsignin");
+  const org = await makeOrg("dirsignin");
   await verifyDomain(org, domain);
   await db.ldapConnection.create({
     data: {
@@ -37,7 +38,7 @@ test.beforeAll(async () => {
 });
 test.afterAll(async () => slapd?.stop());
 
-test("a directory user signs in with their directory password, and their profile says the directory manages it", async ({
+test("a directory user signs in with their directory password; the profile says who manages it", async ({
   page,
 }) => {
   await uiLogin(page, `${domain.split(".")[0].toUpperCase()}\\dora`, "wrong-password");

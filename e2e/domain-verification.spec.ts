@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
-import { createOrg, createUser, db, PASSWORD, uid } from "./helpers/db";
+import { db } from "../test/db";
+import { makeOrg, makeUser, PASSWORD, uid } from "../test/factories";
 import { apiLogin } from "./helpers/auth";
 import { startDnsmasq, type Dnsmasq } from "../test/dns/dnsmasq";
 
@@ -16,8 +17,8 @@ test("an organisation administrator adds a domain, publishes its TXT record and 
   page,
 }) => {
   expect(dnsPort, "DNS_SERVER is set by scripts/test.ts").toBeGreaterThan(0);
-  const org = await createOrg("verify");
-  const admin = await createUser({ org, roles: ["ORG_ADMIN"] });
+  const org = await makeOrg("verify");
+  const admin = await makeUser({ org, roles: ["ORG_ADMIN"] });
   const name = `v${uid()}.e2e.example`;
   const recordName = `_directory-console-challenge.${name}`;
   await apiLogin(page, admin.email, PASSWORD);
@@ -62,11 +63,11 @@ test("an organisation administrator adds a domain, publishes its TXT record and 
 });
 
 test("a platform administrator approves a domain without DNS and a bind address", async ({ page }) => {
-  const org = await createOrg("approve");
+  const org = await makeOrg("approve");
   const name = `a${uid()}.e2e.example`;
   const address = `10.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.9`;
   await db.domain.create({ data: { organizationId: org.id, name, bindIpAddress: address } });
-  const platform = await createUser({ platformAdmin: true });
+  const platform = await makeUser({ platformAdmin: true });
   await apiLogin(page, platform.email, PASSWORD);
   await page.goto("/admin/domains");
   const claim = page.getByRole("row", { name: `${name} (${org.name})` });

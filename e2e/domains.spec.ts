@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
-import { createOrg, createUser, db, PASSWORD, verifyDomain, uid } from "./helpers/db";
+import { db } from "../test/db";
+import { makeOrg, makeUser, PASSWORD, uid, verifyDomain } from "../test/factories";
 import { apiLogin, uiLogin } from "./helpers/auth";
 import { startSambaDc, type SambaDc } from "../test/ldap/samba";
 
@@ -20,13 +21,11 @@ test.beforeAll(async () => {
 });
 test.afterAll(async () => dc?.stop());
 
-test("a domain mapped from a real Samba AD through the Directory Service tab: test, save, sync, sign in as CORP\\name; Advanced validation; column chooser", async ({
-  page,
-  browser,
-}) => {
+// Test, save, sync, sign in as CORP\name; Advanced validation; column chooser.
+test("a domain mapped from a real Samba AD through the Directory Service tab", async ({ page, browser }) => {
   test.setTimeout(120_000);
-  const org = await createOrg("domains");
-  const admin = await createUser({ org, roles: ["ORG_ADMIN"] });
+  const org = await makeOrg("domains");
+  const admin = await makeUser({ org, roles: ["ORG_ADMIN"] });
   await apiLogin(page, admin.email, PASSWORD);
   await page.goto(`/org/${org.slug}/domains`);
   await page.getByRole("button", { name: "Add domain" }).click();
@@ -69,7 +68,7 @@ test("a domain mapped from a real Samba AD through the Directory Service tab: te
 
   // Migration: a local account whose account name is in the directory becomes a directory account.
   // Only local accounts of the organisation's own verified domains are offered.
-  const created = await createUser({ org, roles: ["ORIGINATOR"], name: "Nora Local" });
+  const created = await makeUser({ org, roles: ["ORIGINATOR"], name: "Nora Local" });
   const local = { ...created, email: `nora-${uid()}@old-corp.example` };
   await db.user.update({ where: { id: local.id }, data: { accountName: "nora", email: local.email } });
   await verifyDomain(org, "old-corp.example");

@@ -2,13 +2,15 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import { execFileSync } from "node:child_process";
 import { expect, test, type Page } from "@playwright/test";
-import { createOrg, createUser, db, PASSWORD, uid, verifyDomain } from "./helpers/db";
-import { encryptSecret } from "./helpers/crypto";
+import { db } from "../test/db";
+import { makeOrg, makeUser, PASSWORD, uid, verifyDomain } from "../test/factories";
+import { encryptSecret } from "../lib/crypto-core";
 import { apiLogin, uiLogin } from "./helpers/auth";
 import { startSlapd, type Slapd } from "../test/ldap/slapd";
 import { startMailbox, type Mailbox } from "../test/mail";
 
-// The console under test sends e-mail to SMTP_URL (scripts/test.ts picks the port); this mailbox listens there.
+// The console under test sends e-mail to SMTP_URL
+// (scripts/test.ts picks the port); this mailbox listens there.
 let mailbox: Mailbox;
 test.beforeAll(async () => {
   mailbox = await startMailbox(Number(new URL(process.env.SMTP_URL!).port));
@@ -28,12 +30,13 @@ async function downloadBytes(page: Page, row: ReturnType<Page["getByRole"]>, nam
   return fs.readFileSync(await download.path());
 }
 
-test("a member uploads and downloads byte-for-byte, renames, meets the quota, deletes; another member cannot fetch the file by its id", async ({
+// Another member cannot fetch the file by its id.
+test("a member uploads, downloads byte-for-byte, renames, meets the quota and deletes", async ({
   page,
   browser,
 }) => {
-  const org = await createOrg("files");
-  const member = await createUser({ org, roles: ["ORIGINATOR"] });
+  const org = await makeOrg("files");
+  const member = await makeUser({ org, roles: ["ORIGINATOR"] });
   await apiLogin(page, member.email, PASSWORD);
   await page.goto("/files");
   await expect(page.getByText("No files yet")).toBeVisible();
@@ -56,7 +59,7 @@ test("a member uploads and downloads byte-for-byte, renames, meets the quota, de
 
   // Someone else in the organisation, guessing the id.
   const file = await db.file.findFirstOrThrow({ where: { ownerId: member.id } });
-  const other = await createUser({ org, roles: ["ORIGINATOR"] });
+  const other = await makeUser({ org, roles: ["ORIGINATOR"] });
   const otherContext = await browser.newContext();
   const otherPage = await otherContext.newPage();
   await apiLogin(otherPage, other.email, PASSWORD);
@@ -73,7 +76,8 @@ test("a member uploads and downloads byte-for-byte, renames, meets the quota, de
   await expect(page.getByText(`1.5 MB of 1.9 MB used (plan ${plan.name})`)).toBeVisible();
   await upload(page, "too-big.bin", crypto.randomBytes(1_000_000));
   await expect(page.getByRole("main").getByRole("alert")).toContainText(
-    `too-big.bin: Not enough space: This file (977 KB) is larger than the 417 KB left of your plan ${plan.name}`,
+    "too-big.bin: Not enough space: This file (977 KB) is larger than the 417 KB left of your plan " +
+      `${plan.name}`,
   );
   expect(await db.file.count({ where: { ownerId: member.id } })).toBe(1);
 
@@ -84,13 +88,14 @@ test("a member uploads and downloads byte-for-byte, renames, meets the quota, de
   expect(await db.file.count({ where: { ownerId: member.id } })).toBe(0);
 });
 
-test("sharing with an unknown address creates an Ad hoc account; its one-time link sets a password and shows only the shared file", async ({
+// Its one-time link sets a password.
+test("sharing with an unknown address creates an Ad hoc account that sees only the shared file", async ({
   page,
   browser,
 }) => {
-  const org = await createOrg("share");
-  const owner = await createUser({ org, roles: ["ORIGINATOR"], name: "Olivia Owner" });
-  const collaborator = await createUser({ org, roles: ["COLLABORATOR"] });
+  const org = await makeOrg("share");
+  const owner = await makeUser({ org, roles: ["ORIGINATOR"], name: "Olivia Owner" });
+  const collaborator = await makeUser({ org, roles: ["COLLABORATOR"] });
   await apiLogin(page, owner.email, PASSWORD);
   await page.goto("/files");
   const shared = Buffer.from("the shared plan\n".repeat(100));
@@ -164,7 +169,7 @@ test("sharing with an unknown address creates an Ad hoc account; its one-time li
   await collabContext.close();
 
   // The organisation administrator sees counts and sizes, not contents.
-  const admin = await createUser({ org, roles: ["ORG_ADMIN"] });
+  const admin = await makeUser({ org, roles: ["ORG_ADMIN"] });
   await apiLogin(page, admin.email, PASSWORD);
   await page.goto(`/org/${org.slug}/users?q=${encodeURIComponent(owner.email)}`);
   const ownerRow = page.getByRole("row", { name: owner.email });
@@ -198,14 +203,15 @@ test.describe("a directory user with files is disabled in slapd", () => {
   });
   test.afterAll(async () => slapd?.stop());
 
-  test("sync → notification on the page and by e-mail → transfer → the files are the receiver's and the account is disabled", async ({
+  // After the transfer the files are the receiver's.
+  test("sync → notification on the page and by e-mail → transfer → account disabled", async ({
     page,
     browser,
   }) => {
     test.setTimeout(120_000);
-    const org = await createOrg("leave");
+    const org = await makeOrg("leave");
     await verifyDomain(org, domain);
-    const admin = await createUser({ org, roles: ["ORG_ADMIN"] });
+    const admin = await makeUser({ org, roles: ["ORG_ADMIN"] });
     await db.ldapConnection.create({
       data: {
         organizationId: org.id,
@@ -260,7 +266,8 @@ test.describe("a directory user with files is disabled in slapd", () => {
     await nav.click();
     await expect(
       page.getByText(
-        "The following users still have files in the platform but have been disabled/deleted from your Active Directory. Please transfer the ownership of their file(s) to another user.",
+        "The following users still have files in the platform but have been disabled/deleted from " +
+          "your Active Directory. Please transfer the ownership of their file(s) to another user.",
       ),
     ).toBeVisible();
     const item = page.getByRole("listitem", { name: `lena@${domain}` });

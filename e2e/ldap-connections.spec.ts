@@ -1,6 +1,7 @@
-import { expect, test, type Locator, type Page } from "@playwright/test";
-import { createOrg, createUser, db, PASSWORD, verifyDomain } from "./helpers/db";
-import { apiLogin } from "./helpers/auth";
+import type { Locator } from "@playwright/test";
+import { db } from "../test/db";
+import { expect, test } from "./fixtures";
+import { verifyDomain } from "../test/factories";
 import { startSlapd, type Slapd } from "../test/ldap/slapd";
 
 let slapd: Slapd;
@@ -30,19 +31,16 @@ async function fillConnection(dialog: Locator, name: string, overrides: Record<s
     await dialog.getByLabel(label, { exact: true }).fill(value);
 }
 
-async function signInAsOrgAdmin(page: Page) {
-  const org = await createOrg("ldap");
+// The directory's people are at example.com: this organisation's verified domain.
+test.beforeEach(async ({ org }) => {
   await verifyDomain(org, "example.com");
-  const admin = await createUser({ org, roles: ["ORG_ADMIN"] });
-  await apiLogin(page, admin.email, PASSWORD);
-  await page.goto(`/org/${org.slug}/ldap`);
-  return org;
-}
+});
 
 test("add with validation, test in the dialog, save, edit keeping the password, toggle and delete", async ({
-  page,
+  signedInPage: page,
+  org,
 }) => {
-  const org = await signInAsOrgAdmin(page);
+  await page.goto(`/org/${org.slug}/ldap`);
   await expect(page.getByText("No LDAP connections yet")).toBeVisible();
   await page.getByRole("button", { name: "Add LDAP Connection" }).click();
   const dialog = page.getByRole("dialog", { name: "Add LDAP connection" });
@@ -88,7 +86,8 @@ test("add with validation, test in the dialog, save, edit keeping the password, 
   await dialog.getByRole("button", { name: "Save" }).click();
   await expect(dialog.getByText("The URL must start with ldap:// or ldaps://.")).toBeVisible();
   await expect(dialog.getByText("A whole number of milliseconds.")).toBeVisible();
-  await expect(dialog.getByText("“admin” has no “=”: each part of a DN is name=value.")).toBeVisible();
+  const notADn = "“admin” has no “=”: each part of a DN is name=value.";
+  await expect(dialog.getByText(notADn)).toBeVisible();
   await expect(dialog.getByText("The DN ends with a separator.")).toBeVisible();
   await expect(dialog.getByText(/Not a valid LDAP filter: A “\)” is missing/)).toBeVisible();
   await expect(
@@ -147,8 +146,8 @@ test("add with validation, test in the dialog, save, edit keeping the password, 
   await expect(page.getByText("No LDAP connections yet")).toBeVisible();
 });
 
-test("several connections in an order the administrator changes", async ({ page }) => {
-  await signInAsOrgAdmin(page);
+test("several connections in an order the administrator changes", async ({ signedInPage: page, org }) => {
+  await page.goto(`/org/${org.slug}/ldap`);
   for (const name of ["First directory", "Second directory"]) {
     await page.getByRole("button", { name: "Add LDAP Connection" }).click();
     const dialog = page.getByRole("dialog", { name: "Add LDAP connection" });
@@ -162,11 +161,13 @@ test("several connections in an order the administrator changes", async ({ page 
   await expect(items).toHaveText([/Second directory/, /First directory/]);
 });
 
-test("a directory administrator fills in a connection through a one-time link; the organisation administrator reviews it", async ({
-  page,
+// The organisation administrator then reviews it.
+test("a directory administrator fills in a connection through a one-time link", async ({
+  signedInPage: page,
+  org,
   browser,
 }) => {
-  await signInAsOrgAdmin(page);
+  await page.goto(`/org/${org.slug}/ldap`);
   await page.getByRole("button", { name: "Link for a directory administrator" }).click();
   const linkDialog = page.getByRole("dialog", { name: "Link for a directory administrator" });
   await linkDialog.getByLabel(/Note for the directory administrator/).fill("Please connect the head office");

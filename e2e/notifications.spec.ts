@@ -1,13 +1,15 @@
 import crypto from "node:crypto";
-import { expect, test } from "@playwright/test";
-import { createOrg, createUser, db, PASSWORD } from "./helpers/db";
+import { expect, test } from "./fixtures";
+import { db } from "../test/db";
+import { makeOrg, makeUser, PASSWORD } from "../test/factories";
 import { apiLogin } from "./helpers/auth";
 
-test("the notification of a user who left with files leads to a transfer of ownership", async ({ page }) => {
-  const org = await createOrg("notes");
-  const admin = await createUser({ org, roles: ["ORG_ADMIN"] });
-  const receiver = await createUser({ org, roles: ["ORIGINATOR"], name: "Rita Receiver" });
-  const leaver = await createUser({ org, roles: ["ORIGINATOR"], name: "Lenny Leaver", source: "DIRECTORY" });
+test("the notification of a user who left with files leads to a transfer of ownership", async ({
+  signedInPage: page,
+  org,
+}) => {
+  const receiver = await makeUser({ org, roles: ["ORIGINATOR"], name: "Rita Receiver" });
+  const leaver = await makeUser({ org, roles: ["ORIGINATOR"], name: "Lenny Leaver", source: "DIRECTORY" });
   await db.user.update({ where: { id: leaver.id }, data: { status: "PENDING_TRANSFER" } });
   for (const name of ["plan.pdf", "budget.xlsx"]) {
     await db.file.create({
@@ -25,13 +27,13 @@ test("the notification of a user who left with files leads to a transfer of owne
     data: { organizationId: org.id, userId: leaver.id, kind: "OWNERSHIP_TRANSFER" },
   });
 
-  await apiLogin(page, admin.email, PASSWORD);
   await page.goto(`/org/${org.slug}/users`);
   await expect(page.getByRole("link", { name: /Notifications/ })).toContainText("1");
   await page.getByRole("link", { name: /Notifications/ }).click();
   await expect(
     page.getByText(
-      "The following users still have files in the platform but have been disabled/deleted from your Active Directory. Please transfer the ownership of their file(s) to another user.",
+      "The following users still have files in the platform but have been disabled/deleted from " +
+        "your Active Directory. Please transfer the ownership of their file(s) to another user.",
     ),
   ).toBeVisible();
   const item = page.getByRole("listitem", { name: leaver.email });
@@ -50,10 +52,10 @@ test("the notification of a user who left with files leads to a transfer of owne
 test("an administrator moves an active user's files from the user's page; the user stays active", async ({
   page,
 }) => {
-  const org = await createOrg("userxfer");
-  const admin = await createUser({ org, roles: ["ORG_ADMIN"] });
-  const receiver = await createUser({ org, roles: ["ORIGINATOR"], name: "Tom Taker" });
-  const giver = await createUser({ org, roles: ["ORIGINATOR"], name: "Gina Giver" });
+  const org = await makeOrg("userxfer");
+  const admin = await makeUser({ org, roles: ["ORG_ADMIN"] });
+  const receiver = await makeUser({ org, roles: ["ORIGINATOR"], name: "Tom Taker" });
+  const giver = await makeUser({ org, roles: ["ORIGINATOR"], name: "Gina Giver" });
   for (const [name, size] of [
     ["a.pdf", 1500n],
     ["b.pdf", 2500n],

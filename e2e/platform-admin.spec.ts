@@ -1,10 +1,10 @@
-import { expect, test } from "@playwright/test";
-import { createOrg, createUser, db, PASSWORD, uid } from "./helpers/db";
+import { expect, test } from "./fixtures";
+import { db } from "../test/db";
+import { makeOrg, makeUser, PASSWORD, uid } from "../test/factories";
 import { apiLogin } from "./helpers/auth";
 
-test("a platform administrator creates and renames an organisation", async ({ page }) => {
-  const admin = await createUser({ platformAdmin: true });
-  await apiLogin(page, admin.email, PASSWORD);
+test("a platform administrator creates and renames an organisation", async ({ page, platformAdmin }) => {
+  await apiLogin(page, platformAdmin.email, platformAdmin.password);
   await page.goto("/admin/organisations");
   await page.getByRole("button", { name: "Create organisation" }).click();
   const dialog = page.getByRole("dialog", { name: "Create organisation" });
@@ -27,9 +27,8 @@ test("a platform administrator creates and renames an organisation", async ({ pa
   await expect(page.getByRole("row", { name: "Initech Global" })).toContainText(slug);
 });
 
-test("plans: exactly one is the default", async ({ page }) => {
-  const admin = await createUser({ platformAdmin: true });
-  await apiLogin(page, admin.email, PASSWORD);
+test("plans: exactly one is the default", async ({ page, platformAdmin }) => {
+  await apiLogin(page, platformAdmin.email, platformAdmin.password);
   await page.goto("/admin/plans");
   const name = `Gold ${uid()}`;
   await page.getByRole("button", { name: "Create plan" }).click();
@@ -48,13 +47,13 @@ test("plans: exactly one is the default", async ({ page }) => {
   expect(await db.plan.count({ where: { isDefault: true } })).toBe(1);
 });
 
-test("a platform administrator grants and revokes the organisation-administrator role, with confirmation and audit", async ({
+test("a platform administrator grants and revokes the org-administrator role, confirmed and audited", async ({
   page,
   browser,
 }) => {
-  const admin = await createUser({ platformAdmin: true });
-  const org = await createOrg("grant");
-  const target = await createUser({ org, roles: ["ORIGINATOR"], name: "Gina Granted" });
+  const admin = await makeUser({ platformAdmin: true });
+  const org = await makeOrg("grant");
+  const target = await makeUser({ org, roles: ["ORIGINATOR"], name: "Gina Granted" });
   await apiLogin(page, admin.email, PASSWORD);
   await page.goto(`/admin/users?q=${encodeURIComponent(target.email)}`);
   const row = page.getByRole("row", { name: target.email });
@@ -96,12 +95,12 @@ test("a platform administrator grants and revokes the organisation-administrator
   ).toBeVisible();
 });
 
-test("the platform-administrator role can be granted and revoked, and a revoked administrator loses access at once", async ({
+test("the platform-administrator role is granted and revoked; revoked, access ends at once", async ({
   page,
   browser,
 }) => {
-  const admin = await createUser({ platformAdmin: true });
-  const target = await createUser({ name: "Pete Promoted" });
+  const admin = await makeUser({ platformAdmin: true });
+  const target = await makeUser({ name: "Pete Promoted" });
   await apiLogin(page, admin.email, PASSWORD);
   await page.goto(`/admin/users?q=${encodeURIComponent(target.email)}`);
   const row = page.getByRole("row", { name: target.email });

@@ -1,10 +1,10 @@
 import { expect, test } from "@playwright/test";
-import { createOrg, createUser, PASSWORD } from "./helpers/db";
+import { makeOrg, makeUser, PASSWORD } from "../test/factories";
 import { uiLogin } from "./helpers/auth";
 
 test("a member signs in, sees their home page and signs out", async ({ page }) => {
-  const org = await createOrg("acme");
-  const member = await createUser({ org, roles: ["ORIGINATOR"], name: "Mina Member" });
+  const org = await makeOrg("acme");
+  const member = await makeUser({ org, roles: ["ORIGINATOR"], name: "Mina Member" });
   await uiLogin(page, member.email, PASSWORD);
   await expect(page).toHaveURL(/\/home$/);
   await expect(page.getByRole("heading", { name: "Welcome, Mina Member" })).toBeVisible();
@@ -17,7 +17,7 @@ test("a member signs in, sees their home page and signs out", async ({ page }) =
 });
 
 test("a wrong password and an unknown account both say only 'Invalid credentials'", async ({ page }) => {
-  const user = await createUser();
+  const user = await makeUser();
   await uiLogin(page, user.email, "not-the-password");
   await expect(page.getByRole("main").getByRole("alert")).toHaveText("Invalid credentials");
   await uiLogin(page, "nobody-at-all@e2e.example", "not-the-password");
@@ -33,7 +33,7 @@ test("an empty password is refused on the form", async ({ page }) => {
 });
 
 test("repeated failures lock the account for a while, even with the right password", async ({ page }) => {
-  const user = await createUser();
+  const user = await makeUser();
   for (let i = 0; i < 5; i++) {
     await uiLogin(page, user.email, `wrong-${i}`);
     await expect(page.getByRole("main").getByRole("alert")).toHaveText("Invalid credentials");
@@ -50,19 +50,19 @@ test("the built-in administrator signs in with ADMIN_EMAIL / ADMIN_PASSWORD", as
 });
 
 test("an organisation administrator and a platform administrator land on their pages", async ({ page }) => {
-  const org = await createOrg("land");
-  const admin = await createUser({ org, roles: ["ORG_ADMIN"] });
+  const org = await makeOrg("land");
+  const admin = await makeUser({ org, roles: ["ORG_ADMIN"] });
   await uiLogin(page, admin.email, PASSWORD);
   await expect(page).toHaveURL(new RegExp(`/org/${org.slug}/users$`));
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/login/);
-  const platform = await createUser({ platformAdmin: true });
+  const platform = await makeUser({ platformAdmin: true });
   await uiLogin(page, platform.email, PASSWORD);
   await expect(page).toHaveURL(/\/admin\/organisations$/);
 });
 
 test("a member changes their own password and signs in with the new one", async ({ page }) => {
-  const user = await createUser();
+  const user = await makeUser();
   await uiLogin(page, user.email, PASSWORD);
   await expect(page).toHaveURL(/\/home$/);
   await page.goto("/account");

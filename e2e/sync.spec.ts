@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
-import { createOrg, createUser, db, PASSWORD, verifyDomain } from "./helpers/db";
+import { db } from "../test/db";
+import { makeOrg, makeUser, PASSWORD, verifyDomain } from "../test/factories";
 import { apiLogin } from "./helpers/auth";
 import { startSlapd, type Slapd } from "../test/ldap/slapd";
 import { execFileSync } from "node:child_process";
@@ -17,9 +18,9 @@ test.beforeAll(async () => {
 test.afterAll(async () => slapd?.stop());
 
 async function setup(page: import("@playwright/test").Page) {
-  const org = await createOrg("sync");
+  const org = await makeOrg("sync");
   await verifyDomain(org, "example.com");
-  const admin = await createUser({ org, roles: ["ORG_ADMIN"] });
+  const admin = await makeUser({ org, roles: ["ORG_ADMIN"] });
   await apiLogin(page, admin.email, PASSWORD);
   await page.goto(`/org/${org.slug}/ldap`);
   await page.getByRole("button", { name: "Add LDAP Connection" }).click();
@@ -41,9 +42,8 @@ async function setup(page: import("@playwright/test").Page) {
   return org;
 }
 
-test("Sync now shows a live progress bar, then the run in the history; preview names what would change; a held run waits for confirmation", async ({
-  page,
-}) => {
+// Preview names what would change; a held run waits for confirmation.
+test("Sync now shows a live progress bar, then the run in the history", async ({ page }) => {
   test.setTimeout(180_000);
   const org = await setup(page);
   const row = page.getByRole("listitem", { name: "Big directory" });

@@ -2,9 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { ForbiddenError, NotFoundError, UserError } from "@/lib/errors";
 import { isUuid } from "@/lib/ids";
-
-export type ActionResult<T = undefined> =
-  { ok: true; data: T } | { ok: false; error: string; fieldErrors?: Record<string, string> };
+import type { ActionResult } from "@/lib/action-result";
 
 export function fieldErrorsOf(error: z.ZodError): Record<string, string> {
   const out: Record<string, string> = {};

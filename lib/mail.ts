@@ -17,7 +17,9 @@ function transporter(): Transporter {
 
 export type Mail = { to: string | string[]; subject: string; text: string };
 
-/** Sends one message; throws when the server refuses it or cannot be reached (callers decide what that means). */
+/**
+ * Sends one message; throws when the server refuses it or cannot be reached (callers decide what that means).
+ */
 export async function sendMail(mail: Mail): Promise<void> {
   if (!mailConfigured()) throw new Error("SMTP_URL is not set.");
   await transporter().sendMail({

@@ -170,9 +170,12 @@ for (const n of sizes) {
     [orgId, `bench-${n}`, planId],
   );
   await setup.query(
-    `insert into "LdapConnection"(id, "organizationId", name, "serverUrl", "serverTimeout", "managerDn", "managerPasswordEnc", "baseDn", "syncFilter", "authFilter", domain,
-       "accountNameField", "emailField", "userPrincipalNameField", "fullNameField", "statusField", "statusDisabled", "disableThresholdPercent", "disableThresholdCount", "updatedAt")
-     values ($1, $2, 'bench', $3, 60000, $4, $5, $6, $7, '(uid={0})', 'bench.example', 'uid', 'mail', 'mail', 'cn', 'employeeType', 'disabled', 100, 10000000, now())`,
+    `insert into "LdapConnection"(id, "organizationId", name, "serverUrl", "serverTimeout", "managerDn",
+       "managerPasswordEnc", "baseDn", "syncFilter", "authFilter", domain, "accountNameField", "emailField",
+       "userPrincipalNameField", "fullNameField", "statusField", "statusDisabled", "disableThresholdPercent",
+       "disableThresholdCount", "updatedAt")
+     values ($1, $2, 'bench', $3, 60000, $4, $5, $6, $7, '(uid={0})', 'bench.example', 'uid', 'mail', 'mail',
+       'cn', 'employeeType', 'disabled', 100, 10000000, now())`,
     [
       connectionId,
       orgId,
@@ -183,18 +186,23 @@ for (const n of sizes) {
       filter,
     ],
   );
-  // The database's own floor for a first sync: the same number of accounts and memberships inserted in two plain
-  // statements, no directory and no sync (rolled back, so the sync starts on an empty table).
+  // The database's own floor for a first sync: the same number of accounts and memberships inserted in two
+  // plain statements, no directory and no sync (rolled back, so the sync starts on an empty table).
   start = process.hrtime.bigint();
   await setup.query("begin");
   await setup.query(
-    `insert into "User" (id, email, name, "accountName", dn, source, status, "connectionId", "directoryId", "directoryHash", "directoryMark", "lastSyncedAt", "updatedAt")
-     select gen_random_uuid(), 'floor' || g || '@bench.example', 'User Number ' || g, 'floor' || g, 'uid=floor' || g || ',ou=people', 'DIRECTORY', 'ACTIVE', $1::uuid, g::text, md5(g::text), md5(g::text), now(), now()
+    `insert into "User" (id, email, name, "accountName", dn, source, status, "connectionId", "directoryId",
+       "directoryHash", "directoryMark", "lastSyncedAt", "updatedAt")
+     select gen_random_uuid(), 'floor' || g || '@bench.example', 'User Number ' || g, 'floor' || g,
+       'uid=floor' || g || ',ou=people', 'DIRECTORY', 'ACTIVE', $1::uuid, g::text, md5(g::text), md5(g::text),
+       now(), now()
      from generate_series(1, $2::int) g`,
     [connectionId, n],
   );
   await setup.query(
-    `insert into "Membership" (id, "userId", "organizationId", roles, "planId") select gen_random_uuid(), id, $1::uuid, array['ORIGINATOR']::"Role"[], $2::uuid from "User" where "connectionId" = $3::uuid`,
+    `insert into "Membership" (id, "userId", "organizationId", roles, "planId") select ` +
+      `gen_random_uuid(), id, $1::uuid, array['ORIGINATOR']::"Role"[], $2::uuid from "User" where ` +
+      `"connectionId" = $3::uuid`,
     [orgId, planId, connectionId],
   );
   await setup.query("rollback");
@@ -239,7 +247,10 @@ for (const n of sizes) {
   ] as const) {
     const c = r.counts;
     console.error(
-      `[bench] ${n} ${label}: ${r.status} ${r.kind} read ${c.entriesRead} created ${c.created} updated ${c.updated} unchanged ${c.unchanged} in ${r.seconds.toFixed(2)} s, peak ${r.peakMb.toFixed(0)} MB; CPU s: sync ${r.cpu!.node.toFixed(2)}, postgres ${r.cpu!.postgres.toFixed(2)}, slapd ${r.cpu!.slapd.toFixed(2)}`,
+      `[bench] ${n} ${label}: ${r.status} ${r.kind} read ${c.entriesRead} created ${c.created} ` +
+        `updated ${c.updated} unchanged ${c.unchanged} in ${r.seconds.toFixed(2)} s, peak ` +
+        `${r.peakMb.toFixed(0)} MB; CPU s: sync ${r.cpu!.node.toFixed(2)}, postgres ` +
+        `${r.cpu!.postgres.toFixed(2)}, slapd ${r.cpu!.slapd.toFixed(2)}`,
     );
     if (r.timing) console.error(r.timing);
   }
@@ -260,12 +271,18 @@ for (const n of sizes) {
 
 const f = (x: number) => x.toFixed(2);
 console.log(
-  "\nusers     ldapsearch  \\copy   baseline(a)  first(b)  b/a    unchanged(c)  c/ldapsearch  (c) warm  /ldapsearch  1%(d)   d/ldapsearch  incremental(e)  peak RSS",
+  "\nusers     ldapsearch  \\copy   baseline(a)  first(b)  b/a    unchanged(c)  c/ldapsearch  (c) " +
+    "warm  /ldapsearch  1%(d)   d/ldapsearch  incremental(e)  peak RSS",
 );
 for (const r of rows) {
   const a = r.ldapsearch + r.copy;
   console.log(
-    `${String(r.users).padEnd(9)} ${f(r.ldapsearch).padStart(9)}s ${f(r.copy).padStart(6)}s ${f(a).padStart(10)}s ${f(r.first).padStart(8)}s ${f(r.first / a).padStart(5)} ${f(r.unchanged).padStart(11)}s ${f(r.unchanged / r.ldapsearch).padStart(12)} ${f(r.unchangedWarm).padStart(8)}s ${f(r.unchangedWarm / r.ldapsearch).padStart(11)} ${f(r.onePercent).padStart(6)}s ${f(r.onePercent / r.ldapsearch).padStart(12)} ${f(r.incremental).padStart(13)}s ${r.peakMb.toFixed(0).padStart(6)} MB`,
+    `${String(r.users).padEnd(9)} ${f(r.ldapsearch).padStart(9)}s ${f(r.copy).padStart(6)}s ` +
+      `${f(a).padStart(10)}s ${f(r.first).padStart(8)}s ${f(r.first / a).padStart(5)} ` +
+      `${f(r.unchanged).padStart(11)}s ${f(r.unchanged / r.ldapsearch).padStart(12)} ` +
+      `${f(r.unchangedWarm).padStart(8)}s ${f(r.unchangedWarm / r.ldapsearch).padStart(11)} ` +
+      `${f(r.onePercent).padStart(6)}s ${f(r.onePercent / r.ldapsearch).padStart(12)} ` +
+      `${f(r.incremental).padStart(13)}s ${r.peakMb.toFixed(0).padStart(6)} MB`,
   );
 }
 console.log(
@@ -273,13 +290,16 @@ console.log(
 );
 for (const r of rows)
   console.log(
-    `${String(r.users).padEnd(9)} ${f(r.floor).padStart(8)}s ${f(r.floor / (r.ldapsearch + r.copy)).padStart(62)}`,
+    `${String(r.users).padEnd(9)} ${f(r.floor).padStart(8)}s ` +
+      `${f(r.floor / (r.ldapsearch + r.copy)).padStart(62)}`,
   );
 if (rows.length > 1) {
   const [small, large] = [rows[0], rows[rows.length - 1]];
   const scale = large.users / small.users;
   console.log(
-    `\ngrowth ${small.users} → ${large.users} (×${scale}): first ×${f(large.first / small.first)}, unchanged ×${f(large.unchanged / small.unchanged)}, 1% ×${f(large.onePercent / small.onePercent)} (linear would be ×${scale})`,
+    `\ngrowth ${small.users} → ${large.users} (×${scale}): first ×${f(large.first / small.first)}, ` +
+      `unchanged ×${f(large.unchanged / small.unchanged)}, 1% ` +
+      `×${f(large.onePercent / small.onePercent)} (linear would be ×${scale})`,
   );
 }
 console.log("targets at 100,000: b/a ≤ 2.0, c/ldapsearch ≤ 1.3, e < 1 s, peak ≤ 500 MB, linear growth");

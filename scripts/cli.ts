@@ -132,12 +132,14 @@ async function main(argv: string[]): Promise<number> {
       console.log(result.message);
       if (result.server)
         console.log(
-          `server: ${result.server.vendor}; paged results ${result.server.pagedResults ? "supported" : "not announced"}`,
+          `server: ${result.server.vendor}; paged results ` +
+            `${result.server.pagedResults ? "supported" : "not announced"}`,
         );
       if (result.ok)
         for (const s of result.samples)
           console.log(
-            `  ${s.accountName ?? "-"}\t${s.email ?? "(no email)"}\t${s.fullName ?? "-"}\t${s.disabled ? "disabled" : "enabled"}`,
+            `  ${s.accountName ?? "-"}\t${s.email ?? "(no email)"}\t${s.fullName ?? "-"}\t` +
+              (s.disabled ? "disabled" : "enabled"),
           );
       for (const h of result.hints) console.log(`hint: ${h}`);
       return result.ok ? 0 : 3;
@@ -182,7 +184,10 @@ async function main(argv: string[]): Promise<number> {
         process.stderr.write("\n");
         const k = outcome.counts;
         console.log(
-          `${c.name}: ${outcome.status.toLowerCase()} (${outcome.kind.toLowerCase()}${values["dry-run"] ? ", dry run" : ""}) read ${k.entriesRead}, created ${k.created}, updated ${k.updated}, unchanged ${k.unchanged}, disabled ${k.disabled}, pending transfer ${k.pendingTransfer}, re-enabled ${k.reenabled}`,
+          `${c.name}: ${outcome.status.toLowerCase()} ` +
+            `(${outcome.kind.toLowerCase()}${values["dry-run"] ? ", dry run" : ""}) read ` +
+            `${k.entriesRead}, created ${k.created}, updated ${k.updated}, unchanged ${k.unchanged}, ` +
+            `disabled ${k.disabled}, pending transfer ${k.pendingTransfer}, re-enabled ${k.reenabled}`,
         );
         if (outcome.error) console.log(`  error: ${outcome.error}`);
         if (outcome.heldReason) console.log(`  held: ${outcome.heldReason}`);
@@ -221,7 +226,8 @@ async function main(argv: string[]): Promise<number> {
         await client.unbind().catch(() => {});
       }
       console.log(
-        `${rest[0]} is ${sub}d in the demo directory. Sync now on the LDAP Connections page (or wait for the scheduler) to see the effect.`,
+        `${rest[0]} is ${sub}d in the demo directory. Sync now on the LDAP Connections page (or ` +
+          "wait for the scheduler) to see the effect.",
       );
     } else if (key === "files check") {
       const { checkStorage } = await import("@/lib/files/service");
@@ -229,7 +235,12 @@ async function main(argv: string[]): Promise<number> {
       console.log(`${result.files} files in the database`);
       for (const m of result.missing) console.log(`  missing bytes: ${m.name} (${m.id}), owner ${m.owner}`);
       console.log(
-        `${result.orphans.length} stored without a file row${result.orphans.length && values["remove-orphans"] ? ": removed" : result.orphans.length ? " (--remove-orphans deletes them)" : ""}`,
+        `${result.orphans.length} stored without a file row` +
+          (result.orphans.length && values["remove-orphans"]
+            ? ": removed"
+            : result.orphans.length
+              ? " (--remove-orphans deletes them)"
+              : ""),
       );
       if (result.missing.length) return 1;
     } else if (cmd === "transfer" && sub) {

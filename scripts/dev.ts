@@ -19,11 +19,13 @@ const lines: string[] = [];
 if (!admin.enabled) lines.push("Built-in administrator: turned off (ADMIN_ENABLED=false).");
 else if (admin.generatedPassword)
   lines.push(
-    `Built-in administrator: ${admin.email} / ${admin.generatedPassword}   (generated now, shown once; set ADMIN_PASSWORD to choose it)`,
+    `Built-in administrator: ${admin.email} / ${admin.generatedPassword}   (generated now, shown ` +
+      "once; set ADMIN_PASSWORD to choose it)",
   );
 else
   lines.push(
-    `Built-in administrator: ${admin.email} (password from ADMIN_PASSWORD, or the one printed at first start)`,
+    `Built-in administrator: ${admin.email} (password from ADMIN_PASSWORD, or the one printed at ` +
+      "first start)",
   );
 
 let demoDirectory: { url: string; stop: () => Promise<void> } | undefined;
@@ -47,17 +49,20 @@ if (mode === "dev" || process.env.SEED_DEMO === "true") {
       });
       if (created) log("demo LDAP connection created for Acme");
       lines.push(
-        `demo directory                       ${demoDirectory.url}  ${demo.DEMO_MANAGER_DN} / ${demo.DEMO_MANAGER_PASSWORD} (users: password ${demo.DEMO_USER_PASSWORD})`,
+        `demo directory                       ${demoDirectory.url}  ${demo.DEMO_MANAGER_DN} / ` +
+          `${demo.DEMO_MANAGER_PASSWORD} (users: password ${demo.DEMO_USER_PASSWORD})`,
       );
       lines.push(
-        `directory user (after a sync or at first sign-in)  ACME\\ada.adams or ada.adams@acme.example / ${demo.DEMO_USER_PASSWORD}`,
+        "directory user (after a sync or at first sign-in)  ACME\\ada.adams or " +
+          `ada.adams@acme.example / ${demo.DEMO_USER_PASSWORD}`,
       );
       const { seedDemoFiles } = await import("@/lib/bootstrap/demo");
       const files = await seedDemoFiles();
       if (files)
         log(`demo files created: ${files}, owned by directory users (ada.adams, ben.hansen) and alice`);
       lines.push(
-        `ownership-transfer flow: npm run cli -- demo-directory disable ada.adams, then Sync now on LDAP Connections`,
+        `ownership-transfer flow: npm run cli -- demo-directory disable ada.adams, then Sync now on ` +
+          `LDAP Connections`,
       );
     } catch (error) {
       log(`demo directory not started on port ${port}: ${(error as Error).message}`);
@@ -69,7 +74,8 @@ await db.$disconnect();
 
 const port = process.env.PORT ?? "3000";
 console.log(
-  `\n  Directory Console: http://localhost:${port}\n\n  Sign in with:\n${lines.map((l) => `    ${l}`).join("\n")}\n`,
+  `\n  Directory Console: http://localhost:${port}\n\n  Sign in ` +
+    `with:\n${lines.map((l) => `    ${l}`).join("\n")}\n`,
 );
 
 // The preload gives the console each request's TCP peer address (lib/auth/client-address.ts). Through
@@ -83,8 +89,8 @@ const next = spawn(process.execPath, ["node_modules/next/dist/bin/next", mode, "
     NODE_OPTIONS: [process.env.NODE_OPTIONS, `--import=${preload}`].filter(Boolean).join(" "),
   },
 });
-// The scheduler: every minute it calls the cron route, the same code an external cron calls. SYNC_SCHEDULER=false
-// turns it off for deployments that use their own cron (vercel.json declares one).
+// The scheduler: every minute it calls the cron route, the same code an external cron calls.
+// SYNC_SCHEDULER=false turns it off for deployments that use their own cron (vercel.json declares one).
 let scheduler: NodeJS.Timeout | undefined;
 if (process.env.SYNC_SCHEDULER !== "false") {
   const tick = async () => {

@@ -44,7 +44,8 @@ if (process.env.DATABASE_URL) {
     process.env.ALLOW_REMOTE_TEST_DATABASE !== "true"
   ) {
     console.error(
-      `Refusing to run tests against a non-local database (${url.hostname}); set ALLOW_REMOTE_TEST_DATABASE=true to override.`,
+      `Refusing to run tests against a non-local database (${url.hostname}); set ` +
+        "ALLOW_REMOTE_TEST_DATABASE=true to override.",
     );
     process.exit(2);
   }
@@ -94,10 +95,12 @@ try {
       ADMIN_EMAIL: "builtin-admin@test.example",
       ADMIN_PASSWORD: "Builtin-admin-e2e-1",
       E2E_PORT: String(await freePort()),
-      // The scheduler would sync every test's connections in the background; the cron route is tested directly.
+      // The scheduler would sync every test's connections in the
+      // background; the cron route is tested directly.
       SYNC_SCHEDULER: "false",
       FILES_DIR: `.data/test-files/${suffix}`,
-      // The end-to-end tests that read e-mail listen on this port (test/mail.ts); elsewhere sending fails fast.
+      // The end-to-end tests that read e-mail listen on this
+      // port (test/mail.ts); elsewhere sending fails fast.
       SMTP_URL: `smtp://127.0.0.1:${await freePort()}`,
       // Domain verification looks up TXT records here: e2e/domain-verification.spec.ts starts dnsmasq on it.
       DNS_SERVER: `127.0.0.1:${await freePort()}`,

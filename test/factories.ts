@@ -1,10 +1,21 @@
-// Test data: each test makes its own organisation and users with unique names.
+// Test data for vitest and Playwright alike: each test makes its own organisation and users with unique
+// names. Relative imports and no `server-only`, so that Playwright (no react-server condition, no vitest
+// alias) loads it too.
 import crypto from "node:crypto";
-import { db } from "@/lib/db";
-import { hashPassword } from "@/lib/auth/password";
-import type { Role } from "@/lib/generated/prisma/enums";
+import { db } from "./db";
+import { hashPassword } from "../lib/auth/password";
+import { encryptSecret } from "../lib/crypto-core";
+import { PRESETS } from "../lib/directory/presets";
+import type { Role, UserSource, UserStatus } from "../lib/generated/prisma/enums";
 
 export const uid = () => crypto.randomBytes(4).toString("hex");
+
+/** Every factory user's password unless a test chooses another. */
+export const PASSWORD = "Correct-horse-battery-1";
+// argon2 costs tens of milliseconds: hash the shared password once per process.
+let sharedHash: Promise<string> | undefined;
+const hashOf = (password: string) =>
+  password === PASSWORD ? (sharedHash ??= hashPassword(PASSWORD)) : hashPassword(password);
 
 export async function defaultPlanId(): Promise<string> {
   const plan = await db.plan.findFirst({ where: { isDefault: true }, select: { id: true } });
@@ -25,26 +36,29 @@ export async function makeOrg(prefix = "org") {
   });
 }
 
+export type TestOrg = Awaited<ReturnType<typeof makeOrg>>;
+
 export async function makeUser(
   options: {
     org?: { id: string };
     roles?: Role[];
     password?: string;
-    source?: "LOCAL" | "DIRECTORY" | "ADHOC";
+    source?: UserSource;
     platformAdmin?: boolean;
-    status?: "ACTIVE" | "DISABLED";
+    status?: UserStatus;
     emailPrefix?: string;
+    name?: string;
   } = {},
 ) {
   const email = `${options.emailPrefix ?? "user"}-${uid()}@test.example`;
-  const password = options.password ?? "Correct-horse-battery-1";
+  const password = options.password ?? PASSWORD;
   const planId = await defaultPlanId();
   const user = await db.user.create({
     data: {
       email,
-      name: `User ${email}`,
+      name: options.name ?? `User ${email}`,
       accountName: email.split("@")[0],
-      passwordHash: await hashPassword(password),
+      passwordHash: await hashOf(password),
       source: options.source ?? "LOCAL",
       status: options.status ?? "ACTIVE",
       isPlatformAdmin: options.platformAdmin ?? false,
@@ -52,10 +66,12 @@ export async function makeUser(
         ? { create: { organizationId: options.org.id, roles: options.roles ?? ["ORIGINATOR"], planId } }
         : undefined,
     },
-    select: { id: true, email: true, accountName: true },
+    select: { id: true, email: true, name: true, accountName: true },
   });
   return { ...user, password };
 }
+
+export type TestUser = Awaited<ReturnType<typeof makeUser>>;
 
 /** The signed-in user as services see them (lib/auth/session.ts's CurrentUser, reduced to what they use). */
 export async function memberOf(userId: string) {
@@ -87,8 +103,6 @@ export async function connectTo(
   org: { id: string },
   overrides: Record<string, unknown> = {},
 ) {
-  const { encryptSecret } = await import("@/lib/crypto");
-  const { PRESETS } = await import("@/lib/directory/presets");
   await verifyDomain(org, typeof overrides.domain === "string" ? overrides.domain : "example.com");
   return db.ldapConnection.create({
     data: {

@@ -1,5 +1,6 @@
-// What the console keeps in next-auth's session and token (lib/auth/options.ts): the user id, when the session
-// was issued, and the session version it was issued at (a password or role change raises the stored one).
+// What the console keeps in next-auth's session and token (lib/auth/options.ts): the user id, when the
+// session was issued, and the session version it was issued at
+// (a password or role change raises the stored one).
 import "next-auth";
 import "next-auth/jwt";
 

@@ -9,8 +9,10 @@ import { loginSchema, type LoginInput } from "@/lib/auth/login-schema";
 
 function describe(error: string): string {
   const locked = /^locked:(\d+)$/.exec(error);
-  if (locked)
-    return `Too many failed sign-ins. Try again in ${Math.max(1, Math.ceil(Number(locked[1]) / 60))} minutes.`;
+  if (locked) {
+    const minutes = Math.max(1, Math.ceil(Number(locked[1]) / 60));
+    return `Too many failed sign-ins. Try again in ${minutes} minutes.`;
+  }
   // One message whatever the reason: it never tells whether the account exists.
   return "Invalid credentials";
 }

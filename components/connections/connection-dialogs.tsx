@@ -14,6 +14,7 @@ import {
   testConnectionValuesAction,
   updateConnectionAction,
 } from "@/app/(console)/org/[slug]/ldap/actions";
+import { formatUtc } from "@/lib/format/time";
 
 export function AddConnectionButton({ slug }: { slug: string }) {
   const [open, setOpen] = useState(false);
@@ -113,7 +114,11 @@ export function RequestLinkButton({ slug }: { slug: string }) {
         open={open}
         onOpenChange={setOpen}
         title="Link for a directory administrator"
-        description="Someone who knows the directory but has no account here fills in and tests the connection through this link. It works once and expires after 72 hours; what they send waits, disabled, for your review."
+        description={
+          "Someone who knows the directory but has no account here fills in and tests the connection " +
+          "through this link. It works once and expires after 72 hours; what they send waits, " +
+          "disabled, for your review."
+        }
       >
         {link ? (
           <div className="space-y-3">
@@ -128,8 +133,7 @@ export function RequestLinkButton({ slug }: { slug: string }) {
               onFocus={(e) => e.currentTarget.select()}
             />
             <p className="text-xs text-slate-500">
-              It is shown only now. Expires{" "}
-              {new Date(link.expiresAt).toLocaleString("en-GB", { timeZone: "UTC" })} UTC.
+              It is shown only now. Expires {formatUtc(link.expiresAt)}.
             </p>
             <div className="flex justify-end gap-2">
               <Button

@@ -1,6 +1,6 @@
 "use client";
 import { useState } from "react";
-import { useForm, type UseFormRegisterReturn } from "react-hook-form";
+import { useForm, useWatch, type UseFormRegisterReturn } from "react-hook-form";
 import { zodResolver } from "@hookform/resolvers/zod";
 import { Button } from "@/components/ui/button";
 import { FormError, inputClass } from "@/components/ui/field";
@@ -18,9 +18,7 @@ import type { TestResult } from "@/lib/directory/test-connection";
 import { TestResultPanel } from "@/components/connections/test-result";
 import { PreviewView } from "@/components/connections/sync-panel";
 import type { Preview } from "@/lib/sync/service";
-
-type Result<T = unknown> =
-  { ok: true; data: T } | { ok: false; error: string; fieldErrors?: Record<string, string> };
+import type { ActionResult } from "@/lib/action-result";
 
 export const EMPTY_CONNECTION: ConnectionInput = {
   name: "",
@@ -36,7 +34,9 @@ export const EMPTY_CONNECTION: ConnectionInput = {
   ...PRESETS.ACTIVE_DIRECTORY,
 };
 
-/** A field of seed 004's table: label, input with its maximum length, error, and the seed's help beside it. */
+/**
+ * A field of seed 004's table: label, input with its maximum length, error, and the seed's help beside it.
+ */
 function SeedField({
   name,
   register,
@@ -57,7 +57,11 @@ function SeedField({
   const meta = FIELD_HELP[name];
   const id = `field-${name}`;
   return (
-    <div className="grid gap-x-6 gap-y-1 border-t border-slate-100 py-3 md:grid-cols-[minmax(0,1fr)_minmax(0,1fr)]">
+    <div
+      className={
+        "grid gap-x-6 gap-y-1 border-t border-slate-100 py-3 " + "md:grid-cols-[minmax(0,1fr)_minmax(0,1fr)]"
+      }
+    >
       <div className="space-y-1">
         <div className="flex gap-1 text-sm font-medium text-slate-800">
           <label htmlFor={id}>{meta.label}</label>
@@ -114,26 +118,26 @@ export function ConnectionForm({
 }: {
   initial: ConnectionInput;
   editing: boolean;
-  onSubmit: (values: ConnectionInput) => Promise<Result>;
-  onTest: (values: ConnectionInput) => Promise<Result<TestResult>>;
+  onSubmit: (values: ConnectionInput) => Promise<ActionResult<unknown>>;
+  onTest: (values: ConnectionInput) => Promise<ActionResult<TestResult>>;
   submitLabel: string;
   onCancel?: () => void;
   /** Edit only: what these unsaved settings would do at the next sync. */
-  onPreview?: (values: ConnectionInput) => Promise<Result<Preview>>;
+  onPreview?: (values: ConnectionInput) => Promise<ActionResult<Preview>>;
 }) {
   const form = useForm<ConnectionInput>({
     resolver: zodResolver(editing ? connectionSchema : newConnectionSchema),
     defaultValues: initial,
     mode: "onSubmit",
   });
-  const { register, handleSubmit, formState, setValue, watch } = form;
+  const { register, handleSubmit, formState, setValue, control } = form;
   const [testing, setTesting] = useState(false);
   const [result, setResult] = useState<TestResult>();
   const [preview, setPreview] = useState<Preview>();
   const [previewing, setPreviewing] = useState(false);
   const [formError, setFormError] = useState<string>();
   const e = formState.errors;
-  const serverUrl = watch("serverUrl") ?? "";
+  const serverUrl = useWatch({ control, name: "serverUrl" }) ?? "";
 
   function applyPreset(preset: DirectoryPreset) {
     for (const [key, value] of Object.entries(PRESETS[preset]))
@@ -352,7 +356,11 @@ export function ConnectionForm({
         </div>
       )}
 
-      <div className="sticky bottom-0 mt-4 flex flex-wrap justify-end gap-2 border-t border-slate-200 bg-white pt-4">
+      <div
+        className={
+          "sticky bottom-0 mt-4 flex flex-wrap justify-end gap-2 " + "border-t border-slate-200 bg-white pt-4"
+        }
+      >
         {onCancel && (
           <Button variant="secondary" onClick={onCancel}>
             Cancel

@@ -12,53 +12,22 @@ import { SyncPanel } from "@/components/connections/sync-panel";
 import { SyncSettingsButton } from "@/components/connections/sync-settings";
 import { PRESET_LABELS } from "@/lib/directory/presets";
 import type { TestResult } from "@/lib/directory/test-connection";
+import type { ConnectionRow } from "@/lib/connections/queries";
+import type { LastRun } from "@/lib/sync/queries";
 import {
   deleteConnectionAction,
   moveConnectionAction,
   setConnectionEnabledAction,
   testStoredConnectionAction,
 } from "@/app/(console)/org/[slug]/ldap/actions";
+import { formatUtc } from "@/lib/format/time";
 
-type Row = {
-  id: string;
-  name: string;
-  preset: keyof typeof PRESET_LABELS;
-  serverUrl: string;
-  serverTimeout: number;
-  managerDn: string;
-  baseDn: string;
-  syncFilter: string;
-  authFilter: string;
-  domain: string;
-  accountNameField: string;
-  emailField: string;
-  userPrincipalNameField: string;
-  fullNameField: string;
-  statusField: string;
-  statusDisabled: string;
-  statusDisabledMode: "EQUALS" | "BIT_SET";
-  startTls: boolean;
-  caCertificate: string | null;
-  enabled: boolean;
-  awaitingReview: boolean;
+// What the LDAP Connections page passes: the query's rows with dates as ISO strings and the last run.
+type Row = Omit<ConnectionRow, "_count" | "lastSyncAt" | "nextSyncAt" | "createdAt"> & {
   userCount: number;
   lastSyncAt: string | null;
   nextSyncAt: string | null;
-  syncIntervalMinutes: number;
-  fullSyncIntervalMinutes: number;
-  disableThresholdPercent: number;
-  disableThresholdCount: number;
-  debugLogging: boolean;
-  lastRun?: {
-    status: string;
-    startedAt: string;
-    entriesRead: number;
-    created: number;
-    updated: number;
-    disabled: number;
-    pendingTransfer: number;
-    reenabled: number;
-  };
+  lastRun?: LastRun;
 };
 
 const RUN_TONE: Record<string, "green" | "red" | "amber" | "blue"> = {
@@ -85,7 +54,8 @@ function EnabledToggle({ slug, row }: { slug: string; row: Row }) {
       aria-label={`${row.name}: ${row.enabled ? "Enabled" : "Disabled"}`}
       title={
         row.enabled
-          ? "Click to disable: synchronisation stops; its users can still sign in with their directory password."
+          ? "Click to disable: synchronisation stops; its users can still sign in with their " +
+            "directory password."
           : "Click to enable: synchronisation starts at the next run."
       }
       disabled={pending}
@@ -104,7 +74,11 @@ function EnabledToggle({ slug, row }: { slug: string; row: Row }) {
           }
         })
       }
-      className={`w-24 rounded-md px-2 py-1.5 text-xs font-semibold text-white shadow-xs transition-colors disabled:opacity-60 ${row.enabled ? "bg-green-600 hover:bg-green-700" : "bg-red-600 hover:bg-red-700"}`}
+      className={
+        "w-24 rounded-md px-2 py-1.5 text-xs font-semibold text-white shadow-xs transition-colors " +
+        "disabled:opacity-60 " +
+        `${row.enabled ? "bg-green-600 hover:bg-green-700" : "bg-red-600 hover:bg-red-700"}`
+      }
     >
       {row.enabled ? "Enabled" : "Disabled"}
     </button>
@@ -143,10 +117,14 @@ function TestButton({ slug, row }: { slug: string; row: Row }) {
 }
 
 function when(iso: string | null) {
-  return iso
-    ? new Date(iso).toLocaleString("en-GB", { timeZone: "UTC", dateStyle: "short", timeStyle: "short" }) +
-        " UTC"
-    : "—";
+  return iso ? formatUtc(iso, "short") : "—";
+}
+
+function lastRunSummary(run: NonNullable<Row["lastRun"]>, userCount: number) {
+  return (
+    `${when(run.startedAt)} · ${run.entriesRead} read, ${run.created} created, ${run.updated} updated, ` +
+    `${run.disabled} disabled, ${run.pendingTransfer} pending transfer · ${userCount} users`
+  );
 }
 
 export function ConnectionsTable({ slug, connections }: { slug: string; connections: Row[] }) {
@@ -195,9 +173,7 @@ export function ConnectionsTable({ slug, connections }: { slug: string; connecti
                       <Badge tone={RUN_TONE[row.lastRun.status] ?? "gray"}>
                         {RUN_LABEL[row.lastRun.status] ?? row.lastRun.status}
                       </Badge>
-                      {when(row.lastRun.startedAt)} · {row.lastRun.entriesRead} read, {row.lastRun.created}{" "}
-                      created, {row.lastRun.updated} updated, {row.lastRun.disabled} disabled,{" "}
-                      {row.lastRun.pendingTransfer} pending transfer · {row.userCount} users
+                      {lastRunSummary(row.lastRun, row.userCount)}
                     </span>
                   ) : (
                     "not synchronised yet"

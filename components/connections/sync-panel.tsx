@@ -13,6 +13,7 @@ import {
   previewSyncAction,
   syncNowAction,
 } from "@/app/(console)/org/[slug]/ldap/actions";
+import { formatTime } from "@/lib/format/time";
 
 const STATUS_TONE = { RUNNING: "blue", SUCCEEDED: "green", FAILED: "red", HELD: "amber" } as const;
 const STATUS_LABEL = {
@@ -23,9 +24,7 @@ const STATUS_LABEL = {
 } as const;
 
 function time(iso: string | null) {
-  return iso
-    ? new Date(iso).toLocaleString("en-GB", { timeZone: "UTC", dateStyle: "short", timeStyle: "medium" })
-    : "—";
+  return iso ? formatTime(iso, "shortSeconds") : "—";
 }
 
 export function SyncProgress({ run, estimate }: { run: RunView; estimate?: number }) {
@@ -42,7 +41,10 @@ export function SyncProgress({ run, estimate }: { run: RunView; estimate?: numbe
         className="h-2 overflow-hidden rounded-full bg-slate-200"
       >
         <div
-          className={`bg-brand-600 h-full rounded-full transition-all ${percent === undefined ? "w-1/3 animate-pulse" : ""}`}
+          className={
+            "bg-brand-600 h-full rounded-full transition-all " +
+            `${percent === undefined ? "w-1/3 animate-pulse" : ""}`
+          }
           style={percent !== undefined ? { width: `${Math.max(3, percent)}%` } : undefined}
         />
       </div>
@@ -62,12 +64,16 @@ export function RunCounts({
     "entriesRead" | "created" | "updated" | "unchanged" | "disabled" | "reenabled" | "pendingTransfer"
   >;
 }) {
-  return (
-    <span className="tabular-nums">
-      {run.entriesRead} read · {run.created} created · {run.updated} updated · {run.unchanged} unchanged ·{" "}
-      {run.disabled} disabled · {run.pendingTransfer} pending transfer · {run.reenabled} re-enabled
-    </span>
-  );
+  const counts = [
+    `${run.entriesRead} read`,
+    `${run.created} created`,
+    `${run.updated} updated`,
+    `${run.unchanged} unchanged`,
+    `${run.disabled} disabled`,
+    `${run.pendingTransfer} pending transfer`,
+    `${run.reenabled} re-enabled`,
+  ];
+  return <span className="tabular-nums">{counts.join(" · ")}</span>;
 }
 
 export function PreviewView({ preview }: { preview: Preview }) {
@@ -79,6 +85,7 @@ export function PreviewView({ preview }: { preview: Preview }) {
     );
   const plan = preview.plan!;
   const c = preview.counts;
+  const wouldDisable = preview.status === "HELD" ? preview.wouldDisable : c.disabled;
   const sections: [string, typeof plan.create][] = [
     ["Would create", plan.create],
     ["Would update", plan.update],
@@ -90,8 +97,7 @@ export function PreviewView({ preview }: { preview: Preview }) {
   return (
     <div className="space-y-3 text-sm" role="region" aria-label="Preview">
       <p className="font-medium">
-        This would disable {preview.status === "HELD" ? preview.wouldDisable : c.disabled} users and create{" "}
-        {c.created}
+        This would disable {wouldDisable} users and create {c.created}
         {c.pendingTransfer ? `, mark ${c.pendingTransfer} of them pending transfer` : ""}
         {c.reenabled ? `, re-enable ${c.reenabled}` : ""}; {c.updated} would be updated and {c.unchanged} stay
         unchanged ({c.entriesRead} entries read). Nothing has been written.
@@ -171,7 +177,8 @@ export function SyncPanel({
         router.refresh();
         if (latest.status === "SUCCEEDED")
           toast.success(
-            `${connection.name}: synchronised (${latest.entriesRead} read, ${latest.created} created, ${latest.disabled} disabled)`,
+            `${connection.name}: synchronised (${latest.entriesRead} read, ${latest.created} ` +
+              `created, ${latest.disabled} disabled)`,
           );
         else if (latest.status === "HELD")
           toast.warning(`${connection.name}: waiting for confirmation. ${latest.heldReason ?? ""}`);
@@ -262,7 +269,10 @@ export function SyncPanel({
                 label="Review and confirm"
                 variant="danger"
                 title="Apply the held synchronisation?"
-                description="A new full read of the directory runs, and the users it finds disabled or gone are disabled (or marked pending transfer if they own files), above the threshold."
+                description={
+                  "A new full read of the directory runs, and the users it finds disabled or gone are " +
+                  "disabled (or marked pending transfer if they own files), above the threshold."
+                }
                 confirmLabel="Confirm and synchronise"
                 onConfirm={async () => {
                   setHistoryOpen(false);

@@ -44,7 +44,10 @@ export function SyncSettingsButton({
         open={open}
         onOpenChange={setOpen}
         title={`Sync settings of ${name}`}
-        description="How often the connection is synchronised, when a run waits for confirmation, and how much it logs."
+        description={
+          "How often the connection is synchronised, when a run waits for confirmation, and how much " +
+          "it logs."
+        }
       >
         <form
           noValidate
@@ -65,7 +68,10 @@ export function SyncSettingsButton({
           <TextInput
             label="Full read every (minutes)"
             type="number"
-            help="Between full reads only changes are read (uSNChanged or modifyTimestamp); deletions are found by full reads."
+            help={
+              "Between full reads only changes are read (uSNChanged or modifyTimestamp); deletions " +
+              "are found by full reads."
+            }
             error={e.fullSyncIntervalMinutes?.message}
             {...register("fullSyncIntervalMinutes")}
           />

@@ -7,7 +7,10 @@ export function TestResultPanel({ result }: { result: TestResult }) {
     <div
       role="status"
       aria-label="Test result"
-      className={`rounded-md p-4 text-sm ring-1 ring-inset ${result.ok ? "bg-green-50 ring-green-200" : "bg-red-50 ring-red-200"}`}
+      className={
+        "rounded-md p-4 text-sm ring-1 ring-inset " +
+        `${result.ok ? "bg-green-50 ring-green-200" : "bg-red-50 ring-red-200"}`
+      }
     >
       <p className={`flex items-start gap-2 font-medium ${result.ok ? "text-green-800" : "text-red-800"}`}>
         {result.ok ? (

@@ -1,7 +1,7 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useRef, useState, type KeyboardEvent } from "react";
-import { useForm } from "react-hook-form";
+import { useForm, useWatch } from "react-hook-form";
 import { zodResolver } from "@hookform/resolvers/zod";
 import { toast } from "sonner";
 import { Button, buttonClass } from "@/components/ui/button";
@@ -96,7 +96,12 @@ export function DomainTabs({
             tabIndex={tab === t ? 0 : -1}
             onClick={() => setTab(t)}
             onKeyDown={(e) => onKey(e, i)}
-            className={`-mb-px border-b-2 px-4 py-2 text-sm font-medium ${tab === t ? "border-brand-600 text-brand-700" : "border-transparent text-slate-600 hover:text-slate-900"}`}
+            className={
+              "-mb-px border-b-2 px-4 py-2 text-sm font-medium " +
+              (tab === t
+                ? "border-brand-600 text-brand-700"
+                : "border-transparent text-slate-600 hover:text-slate-900")
+            }
           >
             {t}
           </button>
@@ -156,7 +161,10 @@ function General({
               variant="danger"
               size="md"
               title={`Delete ${domain.name}?`}
-              description="The domain and its Advanced settings are removed. Its directory connection, if any, stays on the LDAP Connections page."
+              description={
+                "The domain and its Advanced settings are removed. Its directory connection, if any, " +
+                "stays on the LDAP Connections page."
+              }
               confirmLabel="Delete domain"
               onConfirm={async () => {
                 if (applyResult(await deleteDomainAction(slug, domain.id))) {
@@ -227,13 +235,12 @@ function DirectoryService({
     resolver: zodResolver(directoryServiceSchema),
     defaultValues: initial,
   });
-  const { register, handleSubmit, formState, watch, setError } = form;
+  const { register, handleSubmit, formState, control, setError } = form;
   const [result, setResult] = useState<TestResult>();
   const [formError, setFormError] = useState<string>();
   const [testing, setTesting] = useState(false);
-  const enabled = watch("mappingEnabled");
-  const ldaps = watch("useLdaps");
-  const host = (watch("hostname") ?? "").replace(/:\d+$/, "").replace(/^\[|\]$/g, "");
+  const [enabled, ldaps, hostname] = useWatch({ control, name: ["mappingEnabled", "useLdaps", "hostname"] });
+  const host = (hostname ?? "").replace(/:\d+$/, "").replace(/^\[|\]$/g, "");
   const e = formState.errors;
   return (
     <Card className="max-w-2xl p-5">
@@ -292,7 +299,10 @@ function DirectoryService({
         <TextInput
           label="Username"
           disabled={!enabled}
-          help="A directory administrator: user@domain or a DN (Active Directory), a short name or DN (Open Directory)."
+          help={
+            "A directory administrator: user@domain or a DN (Active Directory), a short name or DN " +
+            "(Open Directory)."
+          }
           error={e.username?.message}
           {...register("username")}
         />

@@ -81,7 +81,10 @@ export function MigrationPanel({ slug, domainId }: { slug: string; domainId: str
                 size="md"
                 disabled={chosen.size === 0}
                 title={`Convert ${chosen.size} local accounts to directory accounts?`}
-                description="Their local passwords stop working: they sign in with their directory password. Files, roles and history are kept."
+                description={
+                  "Their local passwords stop working: they sign in with their directory password. " +
+                  "Files, roles and history are kept."
+                }
                 confirmLabel="Convert accounts"
                 onConfirm={async () => {
                   const r = await migrateAccountsAction(slug, domainId, { userIds: [...chosen] });

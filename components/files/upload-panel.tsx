@@ -10,7 +10,9 @@ import { formatBytes } from "@/lib/files/schema";
 type Org = { slug: string; name: string; plan: string; quota: number; used: number; canUpload: boolean };
 type Progress = { name: string; loaded: number; total: number };
 
-/** One file through POST /api/files with the browser's upload progress (fetch has none, XMLHttpRequest does). */
+/**
+ * One file through POST /api/files with the browser's upload progress (fetch has none, XMLHttpRequest does).
+ */
 function send(
   slug: string,
   file: File,
@@ -134,7 +136,9 @@ export function UploadPanel({ organizations }: { organizations: Org[] }) {
       {error && (
         <p
           role="alert"
-          className="w-full rounded-md bg-red-50 px-3 py-2 text-sm text-red-700 ring-1 ring-red-200 ring-inset"
+          className={
+            "w-full rounded-md bg-red-50 px-3 py-2 text-sm text-red-700 " + "ring-1 ring-red-200 ring-inset"
+          }
         >
           {error}
         </p>

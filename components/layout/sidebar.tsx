@@ -26,7 +26,10 @@ function NavLink({ href, icon, children }: { href: string; icon: ReactNode; chil
     <Link
       href={href}
       aria-current={active ? "page" : undefined}
-      className={`flex items-center gap-2 rounded-md px-2.5 py-1.5 text-sm ${active ? "bg-brand-50 text-brand-700 font-medium" : "text-slate-700 hover:bg-slate-100"}`}
+      className={
+        "flex items-center gap-2 rounded-md px-2.5 py-1.5 text-sm " +
+        `${active ? "bg-brand-50 text-brand-700 font-medium" : "text-slate-700 hover:bg-slate-100"}`
+      }
     >
       {icon}
       {children}
@@ -54,9 +57,18 @@ export function Sidebar({
 }) {
   const icon = "size-4 shrink-0";
   return (
-    <aside className="sticky top-0 flex h-screen w-60 shrink-0 flex-col border-r border-slate-200 bg-white px-3 py-4">
+    <aside
+      className={
+        "sticky top-0 flex h-screen w-60 shrink-0 flex-col " + "border-r border-slate-200 bg-white px-3 py-4"
+      }
+    >
       <Link href="/" className="flex items-center gap-2 px-2.5 pb-2">
-        <span className="bg-brand-600 flex size-7 items-center justify-center rounded-md text-xs font-bold text-white">
+        <span
+          className={
+            "bg-brand-600 flex size-7 items-center justify-center rounded-md text-xs font-bold " +
+            "text-white"
+          }
+        >
           DC
         </span>
         <span className="font-semibold tracking-tight">Directory Console</span>
@@ -130,7 +142,10 @@ export function Sidebar({
         <button
           type="button"
           onClick={() => signOut({ callbackUrl: "/login" })}
-          className="mt-2 flex w-full items-center gap-2 rounded-md px-2.5 py-1.5 text-sm text-slate-700 hover:bg-slate-100"
+          className={
+            "mt-2 flex w-full items-center gap-2 rounded-md px-2.5 py-1.5 text-sm text-slate-700 " +
+            "hover:bg-slate-100"
+          }
         >
           <LogOut className={icon} /> Sign out
         </button>

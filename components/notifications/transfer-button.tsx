@@ -39,7 +39,10 @@ export function TransferButton({
         open={open}
         onOpenChange={setOpen}
         title={`Transfer the files of ${from.email}`}
-        description={`All ${from.files} files and their shares move to the user you choose, at once.${keepsSourceActive ? ` ${from.email} stays active.` : ` Then ${from.email} is disabled.`}`}
+        description={
+          `All ${from.files} files and their shares move to the user you choose, at ` +
+          `once.${keepsSourceActive ? ` ${from.email} stays active.` : ` Then ${from.email} is disabled.`}`
+        }
       >
         <SelectInput label="New owner" value={to} onChange={(e) => setTo(e.target.value)} error={error}>
           <option value="">Choose a user…</option>

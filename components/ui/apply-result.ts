@@ -1,15 +1,14 @@
 "use client";
 import type { FieldValues, Path, UseFormSetError } from "react-hook-form";
 import { toast } from "sonner";
-
-type Result = { ok: true } | { ok: false; error: string; fieldErrors?: Record<string, string> };
+import type { ActionResult } from "@/lib/action-result";
 
 /**
  * Puts a server action's field errors on their fields and other errors in a toast, and also in the form's own
  * error line when it has one (setFormError); true when it succeeded.
  */
 export function applyResult<T extends FieldValues>(
-  result: Result,
+  result: ActionResult<unknown>,
   setError?: UseFormSetError<T>,
   setFormError?: (message: string) => void,
 ): boolean {

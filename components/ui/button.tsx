@@ -10,9 +10,11 @@ const VARIANTS: Record<Variant, string> = {
 };
 
 export function buttonClass(variant: Variant = "primary", size: "sm" | "md" = "md") {
-  return `inline-flex items-center justify-center gap-1.5 rounded-md font-medium shadow-xs transition-colors disabled:cursor-not-allowed ${
-    size === "sm" ? "px-2.5 py-1 text-xs" : "px-3.5 py-2 text-sm"
-  } ${VARIANTS[variant]}`;
+  return (
+    "inline-flex items-center justify-center gap-1.5 rounded-md font-medium shadow-xs transition-colors " +
+    `disabled:cursor-not-allowed ${size === "sm" ? "px-2.5 py-1 text-xs" : "px-3.5 py-2 text-sm"} ` +
+    VARIANTS[variant]
+  );
 }
 
 export const Button = forwardRef<

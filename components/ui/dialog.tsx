@@ -25,7 +25,11 @@ export function Dialog({
       <RadixDialog.Portal>
         <RadixDialog.Overlay className="fixed inset-0 z-40 bg-slate-900/40" />
         <RadixDialog.Content
-          className={`fixed top-1/2 left-1/2 z-50 max-h-[90vh] w-[calc(100%-2rem)] -translate-x-1/2 -translate-y-1/2 overflow-y-auto rounded-lg bg-white p-6 shadow-xl ${wide ? "max-w-3xl" : "max-w-lg"}`}
+          className={
+            "fixed top-1/2 left-1/2 z-50 max-h-[90vh] w-[calc(100%-2rem)] -translate-x-1/2 " +
+            "-translate-y-1/2 overflow-y-auto rounded-lg bg-white p-6 shadow-xl " +
+            `${wide ? "max-w-3xl" : "max-w-lg"}`
+          }
         >
           <div className="mb-4 flex items-start justify-between gap-4">
             <div>
@@ -80,7 +84,12 @@ export function ConfirmButton({
       </RadixAlert.Trigger>
       <RadixAlert.Portal>
         <RadixAlert.Overlay className="fixed inset-0 z-40 bg-slate-900/40" />
-        <RadixAlert.Content className="fixed top-1/2 left-1/2 z-50 w-[calc(100%-2rem)] max-w-md -translate-x-1/2 -translate-y-1/2 rounded-lg bg-white p-6 shadow-xl">
+        <RadixAlert.Content
+          className={
+            "fixed top-1/2 left-1/2 z-50 w-[calc(100%-2rem)] max-w-md -translate-x-1/2 -translate-y-1/2 " +
+            "rounded-lg bg-white p-6 shadow-xl"
+          }
+        >
           <RadixAlert.Title className="text-lg font-semibold">{title}</RadixAlert.Title>
           <RadixAlert.Description asChild>
             <div className="mt-2 text-sm text-slate-600">{description}</div>

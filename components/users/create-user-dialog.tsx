@@ -42,7 +42,10 @@ export function CreateUserButton({ slug }: { slug: string }) {
         open={open}
         onOpenChange={setOpen}
         title="Create local account"
-        description="A local account signs in with a password kept by the console, also when every directory is down. Directory users are added by synchronisation instead."
+        description={
+          "A local account signs in with a password kept by the console, also when every directory is " +
+          "down. Directory users are added by synchronisation instead."
+        }
       >
         <form
           noValidate

@@ -5,13 +5,14 @@ import { Button } from "@/components/ui/button";
 import { ConfirmButton, Dialog } from "@/components/ui/dialog";
 import { applyResult } from "@/components/ui/apply-result";
 import { ASSIGNABLE_ROLES } from "@/lib/users/schema";
+import type { UserSource } from "@/lib/generated/prisma/enums";
 import { ROLE_LABELS } from "@/lib/auth/permissions";
 import { setRolesAction, setUserStatusAction } from "@/app/(console)/org/[slug]/users/actions";
 
 type Row = {
   id: string;
   email: string;
-  source: "LOCAL" | "DIRECTORY" | "ADHOC";
+  source: UserSource;
   status: "ACTIVE" | "DISABLED" | "PENDING_TRANSFER";
   membershipStatus: "ACTIVE" | "DISABLED";
   /** This organisation owns the account itself (not only the membership). */
@@ -103,7 +104,10 @@ function RolesButton({ slug, user }: { slug: string; user: Row }) {
         open={open}
         onOpenChange={setOpen}
         title={`Roles of ${user.email}`}
-        description="Originators own and share files; Collaborators open what is shared with them and upload; Organisation administrators manage this organisation."
+        description={
+          "Originators own and share files; Collaborators open what is shared with them and upload; " +
+          "Organisation administrators manage this organisation."
+        }
       >
         <fieldset className="space-y-2">
           <legend className="sr-only">Roles</legend>

@@ -1,6 +1,9 @@
 import { expect, type Page } from "@playwright/test";
 
-/** Signs in through next-auth's own endpoints (csrf, then the credentials callback), as cal.com's apiLogin does. */
+/**
+ * Signs in through next-auth's own endpoints (csrf, then the credentials callback), as cal.com's apiLogin
+ * does.
+ */
 export async function apiLogin(page: Page, login: string, password: string) {
   const csrf = await (await page.request.get("/api/auth/csrf")).json();
   const response = await page.request.post("/api/auth/callback/credentials", {

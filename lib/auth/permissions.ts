@@ -49,13 +49,6 @@ export function canOnPlatform(actor: Actor, _permission: PlatformPermission): bo
   return actor.isPlatformAdmin;
 }
 
-/** Roles an organisation administrator may set on a local account (seed 004: Originator, Collaborator, Org admin). */
-export const ASSIGNABLE_LOCAL_ROLES = [
-  "ORIGINATOR",
-  "COLLABORATOR",
-  "ORG_ADMIN",
-] as const satisfies readonly Role[];
-
 export const ROLE_LABELS: Record<Role, string> = {
   ORIGINATOR: "Originator",
   COLLABORATOR: "Collaborator",

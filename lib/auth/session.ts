@@ -7,12 +7,12 @@ import { authOptions } from "@/lib/auth/options";
 import { builtinAdminEnabled } from "@/lib/auth/builtin-admin";
 import { type Actor, type OrgPermission, canInOrg } from "@/lib/auth/permissions";
 import { ForbiddenError, NotFoundError } from "@/lib/errors";
-import type { Role } from "@/lib/generated/prisma/enums";
+import type { Role, UserSource } from "@/lib/generated/prisma/enums";
 
 export type CurrentUser = Actor & {
   email: string;
   name: string;
-  source: "LOCAL" | "DIRECTORY" | "ADHOC";
+  source: UserSource;
   isBuiltinAdmin: boolean;
   memberships: { organizationId: string; slug: string; name: string; roles: Role[] }[];
 };

@@ -19,7 +19,8 @@ describe("local sign-in", () => {
     for (const password of ["wrong", "", " ", `${user.password} `, "*"]) {
       expect(await authenticate(user.email, password, address())).toBeNull();
     }
-    // Other test files fail these same hostile logins too, so they may be locked already: a refusal either way.
+    // Other test files fail these same hostile logins too, so
+    // they may be locked already: a refusal either way.
     for (const login of ["*", "*)(uid=*", "", "x".repeat(10_000), `${user.email}\0`]) {
       expect(
         await authenticate(login, user.password, address()).catch((e) =>

@@ -24,7 +24,8 @@ export async function ensureBuiltinAdmin(): Promise<{
     const clash = await db.user.findUnique({ where: { email }, select: { id: true } });
     if (clash)
       throw new Error(
-        `ADMIN_EMAIL ${email} belongs to an existing account: choose another address for the built-in administrator.`,
+        `ADMIN_EMAIL ${email} belongs to an existing account: choose another address for the ` +
+          "built-in administrator.",
       );
     const password = configured ?? crypto.randomBytes(15).toString("base64url");
     await db.user.create({

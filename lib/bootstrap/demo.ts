@@ -209,9 +209,9 @@ const DEMO_FILES: { owner: string; name: string; mimeType: string; body: string;
 ];
 
 /**
- * Files owned by demo directory users (and a local one), once: so that disabling Ada in the demo directory and
- * syncing shows the whole flow — pending transfer, the notification, the transfer. Syncs the demo connection
- * first when its users are not there yet.
+ * Files owned by demo directory users (and a local one), once: so that disabling Ada in the demo directory
+ * and syncing shows the whole flow — pending transfer, the notification, the transfer. Syncs the demo
+ * connection first when its users are not there yet.
  */
 export async function seedDemoFiles(): Promise<number> {
   const acme = await db.organization.findUnique({ where: { slug: "acme" }, select: { id: true } });

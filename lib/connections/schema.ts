@@ -3,10 +3,9 @@
 import { z } from "zod";
 import { dnError } from "@/lib/directory/dn";
 import { filterError } from "@/lib/directory/filter";
+import { DirectoryType, StatusMatchMode } from "@/lib/generated/prisma/enums";
 
-export const STATUS_MODES = ["EQUALS", "BIT_SET"] as const;
-export type StatusMode = (typeof STATUS_MODES)[number];
-const PRESET_VALUES = ["ACTIVE_DIRECTORY", "OPENLDAP", "OPEN_DIRECTORY", "DS389"] as const;
+export type StatusMode = StatusMatchMode;
 
 export const TIMEOUT_MIN_MS = 500;
 export const TIMEOUT_MAX_MS = 300_000;
@@ -58,7 +57,7 @@ function serverUrlError(value: string): string | undefined {
 export const connectionSchema = z
   .object({
     name: z.string().trim().min(1, "Give the connection a name.").max(64, "At most 64 characters."),
-    preset: z.enum(PRESET_VALUES),
+    preset: z.enum(DirectoryType),
     serverUrl: z
       .string()
       .trim()
@@ -121,7 +120,7 @@ export const connectionSchema = z
       .trim()
       .min(1, "Enter the value that means disabled.")
       .max(64, "At most 64 characters."),
-    statusDisabledMode: z.enum(STATUS_MODES),
+    statusDisabledMode: z.enum(StatusMatchMode),
     startTls: z.boolean(),
     caCertificate: z
       .string()
@@ -144,7 +143,8 @@ export const connectionSchema = z
       ctx.addIssue({
         code: "custom",
         path: ["statusDisabled"],
-        message: "With “bit set”, enter the bit value as a number (2 for Active Directory's ACCOUNTDISABLE).",
+        message:
+          "With “bit set”, enter the bit value as a number " + "(2 for Active Directory's ACCOUNTDISABLE).",
       });
     }
   });
@@ -163,52 +163,75 @@ export const connectionIdSchema = z.object({ connectionId: z.uuid() });
 export const FIELD_HELP: Record<string, { label: string; help: string; max?: number }> = {
   serverUrl: {
     label: "Server URL",
-    help: "The address of the server running LDAP. LDAP over TLS is also supported. Example: ldap://ldap.xy-company.com",
+    help:
+      "The address of the server running LDAP. LDAP over TLS is also supported. Example: " +
+      "ldap://ldap.xy-company.com",
   },
   serverTimeout: {
     label: "Server Timeout",
-    help: "The amount of time (in milliseconds) that the platform will wait when attempting to connect to or read data from the LDAP server.",
+    help:
+      "The amount of time (in milliseconds) that the platform will wait when attempting to connect to " +
+      "or read data from the LDAP server.",
   },
   managerDn: {
     label: "Manager DN",
     max: 512,
-    help: "The Distinguished Name (DN) of the 'manager' user who has privileges to perform LDAP authentication and synchronisation and browse the Base DN. Active Directory also accepts user@domain.",
+    help:
+      "The Distinguished Name (DN) of the 'manager' user who has privileges to perform LDAP " +
+      "authentication and synchronisation and browse the Base DN. Active Directory also accepts " +
+      "user@domain.",
   },
   managerPassword: {
     label: "Manager password",
     max: 128,
-    help: "The password for the 'manager' user who has privileges to perform LDAP authentication and synchronisation and browse the Base DN.",
+    help:
+      "The password for the 'manager' user who has privileges to perform LDAP authentication and " +
+      "synchronisation and browse the Base DN.",
   },
   baseDn: {
     label: "Base DN",
     max: 512,
-    help: "The root node in LDAP from which the platform finds users and groups. Example: ou=users,dc=xy-company,dc=com",
+    help:
+      "The root node in LDAP from which the platform finds users and groups. Example: " +
+      "ou=users,dc=xy-company,dc=com",
   },
   syncFilter: {
     label: "Sync filter",
     max: 512,
-    help: "The filter used to specify which users will be synchronised based on their LDAP path and attributes. Examples: (memberOf=CN=groupName,OU=users,DC=xy-company,DC=com) · (&(objectclass=user)(objectcategory=person)) · (&(&(objectclass=user)(objectcategory=person))(mail=*@xy-company.com))",
+    help:
+      "The filter used to specify which users will be synchronised based on their LDAP path and " +
+      "attributes. Examples: (memberOf=CN=groupName,OU=users,DC=xy-company,DC=com) · " +
+      "(&(objectclass=user)(objectcategory=person)) · " +
+      "(&(&(objectclass=user)(objectcategory=person))(mail=*@xy-company.com))",
   },
   authFilter: {
     label: "Auth filter",
     max: 512,
-    help: "The LDAP field against which the platform matches the email address of a user when they authenticate. Example: userPrincipalName={0}",
+    help:
+      "The LDAP field against which the platform matches the email address of a user when they " +
+      "authenticate. Example: userPrincipalName={0}",
   },
   domain: { label: "Domain", max: 64, help: "The domain for the LDAP user directory." },
   accountNameField: {
     label: "Account Name",
     max: 64,
-    help: "The LDAP field used to specify an additional/other name for users. Example: sAMAccountName. This field is required for internal platform functionality.",
+    help:
+      "The LDAP field used to specify an additional/other name for users. Example: sAMAccountName. " +
+      "This field is required for internal platform functionality.",
   },
   emailField: {
     label: "Email Field",
     max: 64,
-    help: "The LDAP field used to specify the email address for users. Example: mail. Each email address from this field defines a user's identity and forms part of the user's sign-in credentials.",
+    help:
+      "The LDAP field used to specify the email address for users. Example: mail. Each email address " +
+      "from this field defines a user's identity and forms part of the user's sign-in credentials.",
   },
   userPrincipalNameField: {
     label: "User Principal Name",
     max: 64,
-    help: "The LDAP field used to specify the external user identifier for users. Example: userPrincipalName. This field is required for internal platform functionality.",
+    help:
+      "The LDAP field used to specify the external user identifier for users. Example: " +
+      "userPrincipalName. This field is required for internal platform functionality.",
   },
   fullNameField: {
     label: "Full name field",
@@ -218,7 +241,9 @@ export const FIELD_HELP: Record<string, { label: string; help: string; max?: num
   statusField: {
     label: "Status field",
     max: 64,
-    help: "The LDAP field used by the platform to determine whether or not a user is disabled. Example: userAccountControl",
+    help:
+      "The LDAP field used by the platform to determine whether or not a user is disabled. Example: " +
+      "userAccountControl",
   },
   statusDisabled: {
     label: "Status disabled",

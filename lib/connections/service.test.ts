@@ -51,7 +51,7 @@ function values(overrides: Partial<ConnectionValues> = {}): ConnectionValues {
 }
 
 describe("connections", () => {
-  it("stores the manager password encrypted, never lists it, and keeps it when an edit leaves it empty", async () => {
+  it("stores the manager password encrypted, never lists it, keeps it on an empty edit", async () => {
     const org = await makeOrg();
     const ctx = { actorId: null, organizationId: org.id };
     const { id } = await createConnection(ctx, values());
@@ -142,7 +142,7 @@ describe("connections", () => {
 });
 
 describe("links for directory administrators", () => {
-  it("takes one submission, stores it disabled and awaiting review, and then says the link is used", async () => {
+  it("takes one submission, stores it disabled awaiting review, then says the link is used", async () => {
     const org = await makeOrg();
     const { token } = await createConnectionRequest(
       { actorId: null, organizationId: org.id },

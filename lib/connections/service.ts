@@ -5,8 +5,7 @@ import { decryptSecret, encryptSecret, hashLinkToken, newLinkToken } from "@/lib
 import { NotFoundError, UserError } from "@/lib/errors";
 import { forAnonymousCaller, testConnection, type TestResult } from "@/lib/directory/test-connection";
 import type { ConnectionValues } from "@/lib/connections/schema";
-
-export type OrgCtx = { actorId: string | null; organizationId: string };
+import type { OrgCtx } from "@/lib/auth/org-context";
 
 // The fields stored as they are; the manager password is sealed separately.
 function columns(v: ConnectionValues) {
@@ -87,8 +86,8 @@ export async function createConnection(
 }
 
 /**
- * The stored manager password may only go to the server and DN it was given for: pointing a connection somewhere
- * else with the password left empty would hand the secret to whatever answers there.
+ * The stored manager password may only go to the server and DN it was given for: pointing a connection
+ * somewhere else with the password left empty would hand the secret to whatever answers there.
  */
 export function assertStoredPasswordStays(
   stored: { serverUrl: string; managerDn: string },

@@ -45,7 +45,8 @@ function config(overrides: Partial<MappingConfig> = {}): MappingConfig {
 }
 
 describe("Test connection against a real Samba Active Directory domain controller", () => {
-  it("finds the users with the Active Directory preset, reads userAccountControl as a bit mask, and hints at the Global Catalog", async () => {
+  // userAccountControl is read as a bit mask.
+  it("finds the users with the Active Directory preset and hints at the Global Catalog", async () => {
     const result = await testConnection(config());
     expect(result).toMatchObject({ ok: true });
     if (!result.ok) return;
@@ -102,7 +103,8 @@ describe("Test connection against a real Samba Active Directory domain controlle
 });
 
 describe("synchronisation from a real Samba Active Directory", () => {
-  it("reads userAccountControl as a bit mask, keeps objectGUID in its string form, ignores referrals, and reads only changes by uSNChanged", async () => {
+  // Incremental syncs read only changes, by uSNChanged.
+  it("syncs: userAccountControl bit mask, objectGUID as a string, referrals ignored", async () => {
     const org = await makeOrg();
     await verifyDomain(org, "corp.example.com");
     const conn = await db.ldapConnection.create({

@@ -27,7 +27,8 @@ export function endpointOf(serverUrl: string): Endpoint {
 }
 
 function tlsOptions(config: DirectoryConfig, host: string): tls.ConnectionOptions {
-  // SNI carries host names only (RFC 6066); an IP address is still checked against the certificate's IP entries.
+  // SNI carries host names only (RFC 6066); an IP address is
+  // still checked against the certificate's IP entries.
   const options: tls.ConnectionOptions = {
     servername: net.isIP(host) ? undefined : host,
     minVersion: "TLSv1.2",

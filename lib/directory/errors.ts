@@ -80,7 +80,8 @@ export function translateDirectoryError(error: unknown, where: Where): Directory
   if (code === "ECONNREFUSED")
     return new DirectoryError(
       "connection-refused",
-      `Connection refused by ${at}: no LDAP server listens there, or a firewall rejects it. Check the host and port in Server URL.`,
+      `Connection refused by ${at}: no LDAP server listens there, or a firewall rejects it. Check ` +
+        "the host and port in Server URL.",
       code,
     );
   if (code === "EHOSTUNREACH" || code === "ENETUNREACH")
@@ -92,14 +93,16 @@ export function translateDirectoryError(error: unknown, where: Where): Directory
   if (code && CERT_REASONS[code]) {
     return new DirectoryError(
       "certificate",
-      `The server's certificate is not trusted: ${CERT_REASONS[code]}. Paste the CA certificate that signed it into CA certificate, or fix the certificate on the server.`,
+      `The server's certificate is not trusted: ${CERT_REASONS[code]}. Paste the CA certificate ` +
+        "that signed it into CA certificate, or fix the certificate on the server.",
       code,
     );
   }
   if (/timeout|timed out/i.test(message) || code === "ETIMEDOUT") {
     return new DirectoryError(
       "timeout",
-      `No answer from ${at} within ${where.timeoutMs} ms (Server Timeout). The server may be down, overloaded, or behind a firewall that drops packets.`,
+      `No answer from ${at} within ${where.timeoutMs} ms (Server Timeout). The server may be down, ` +
+        "overloaded, or behind a firewall that drops packets.",
       message,
     );
   }
@@ -117,7 +120,8 @@ export function translateDirectoryError(error: unknown, where: Where): Directory
   if (/ssl|tls|certificate|wrong version number/i.test(message)) {
     return new DirectoryError(
       "tls",
-      `The TLS handshake with ${at} failed: ${message.split("\n")[0]}. Check that the port speaks ${where.port === 636 || where.port === 3269 ? "LDAPS" : "the protocol the URL names"}.`,
+      `The TLS handshake with ${at} failed: ${message.split("\n")[0]}. Check that the port speaks ` +
+        `${where.port === 636 || where.port === 3269 ? "LDAPS" : "the protocol the URL names"}.`,
       message,
     );
   }

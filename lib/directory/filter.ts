@@ -11,7 +11,10 @@ export class FilterSyntaxError extends Error {
   }
 }
 
-/** Escapes a value for use inside a filter: `*`, `(`, `)`, `\` and NUL become `\2a`, `\28`, `\29`, `\5c`, `\00`. */
+/**
+ * Escapes a value for use inside a filter: `*`, `(`, `)`, `\` and NUL become `\2a`, `\28`, `\29`, `\5c`,
+ * `\00`.
+ */
 export function escapeFilterValue(value: string): string {
   let out = "";
   for (const ch of value) {

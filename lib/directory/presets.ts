@@ -1,8 +1,9 @@
 // Sensible defaults per directory product; every field stays editable after a preset fills it. Pure.
 import type { StatusMode } from "@/lib/connections/schema";
+import { DirectoryType } from "@/lib/generated/prisma/enums";
 
-export const DIRECTORY_PRESETS = ["ACTIVE_DIRECTORY", "OPENLDAP", "OPEN_DIRECTORY", "DS389"] as const;
-export type DirectoryPreset = (typeof DIRECTORY_PRESETS)[number];
+export const DIRECTORY_PRESETS = Object.values(DirectoryType);
+export type DirectoryPreset = DirectoryType;
 
 export const PRESET_LABELS: Record<DirectoryPreset, string> = {
   ACTIVE_DIRECTORY: "Microsoft Active Directory",
@@ -72,7 +73,9 @@ export const PRESETS: Record<DirectoryPreset, PresetFields> = {
   },
 };
 
-/** Is an entry disabled? "equals" compares case-insensitively; "bit set" reads the value as a bit mask (AD). */
+/**
+ * Is an entry disabled? "equals" compares case-insensitively; "bit set" reads the value as a bit mask (AD).
+ */
 export function isDisabledValue(values: string[], expected: string, mode: StatusMode): boolean {
   if (!expected) return false;
   if (mode === "BIT_SET") {

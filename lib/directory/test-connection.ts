@@ -110,7 +110,8 @@ export async function testConnection(config: MappingConfig): Promise<TestResult>
     server = describeServer(dse.entries[0]);
     if (!server.pagedResults && dse.entries[0])
       hints.push(
-        "The server does not announce the paged-results control: large directories may hit its size limit during sync.",
+        "The server does not announce the paged-results control: large directories may hit its size " +
+          "limit during sync.",
       );
 
     try {
@@ -168,7 +169,9 @@ export async function testConnection(config: MappingConfig): Promise<TestResult>
     }
     if (references > 0 && server.activeDirectory) {
       hints.push(
-        "The search returned referrals to other partitions (normal at the domain root). They are ignored; to read the whole forest, use the Global Catalog port (3268, or 3269 with TLS) in Server URL.",
+        "The search returned referrals to other partitions (normal at the domain root). They are " +
+          "ignored; to read the whole forest, use the Global Catalog port (3268, or 3269 with TLS) in " +
+          "Server URL.",
       );
     }
     if (count === 0) {
@@ -176,7 +179,8 @@ export async function testConnection(config: MappingConfig): Promise<TestResult>
         ok: false,
         kind: "no-entries",
         message:
-          "Connected and signed in, but no entries under Base DN match the Sync filter. Check Base DN and Sync filter.",
+          "Connected and signed in, but no entries under Base DN match the Sync filter. Check Base " +
+          "DN and Sync filter.",
         step: "search",
         server,
         hints,
@@ -185,12 +189,15 @@ export async function testConnection(config: MappingConfig): Promise<TestResult>
     const noEmail = samples.filter((s) => !s.email).length;
     if (noEmail > 0)
       hints.push(
-        `${noEmail} of the samples have no value in the Email Field (${config.emailField}): such entries cannot be synchronised.`,
+        `${noEmail} of the samples have no value in the Email Field (${config.emailField}): such ` +
+          "entries cannot be synchronised.",
       );
     const shown = more ? `more than ${COUNT_CAP}` : String(count);
     return {
       ok: true,
-      message: `Connected to ${server.vendor}. ${shown} ${count === 1 ? "entry matches" : "entries match"} the Sync filter.`,
+      message:
+        `Connected to ${server.vendor}. ${shown} ${count === 1 ? "entry matches" : "entries match"} ` +
+        "the Sync filter.",
       server,
       count: Math.min(count, COUNT_CAP),
       more,

@@ -1,5 +1,6 @@
 // Kerio's domain screens (seed 000): the shared schemas of the General, Directory Service and Advanced tabs.
 import { z } from "zod";
+import { DirectoryType } from "@/lib/generated/prisma/enums";
 
 const DNS = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
@@ -58,7 +59,7 @@ export type AdvancedInput = z.input<typeof advancedSchema>;
 export const directoryServiceSchema = z
   .object({
     mappingEnabled: z.boolean(),
-    directoryType: z.enum(["ACTIVE_DIRECTORY", "OPEN_DIRECTORY"]),
+    directoryType: z.enum([DirectoryType.ACTIVE_DIRECTORY, DirectoryType.OPEN_DIRECTORY]),
     hostname: z.string().trim().max(255, "At most 255 characters."),
     username: z.string().trim().max(512, "At most 512 characters."),
     password: z.string().max(128, "At most 128 characters."),

@@ -14,8 +14,7 @@ import {
 import { connectionForDomain } from "@/lib/domains/derive";
 import type { AdvancedInput, DirectoryServiceInput } from "@/lib/domains/schema";
 import { nameVerifiedElsewhere, ntDomainTakenMessage, verifiedNtDomainHolder } from "@/lib/identity/clashes";
-
-type Ctx = { actorId: string | null; organizationId: string };
+import type { OrgCtx as Ctx } from "@/lib/auth/org-context";
 
 async function own(ctx: Ctx, id: string) {
   const domain = await db.domain.findFirst({ where: { id, organizationId: ctx.organizationId } });

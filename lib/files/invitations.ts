@@ -1,4 +1,5 @@
 import "server-only";
+import type { OrgCtx } from "@/lib/auth/org-context";
 import { db, type Tx } from "@/lib/db";
 import { hashLinkToken, newLinkToken } from "@/lib/crypto";
 import { audit } from "@/lib/audit";
@@ -97,7 +98,7 @@ export async function revokeOpenLinks(tx: Tx, userId: string, only?: { emailed: 
 /** Replaces the account's open link, if any, with a new one; returns its URL (the token lives only there). */
 export async function issueLink(
   tx: Tx,
-  input: { userId: string; organizationId: string; actorId: string; emailed: boolean },
+  input: { userId: string; organizationId: string; actorId: string | null; emailed: boolean },
 ): Promise<string> {
   await revokeOpenLinks(tx, input.userId);
   const token = newLinkToken();
@@ -115,8 +116,6 @@ export async function issueLink(
 }
 
 // --- For the sharing organisation's administrators (the user's page) ---
-
-type OrgCtx = { actorId: string; organizationId: string };
 
 async function adhocMember(tx: Tx, organizationId: string, userId: string): Promise<Recipient> {
   const user = await tx.user.findFirst({

@@ -65,7 +65,7 @@ async function smallPlan(orgId: string, userId: string, bytes: number) {
 }
 
 describe("files", () => {
-  it("stores an upload and gives back the same bytes, and renames and deletes it (bytes gone from disk)", async () => {
+  it("stores an upload, gives back the same bytes, renames and deletes it (bytes gone)", async () => {
     const org = await makeOrg();
     const owner = await makeUser({ org });
     const bytes = crypto.randomBytes(3 * 1024 * 1024 + 17);
@@ -92,7 +92,7 @@ describe("files", () => {
     expect(await db.file.count({ where: { ownerId: owner.id } })).toBe(0);
   });
 
-  it("enforces the plan's quota: declared too large, streamed past the space left, and two uploads racing for it", async () => {
+  it("enforces the plan's quota: declared too large, streamed past it, two uploads racing", async () => {
     const org = await makeOrg();
     const owner = await makeUser({ org });
     await smallPlan(org.id, owner.id, 100_000);
@@ -121,7 +121,8 @@ describe("files", () => {
     expect(storedKeys().length).toBe(before + 2);
   });
 
-  it("gives each role its rights: Ad hoc cannot upload, Collaborator uploads but cannot share, Originator shares", async () => {
+  // Ad hoc cannot upload, Collaborator uploads but cannot share, Originator shares.
+  it("gives each role its rights: upload and share", async () => {
     const org = await makeOrg();
     const adhoc = await makeUser({ org, roles: ["ADHOC"], source: "ADHOC" });
     const collaborator = await makeUser({ org, roles: ["COLLABORATOR"] });
@@ -156,7 +157,8 @@ describe("files", () => {
     expect((await download(alice.id, secret.id))!.toString()).toBe("alice's secret");
   });
 
-  it("sharing with an unknown address creates an Ad hoc account that sets a password by a one-time link, signs in and sees only what is shared", async () => {
+  // It sets a password by a one-time link and signs in.
+  it("sharing with an unknown address creates an Ad hoc account that sees only what is shared", async () => {
     const org = await makeOrg();
     const owner = await makeUser({ org });
     const file = await upload(owner.id, org.id, Buffer.from("shared bytes"));
@@ -247,7 +249,7 @@ describe("files", () => {
     await expect(shareFile(m, file.id, colleague.email)).resolves.toMatchObject({ email: colleague.email });
   });
 
-  it("the storage check finds bytes without a row and rows without bytes, and removes only the orphaned bytes", async () => {
+  it("the storage check finds orphaned bytes and rows, and removes only the orphaned bytes", async () => {
     const org = await makeOrg();
     const owner = await makeUser({ org });
     const kept = await upload(owner.id, org.id, Buffer.from("kept"), "kept.txt");

@@ -4,7 +4,7 @@ import { db } from "@/lib/db";
 import { audit } from "@/lib/audit";
 import { NotFoundError, UserError } from "@/lib/errors";
 import { verifiedOwnerOfEmail } from "@/lib/identity/domains";
-import type { OrgCtx } from "@/lib/users/service";
+import type { OrgCtx } from "@/lib/auth/org-context";
 
 // Identity conflicts (DESIGN.md): a directory entry claims an email whose account is bound to another
 // connection or another stable id. The sync changes nothing; an administrator of the organisation decides:

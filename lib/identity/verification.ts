@@ -1,4 +1,5 @@
 import "server-only";
+import type { OrgCtx as Ctx } from "@/lib/auth/org-context";
 import { db } from "@/lib/db";
 import { audit } from "@/lib/audit";
 import { ForbiddenError, NotFoundError, UserError, isUniqueViolation } from "@/lib/errors";
@@ -18,7 +19,6 @@ import type { DomainVerification } from "@/lib/generated/prisma/enums";
 // or by a platform administrator's approval. At most one organisation holds a verified name: the partial
 // unique index "Domain_verified_name_key" decides a race, the checks before it only give the refusal words.
 
-type Ctx = { actorId: string | null; organizationId: string };
 /** A signed-in platform administrator, or the operator at the command line (id null). */
 export type PlatformActor = { id: string | null; isPlatformAdmin: boolean };
 

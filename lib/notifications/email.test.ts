@@ -32,7 +32,8 @@ describe("a directory user with files leaves: notification on the page and by e-
     await slapd?.stop();
   });
 
-  it("disabling in slapd marks the owner pending transfer, e-mails the administrators once, and the transfer moves the files and disables the account", async () => {
+  // The transfer then moves the files and disables the account.
+  it("disabling in slapd marks the owner pending transfer and e-mails the administrators once", async () => {
     const org = await makeOrg();
     const conn = await connectTo(slapd, org, {
       name: "Mail flow",
@@ -62,7 +63,9 @@ describe("a directory user with files leaves: notification on the page and by e-
     ).toEqual([admin.email]);
 
     slapd.ldif(
-      `dn: ${slapd.userDn("leaver")}\nchangetype: modify\nadd: employeeType\nemployeeType: disabled\n\ndn: ${slapd.userDn("empty")}\nchangetype: modify\nadd: employeeType\nemployeeType: disabled\n`,
+      `dn: ${slapd.userDn("leaver")}\nchangetype: modify\nadd: employeeType\nemployeeType: ` +
+        `disabled\n\ndn: ${slapd.userDn("empty")}\nchangetype: modify\nadd: ` +
+        "employeeType\nemployeeType: disabled\n",
     );
     const outcome = await syncConnection(conn.id, { trigger: "MANUAL", full: true });
     expect(outcome.counts).toMatchObject({ disabled: 1, pendingTransfer: 1 });
@@ -81,7 +84,8 @@ describe("a directory user with files leaves: notification on the page and by e-
     expect(mails[0].to).toEqual([admin.email]);
     expect(mails[0].mail.subject).toBe(`Org ${org.slug}: 1 user with files to transfer`);
     expect(mails[0].mail.text).toContain(
-      "The following users still have files in the platform but have been disabled/deleted from your Active Directory. Please transfer the ownership of their file(s) to another user.",
+      "The following users still have files in the platform but have been disabled/deleted from " +
+        "your Active Directory. Please transfer the ownership of their file(s) to another user.",
     );
     expect(mails[0].mail.text).toContain(`Lea Leaver <leaver@mail-flow.example>: 1 file`);
     expect(mails[0].mail.text).toContain(`/org/${org.slug}/notifications`);
@@ -110,7 +114,8 @@ describe("a directory user with files leaves: notification on the page and by e-
     expect((await db.user.findUniqueOrThrow({ where: { id: empty.id } })).status).toBe("ACTIVE");
   });
 
-  it("a mail server that is down leaves the notification un-mailed with a warning in the log, and the next sync sends it", async () => {
+  // The log has a warning meanwhile.
+  it("a mail server that is down leaves the notification un-mailed; the next sync sends it", async () => {
     const org = await makeOrg();
     const conn = await connectTo(slapd, org, {
       name: "Mail down",

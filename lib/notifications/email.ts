@@ -3,13 +3,14 @@ import { db } from "@/lib/db";
 import { mailConfigured, publicUrl, sendMail } from "@/lib/mail";
 
 export const TRANSFER_NOTICE =
-  "The following users still have files in the platform but have been disabled/deleted from your Active Directory. Please transfer the ownership of their file(s) to another user.";
+  "The following users still have files in the platform but have been disabled/deleted from your " +
+  "Active Directory. Please transfer the ownership of their file(s) to another user.";
 
 /**
  * E-mails the organisation's active administrators about open ownership-transfer notifications that have not
- * been e-mailed yet, one message per organisation and sync, and marks them e-mailed. Does nothing without SMTP.
- * A refused or unreachable mail server leaves the notifications un-mailed (the next sync tries again) and
- * writes a warning to the organisation's log; it never fails the sync.
+ * been e-mailed yet, one message per organisation and sync, and marks them e-mailed. Does nothing without
+ * SMTP. A refused or unreachable mail server leaves the notifications un-mailed (the next sync tries again)
+ * and writes a warning to the organisation's log; it never fails the sync.
  */
 export async function emailOpenNotifications(
   organizationId: string,

@@ -15,7 +15,10 @@ export type DueSummary = {
   }[];
 };
 
-/** Runs every enabled, reviewed connection whose next sync is due. The cron route, the scheduler and the CLI call this. */
+/**
+ * Runs every enabled, reviewed connection whose next sync is due. The cron route, the scheduler and the CLI
+ * call this.
+ */
 export async function runDueConnections(
   options: { trigger?: SyncTrigger; organizationId?: string; connectionId?: string; force?: boolean } = {},
 ): Promise<DueSummary> {

@@ -80,7 +80,7 @@ describe("full synchronisation against a real slapd", () => {
     conn = await connectTo(s, org, { disableThresholdPercent: 50 });
   }, 60_000);
 
-  it("creates Originators on the default plan, disabled entries disabled, and changes nothing the second time", async () => {
+  it("creates Originators on the default plan, disabled entries disabled; a rerun is a no-op", async () => {
     const first = await syncConnection(conn.id, { trigger: "MANUAL" });
     expect(first).toMatchObject({
       status: "SUCCEEDED",
@@ -111,11 +111,14 @@ describe("full synchronisation against a real slapd", () => {
     expect(run).toMatchObject({ status: "SUCCEEDED", entriesRead: 12, unchanged: 12, trigger: "MANUAL" });
   });
 
-  it("propagates field changes, disables, marks owners of files pending transfer with a notification, and re-enables", async () => {
+  // Pending transfer comes with a notification.
+  it("propagates field changes, disables, marks owners of files pending transfer, re-enables", async () => {
     const ben = await db.user.findUniqueOrThrow({ where: { email: "ben@example.com" } });
     await giveFile(ben.id, org.id);
     s.ldif(
-      `dn: ${s.userDn("ann")}\nchangetype: modify\nreplace: cn\ncn: Ann Renamed\n\ndn: ${s.userDn("ben")}\nchangetype: modify\nadd: employeeType\nemployeeType: disabled\n\ndn: ${s.userDn("dan")}\nchangetype: modify\nadd: employeeType\nemployeeType: disabled\n`,
+      `dn: ${s.userDn("ann")}\nchangetype: modify\nreplace: cn\ncn: Ann Renamed\n\ndn: ` +
+        `${s.userDn("ben")}\nchangetype: modify\nadd: employeeType\nemployeeType: disabled\n\ndn: ` +
+        `${s.userDn("dan")}\nchangetype: modify\nadd: employeeType\nemployeeType: disabled\n`,
     );
     const outcome = await syncConnection(conn.id, { trigger: "MANUAL", full: true });
     expect(outcome.counts).toMatchObject({ updated: 3, disabled: 1, pendingTransfer: 1 });
@@ -139,7 +142,8 @@ describe("full synchronisation against a real slapd", () => {
     expect(JSON.stringify(timeline[2].details)).toContain("disabled");
 
     s.ldif(
-      `dn: ${s.userDn("ben")}\nchangetype: modify\ndelete: employeeType\n\ndn: ${s.userDn("dan")}\nchangetype: modify\ndelete: employeeType\n`,
+      `dn: ${s.userDn("ben")}\nchangetype: modify\ndelete: employeeType\n\ndn: ` +
+        `${s.userDn("dan")}\nchangetype: modify\ndelete: employeeType\n`,
     );
     const back = await syncConnection(conn.id, { trigger: "MANUAL", full: true });
     expect(back.counts.reenabled).toBe(2);
@@ -156,7 +160,8 @@ describe("full synchronisation against a real slapd", () => {
     );
   });
 
-  it("makes a new account when the email changes, keeps the old one for transfer, and makes it current again when the email changes back", async () => {
+  // The old account is kept for transfer meanwhile.
+  it("makes a new account when the email changes, and the old one current when it changes back", async () => {
     const original = await db.user.findUniqueOrThrow({ where: { email: "fay@example.com" } });
     await giveFile(original.id, org.id);
     s.ldif(`dn: ${s.userDn("fay")}\nchangetype: modify\nreplace: mail\nmail: fay.new@example.com\n`);
@@ -222,7 +227,7 @@ describe("safety", () => {
     expect(confirmed).toMatchObject({ status: "SUCCEEDED", counts: { disabled: 5 } });
   });
 
-  it("disables nothing when the directory goes away in the middle of a read, and marks the run failed", async () => {
+  it("disables nothing when the directory goes away mid-read, and marks the run failed", async () => {
     const s = await directory(Array.from({ length: 10000 }, (_, i) => person(`q${i}`)));
     const org = await makeOrg();
     const conn = await connectTo(s, org, { disableThresholdPercent: 100, disableThresholdCount: 100000 });
@@ -294,7 +299,8 @@ describe("safety", () => {
 });
 
 describe("identity rules", () => {
-  it("links an existing local account by email (any case), turns an Ad hoc account into a Collaborator, and warns about entries without email and non-ASCII names", async () => {
+  // Warnings: entries without email and non-ASCII names.
+  it("links a local account by email (any case), turns Ad hoc into Collaborator, and warns", async () => {
     const s = await directory([
       person("lin"),
       person("adh"),
@@ -366,7 +372,8 @@ describe("identity rules", () => {
   it("maps groups with their members", async () => {
     const s = await directory(
       [person("g1"), person("g2"), person("g3")],
-      `dn: cn=staff,ou=groups,dc=example,dc=com\nobjectClass: groupOfNames\ncn: staff\nmember: uid=g1,ou=people,dc=example,dc=com\nmember: uid=g3,ou=people,dc=example,dc=com`,
+      `dn: cn=staff,ou=groups,dc=example,dc=com\nobjectClass: groupOfNames\ncn: staff\nmember: ` +
+        `uid=g1,ou=people,dc=example,dc=com\nmember: uid=g3,ou=people,dc=example,dc=com`,
     );
     const org = await makeOrg();
     const conn = await connectTo(s, org, { baseDn: "dc=example,dc=com" });
@@ -398,7 +405,7 @@ describe("identity rules", () => {
     );
     expect(await db.user.count({ where: { connectionId: conn.id, status: "ACTIVE" } })).toBe(50);
   });
-  it("a full sync of a connection synchronised before lists ids and marks, reads only what changed, and still catches every change", async () => {
+  it("a repeated full sync lists ids and marks, reads only what changed, catches every change", async () => {
     const s = await directory(Array.from({ length: 30 }, (_, i) => person(`lst${i}`)));
     const org = await makeOrg();
     const conn = await connectTo(s, org, { debugLogging: true, disableThresholdPercent: 100 });
@@ -414,8 +421,8 @@ describe("identity rules", () => {
     modify("lst1", "cn", "Later One");
     expect((await full()).counts).toMatchObject({ entriesRead: 30, updated: 1, unchanged: 29 });
 
-    // Now 28 entries are older than the newest mark: listed, not read again. lst1 (at the newest mark) is read
-    // again, lst2 changed, lst3 is gone.
+    // Now 28 entries are older than the newest mark: listed, not read again. lst1 (at the newest mark) is
+    // read again, lst2 changed, lst3 is gone.
     await sleep();
     modify("lst2", "cn", "Later Two");
     s.ldif(`dn: ${s.userDn("lst3")}\nchangetype: delete\n`);
@@ -463,7 +470,8 @@ describe("identity rules", () => {
     // A new entry with an unchanged entry's email: the listed one keeps the account, the newcomer is skipped.
     await db.ldapConnection.update({ where: { id: conn.id }, data: { disableThresholdCount: 500 } });
     s.ldif(
-      `dn: uid=copycat,ou=people,${s.baseDn}\nchangetype: add\nobjectClass: inetOrgPerson\nuid: copycat\ncn: Copy Cat\nsn: Cat\nmail: lst10@example.com\n`,
+      `dn: uid=copycat,ou=people,${s.baseDn}\nchangetype: add\nobjectClass: inetOrgPerson\nuid: ` +
+        "copycat\ncn: Copy Cat\nsn: Cat\nmail: lst10@example.com\n",
     );
     const copy = await full();
     expect(copy.warnings.join("\n")).toContain(

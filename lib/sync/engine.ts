@@ -22,6 +22,7 @@ import {
   startRun,
   tenantScope,
   writeLog,
+  type Counts,
 } from "@/lib/sync/records";
 import type { SyncTrigger } from "@/lib/generated/prisma/enums";
 import type { ConnectionValues } from "@/lib/connections/schema";
@@ -50,15 +51,7 @@ export type SyncOutcome = {
   runId: string | null;
   status: "SUCCEEDED" | "FAILED" | "HELD" | "SKIPPED";
   kind: "FULL" | "INCREMENTAL";
-  counts: {
-    entriesRead: number;
-    created: number;
-    updated: number;
-    unchanged: number;
-    disabled: number;
-    reenabled: number;
-    pendingTransfer: number;
-  };
+  counts: Counts;
   warnings: string[];
   error?: string;
   heldReason?: string;

@@ -20,8 +20,8 @@ export type ListTarget = {
 };
 
 // What a listing asks for, by directory type: the stable id the mapping prefers there and the version. Fewer
-// attributes are fewer bytes to decode 100,000 times. A server that is not what its preset says answers without
-// them, and the listing gives way to a full read.
+// attributes are fewer bytes to decode 100,000 times. A server that is not what its preset says answers
+// without them, and the listing gives way to a full read.
 // (uSNChanged is also Active Directory's change mark; entryCSN carries the time modifyTimestamp would give.)
 const LISTING_ATTRIBUTES: Record<string, string[]> = {
   ACTIVE_DIRECTORY: ["objectGUID", "uSNChanged"],
@@ -31,13 +31,14 @@ const LISTING_ATTRIBUTES: Record<string, string[]> = {
 };
 
 /**
- * A full read in two steps, for a connection synchronised before: list every entry's stable id and change mark
- * (uSNChanged, entryCSN, modifyTimestamp) only, then read in full just the entries whose version is not the
- * stored one, or whose account's status disagrees with its stored directory status (a run held by the
- * threshold). Where only modifyTimestamp exists (it counts seconds: a second change in the second of the previous
- * read keeps it), entries not older than the previous run's newest mark are read again every time. Entries not
- * listed are gone, as in a full read. Returns false, having written nothing, when the directory gives no ids or
- * marks, when some accounts have no stable id, or when so much changed that reading everything is cheaper.
+ * A full read in two steps, for a connection synchronised before: list every entry's stable id and change
+ * mark (uSNChanged, entryCSN, modifyTimestamp) only, then read in full just the entries whose version is not
+ * the stored one, or whose account's status disagrees with its stored directory status (a run held by the
+ * threshold). Where only modifyTimestamp exists (it counts seconds: a second change in the second of the
+ * previous read keeps it), entries not older than the previous run's newest mark are read again every time.
+ * Entries not listed are gone, as in a full read. Returns false, having written nothing, when the directory
+ * gives no ids or marks, when some accounts have no stable id, or
+ * when so much changed that reading everything is cheaper.
  */
 export async function listThenRead(
   directory: DirectoryConnection,
@@ -70,13 +71,18 @@ export async function listThenRead(
   }
 }
 
-/** The connection's current accounts as a listing compares them: stable id → stored version, and which are active. */
+/**
+ * The connection's current accounts as a listing compares them: stable id → stored version, and which are
+ * active.
+ */
 type Stored = { versions: Map<string, string | null>; active: Set<string>; accounts: number };
 
 async function loadStored(connectionId: string): Promise<Stored | null> {
   // Array rows straight from pg: 100,000 small rows, read while the directory lists its first page.
   const { rows } = await syncPool().query<[string | null, string | null, boolean]>({
-    text: `select "directoryId", "directoryMark", status = 'ACTIVE' from "User" where "connectionId" = $1::uuid and source = 'DIRECTORY' and "supersededById" is null`,
+    text:
+      `select "directoryId", "directoryMark", status = 'ACTIVE' from "User" where "connectionId" = ` +
+      `$1::uuid and source = 'DIRECTORY' and "supersededById" is null`,
     values: [connectionId],
     rowMode: "array",
   });
@@ -101,8 +107,9 @@ async function listThenReadPages(
 ): Promise<boolean> {
   const { run, connectionId } = ctx;
   let t0 = performance.now();
-  // Each page is compared, as it arrives, with the versions stored for the connection's accounts (loaded while
-  // the directory lists the first page): only the entries whose version is not the stored one are read in full.
+  // Each page is compared, as it arrives, with the versions stored for the connection's accounts (loaded
+  // while the directory lists the first page): only the entries
+  // whose version is not the stored one are read in full.
   const storedPromise = loadStored(connectionId);
   storedPromise.catch(() => {}); // awaited below
   await debug("list", { base: target.baseDn, filter: target.filter });
@@ -135,8 +142,8 @@ async function listThenReadPages(
   // Reading a few entries one by one is cheap; past this, one paged read of everything is cheaper.
   if (changed.length > Math.max(2000, listedCount / 5)) return false;
 
-  // Active accounts of this connection that were not listed are gone. When every active account was listed (the
-  // usual case), nothing is.
+  // Active accounts of this connection that were not listed are gone. When every active account was listed
+  // (the usual case), nothing is.
   const goneIds =
     activeListed === stored.active.size ? [] : [...stored.active].filter((id) => !listed.has(id));
   const gone =
@@ -154,7 +161,8 @@ async function listThenReadPages(
   run.counts.unchanged += unchanged;
   run.maxChangeMark = maxMark;
 
-  // The changed entries, by DN, a few requests at a time on the one connection; each must still match the filter.
+  // The changed entries, by DN, a few requests at a time on the
+  // one connection; each must still match the filter.
   const entries: Entry[] = [];
   let next = 0;
   const worker = async () => {
@@ -179,10 +187,12 @@ async function listThenReadPages(
   // Mapped once (warnings included), then checked for duplicates and written in batches.
   const mapped = mapPage(entries, run, target.fields);
   run.maxChangeMark = maxMark;
-  // Which accounts holding these entries' emails belong to another entry that is still listed (a duplicate email).
+  // Which accounts holding these entries' emails belong to
+  // another entry that is still listed (a duplicate email).
   if (mapped.length) {
     const rows = await sql<{ did: string }>(
-      `select u."directoryId" as did from "User" u where u.email = any($1::text[]) and u."connectionId" = $2::uuid and u."directoryId" is not null`,
+      `select u."directoryId" as did from "User" u where u.email = any($1::text[]) and ` +
+        `u."connectionId" = $2::uuid and u."directoryId" is not null`,
       [mapped.map((e) => e.email), connectionId],
     );
     run.listed = new Set(rows.map((r) => r.did).filter((did) => listed.has(did)));

@@ -3,8 +3,8 @@ import type pg from "pg";
 import { syncPool } from "@/lib/sync/sql";
 
 // One sync per connection at a time across every process and instance: a session-level advisory lock held
-// on one pooled connection, kept out of the pool for the whole run. If the process dies, PostgreSQL releases the
-// lock with the connection.
+// on one pooled connection, kept out of the pool for the whole run. If the process dies, PostgreSQL releases
+// the lock with the connection.
 export type SyncLock = { release: () => Promise<void>; client: pg.PoolClient };
 
 function key(connectionId: string): string {

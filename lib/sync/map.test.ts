@@ -62,7 +62,7 @@ describe("an entry's listing (id, version, change mark) agrees with its full map
     });
     expect(listingOf(cases[2][1])).toMatchObject({ id: "c1-c2", version: "20261123101010Z", exact: false });
   });
-  it("takes the change mark from entryCSN when a listing asks OpenLDAP for entryUUID and entryCSN only", () => {
+  it("takes the change mark from entryCSN when a listing asks for entryUUID and entryCSN only", () => {
     const { modifyTimestamp: _, ...listed } = cases[1][1] as unknown as Record<string, unknown>;
     const full = mapEntry(cases[1][1], PRESETS.OPENLDAP);
     expect(listingOf(listed as unknown as Entry)).toEqual({

@@ -16,11 +16,15 @@ export type MappedEntry = {
   hash: string;
   /** uSNChanged or modifyTimestamp: the high-water mark of incremental syncs. */
   changeMark: string | null;
-  /** The entry's version: uSNChanged (Active Directory) or entryCSN (OpenLDAP), exact; else modifyTimestamp, to the second. */
+  /**
+   * The entry's version: uSNChanged (Active Directory) or entryCSN (OpenLDAP), exact; else modifyTimestamp,
+   * to the second.
+   */
   version: string | null;
 };
 
-// Stable ids: Active Directory objectGUID (binary), OpenLDAP/389 entryUUID / nsUniqueId, Open Directory GeneratedUID.
+// Stable ids: Active Directory objectGUID (binary), OpenLDAP/389
+// entryUUID / nsUniqueId, Open Directory GeneratedUID.
 export const STABLE_ID_ATTRIBUTES = [
   "objectGUID",
   "entryUUID",
@@ -73,8 +77,8 @@ function textIn(attributes: Attributes, attribute: string): string | null {
 }
 
 /**
- * What changes whenever the entry changes: Active Directory's uSNChanged and OpenLDAP's entryCSN exactly (every
- * modification gets a new one); otherwise modifyTimestamp, which two changes within one second share.
+ * What changes whenever the entry changes: Active Directory's uSNChanged and OpenLDAP's entryCSN exactly
+ * (every modification gets a new one); otherwise modifyTimestamp, which two changes within one second share.
  */
 export function versionOf(entry: Entry): {
   version: string | null;
@@ -140,7 +144,8 @@ export function listingOf(entry: Entry): Listing {
   const id =
     guid !== undefined ? (Buffer.isBuffer(guid) ? guidToString(guid) : String(guid)) : (other ?? null);
   const exact = usn ?? csn;
-  // An entryCSN starts with the time of the change, as modifyTimestamp gives it: a listing need not ask for both.
+  // An entryCSN starts with the time of the change, as
+  // modifyTimestamp gives it: a listing need not ask for both.
   timestamp ??= csnTime(csn);
   return {
     id,
@@ -224,9 +229,9 @@ export function mapEntry(entry: Entry, fields: FieldNames): MapOutcome {
 }
 
 /**
- * A short key of the fields a connection maps: stored in front of each entry's change mark, so that changing the
- * mapping (another email field, another status rule) makes every stored mark stale and the next full sync reads
- * every entry's attributes again.
+ * A short key of the fields a connection maps: stored in front of each entry's change mark, so that changing
+ * the mapping (another email field, another status rule) makes every stored mark stale and the next full sync
+ * reads every entry's attributes again.
  */
 export function mappingKey(fields: FieldNames): string {
   return crypto

@@ -1,5 +1,6 @@
 import "server-only";
 import { db } from "@/lib/db";
+import type { Counts } from "@/lib/sync/records";
 
 export async function recentRuns(organizationId: string, connectionId: string, take = 20) {
   const connection = await db.ldapConnection.findFirst({
@@ -42,24 +43,17 @@ export type RunView = NonNullable<Awaited<ReturnType<typeof recentRuns>>>[number
 
 export async function lastRuns(organizationId: string) {
   const rows = await db.$queryRaw<
-    {
-      connectionId: string;
-      status: string;
-      startedAt: Date;
-      entriesRead: number;
-      created: number;
-      updated: number;
-      disabled: number;
-      pendingTransfer: number;
-      reenabled: number;
-    }[]
+    (Omit<Counts, "unchanged"> & { connectionId: string; status: string; startedAt: Date })[]
   >`
-    select distinct on (r."connectionId") r."connectionId", r.status::text as status, r."startedAt", r."entriesRead", r.created, r.updated, r.disabled, r."pendingTransfer", r.reenabled
+    select distinct on (r."connectionId") r."connectionId", r.status::text as status, r."startedAt",
+      r."entriesRead", r.created, r.updated, r.disabled, r."pendingTransfer", r.reenabled
     from "SyncRun" r join "LdapConnection" c on c.id = r."connectionId"
     where c."organizationId" = ${organizationId}::uuid and r."dryRun" = false
     order by r."connectionId", r."startedAt" desc`;
   return new Map(rows.map((r) => [r.connectionId, { ...r, startedAt: r.startedAt.toISOString() }]));
 }
+
+export type LastRun = NonNullable<ReturnType<Awaited<ReturnType<typeof lastRuns>>["get"]>>;
 
 export async function userTimeline(organizationId: string, userId: string) {
   const membership = await db.membership.findUnique({

@@ -16,8 +16,8 @@ afterEach(() => {
   else process.env.TZ = zone;
 });
 
-// The sync pool's sessions run in another time zone than the database's UTC (PGOPTIONS applies to the sessions
-// the pool opens from now on): what they write must still be UTC.
+// The sync pool's sessions run in another time zone than the database's UTC (PGOPTIONS applies to the
+// sessions the pool opens from now on): what they write must still be UTC.
 async function renewSyncPool() {
   const global = globalThis as { syncPool?: pg.Pool };
   await global.syncPool?.end();
@@ -33,7 +33,7 @@ afterAll(async () => {
 });
 
 describe("the sync's own records, written without Prisma", () => {
-  it("reads a connection's times as Prisma wrote them, in whatever time zone the server process runs", async () => {
+  it("reads a connection's times as Prisma wrote them, whatever the server process's time zone", async () => {
     const org = await makeOrg();
     const { id } = await connectTo(directory, org);
     const lastFullSyncAt = new Date("2026-01-15T08:30:00.250Z");
@@ -47,7 +47,8 @@ describe("the sync's own records, written without Prisma", () => {
     );
   });
 
-  it("marks a run a dead process left running as interrupted, and records the result in UTC without touching the connection's settings date", async () => {
+  // Recording a result leaves the connection's settings date alone.
+  it("marks a run a dead process left running as interrupted, and records results in UTC", async () => {
     const org = await makeOrg();
     const { id } = await connectTo(directory, org, { syncIntervalMinutes: 7 });
     const before = await db.ldapConnection.findUniqueOrThrow({ where: { id } });

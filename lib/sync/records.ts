@@ -23,7 +23,8 @@ export type Counts = {
 
 export async function loadConnection(connectionId: string): Promise<StoredConnection> {
   const [row] = await sql<StoredConnection>(
-    `select c.*, o."defaultPlanId" from "LdapConnection" c join "Organization" o on o.id = c."organizationId" where c.id = $1::uuid`,
+    `select c.*, o."defaultPlanId" from "LdapConnection" c join "Organization" o on o.id = ` +
+      `c."organizationId" where c.id = $1::uuid`,
     [connectionId],
   );
   if (!row) throw new Error(`No LDAP connection ${connectionId}.`);
@@ -91,7 +92,8 @@ export async function recordConflicts(
 /** The connection's current accounts (not those an email change replaced): the disable threshold's base. */
 export async function countAccounts(connectionId: string): Promise<number> {
   const [row] = await sql<{ n: number }>(
-    `select count(*)::int as n from "User" where "connectionId" = $1::uuid and source = 'DIRECTORY' and "supersededById" is null`,
+    `select count(*)::int as n from "User" where "connectionId" = $1::uuid and source = 'DIRECTORY' ` +
+      `and "supersededById" is null`,
     [connectionId],
   );
   return row.n;
@@ -107,9 +109,11 @@ export async function startRun(
   const id = crypto.randomUUID();
   await sql(
     `with interrupted as (
-       update "SyncRun" set status = 'FAILED', "finishedAt" = ${NOW_UTC}, error = 'Interrupted: the process running it stopped before it finished.'
+       update "SyncRun" set status = 'FAILED', "finishedAt" = ${NOW_UTC},
+         error = 'Interrupted: the process running it stopped before it finished.'
        where "connectionId" = $2::uuid and status = 'RUNNING')
-     insert into "SyncRun" (id, "connectionId", trigger, kind, "runnerId", "startedAt") values ($1::uuid, $2::uuid, $3::"SyncTrigger", $4::"SyncKind", $5, ${NOW_UTC})`,
+     insert into "SyncRun" (id, "connectionId", trigger, kind, "runnerId", "startedAt")
+     values ($1::uuid, $2::uuid, $3::"SyncTrigger", $4::"SyncKind", $5, ${NOW_UTC})`,
     [id, connectionId, trigger, kind, runnerId],
   );
   return id;
@@ -127,7 +131,8 @@ export async function writeLog(entry: {
   details?: object;
 }) {
   await sql(
-    `insert into "LogEntry" (id, "organizationId", "connectionId", level, message, details, "createdAt") values ($1::uuid, $2::uuid, $3::uuid, $4::"LogLevel", $5, $6::jsonb, ${NOW_UTC})`,
+    `insert into "LogEntry" (id, "organizationId", "connectionId", level, message, details, ` +
+      `"createdAt") values ($1::uuid, $2::uuid, $3::uuid, $4::"LogLevel", $5, $6::jsonb, ${NOW_UTC})`,
     [
       crypto.randomUUID(),
       entry.organizationId,
@@ -141,7 +146,8 @@ export async function writeLog(entry: {
 
 /**
  * The run's result and counts, and the connection's schedule; a successful run moves the marks on. The
- * connection's updatedAt stays: it says when its settings changed (sign-in keys its manager connection on it).
+ * connection's updatedAt stays: it says when its settings
+ * changed (sign-in keys its manager connection on it).
  */
 export async function finishRun(
   runId: string,
@@ -160,10 +166,12 @@ export async function finishRun(
   const c = result.counts;
   await sql(
     `with run as (
-       update "SyncRun" set status = $2::"SyncStatus", error = $3, "heldReason" = $4, warnings = $5::jsonb, "finishedAt" = ${NOW_UTC},
-         "entriesRead" = $6, created = $7, updated = $8, unchanged = $9, disabled = $10, reenabled = $11, "pendingTransfer" = $12
+       update "SyncRun" set status = $2::"SyncStatus", error = $3, "heldReason" = $4, warnings = $5::jsonb,
+         "finishedAt" = ${NOW_UTC}, "entriesRead" = $6, created = $7, updated = $8, unchanged = $9,
+         disabled = $10, reenabled = $11, "pendingTransfer" = $12
        where id = $1::uuid)
-     update "LdapConnection" set "lastSyncAt" = ${NOW_UTC}, "nextSyncAt" = ${NOW_UTC} + make_interval(mins => $14),
+     update "LdapConnection" set "lastSyncAt" = ${NOW_UTC},
+       "nextSyncAt" = ${NOW_UTC} + make_interval(mins => $14),
        "lastFullSyncAt" = case when $15 then ${NOW_UTC} else "lastFullSyncAt" end,
        "highWaterMark" = coalesce($16, "highWaterMark")
      where id = $13::uuid`,

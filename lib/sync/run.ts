@@ -1,10 +1,11 @@
 import "server-only";
 import type { Entry } from "ldapts";
 import type { FieldNames } from "@/lib/directory/presets";
+import type { UserSource } from "@/lib/generated/prisma/enums";
 import { isAscii, mapEntry, type MappedEntry } from "@/lib/sync/map";
 
-// What one synchronisation run carries from step to step (counts, warnings, the plan, who to disable), and the
-// small helpers every step shares.
+// What one synchronisation run carries from step to step (counts, warnings, the plan, who to disable), and
+// the small helpers every step shares.
 
 export const PAGE_SIZE = 1000;
 
@@ -27,7 +28,7 @@ export type ExistingUser = {
   id: string;
   email: string;
   name: string;
-  source: "LOCAL" | "DIRECTORY" | "ADHOC";
+  source: UserSource;
   status: "ACTIVE" | "DISABLED" | "PENDING_TRANSFER";
   connectionId: string | null;
   directoryId: string | null;

@@ -5,10 +5,9 @@ import { syncConnection, type SyncOutcome } from "@/lib/sync/engine";
 import { assertStoredPasswordStays } from "@/lib/connections/service";
 import type { ConnectionValues } from "@/lib/connections/schema";
 import type { SyncTrigger } from "@/lib/generated/prisma/enums";
+import type { OrgCtx } from "@/lib/auth/org-context";
 
-type Ctx = { actorId: string | null; organizationId: string };
-
-async function own(ctx: Ctx, connectionId: string) {
+async function own(ctx: OrgCtx, connectionId: string) {
   const c = await db.ldapConnection.findFirst({
     where: { id: connectionId, organizationId: ctx.organizationId },
     select: { id: true, enabled: true, name: true },
@@ -21,7 +20,7 @@ async function own(ctx: Ctx, connectionId: string) {
  * Sync now: starts the run and returns at once; the page follows its progress from the run row. The run
  * continues in this server process; the advisory lock keeps it single if the cron starts it too.
  */
-export async function startSync(ctx: Ctx, connectionId: string, trigger: SyncTrigger) {
+export async function startSync(ctx: OrgCtx, connectionId: string, trigger: SyncTrigger) {
   const c = await own(ctx, connectionId);
   if (!c.enabled) throw new UserError(`${c.name} is disabled: enable it to synchronise.`);
   const running = await db.syncRun.findFirst({
@@ -38,7 +37,8 @@ export async function startSync(ctx: Ctx, connectionId: string, trigger: SyncTri
       targetId: connectionId,
     },
   });
-  // An administrator's Sync now reads everything (deletions included); the cron reads changes between full syncs.
+  // An administrator's Sync now reads everything (deletions
+  // included); the cron reads changes between full syncs.
   void syncConnection(connectionId, { trigger, allowDisable: trigger === "CONFIRMATION", full: true }).catch(
     (error) => console.error("sync failed", error),
   );
@@ -65,7 +65,7 @@ export type Preview = Pick<
 >;
 
 export async function previewSync(
-  ctx: Ctx,
+  ctx: OrgCtx,
   connectionId: string,
   values?: ConnectionValues,
 ): Promise<Preview> {

@@ -1,8 +1,8 @@
 import "server-only";
 import pg from "pg";
 
-// The sync's bulk statements (unnest of thousands of values) go straight through pg: Prisma's raw queries cost
-// many times more per batch here. One small pool per process, kept on globalThis like the Prisma client.
+// The sync's bulk statements (unnest of thousands of values) go straight through pg: Prisma's raw queries
+// cost many times more per batch here. One small pool per process, kept on globalThis like the Prisma client.
 const globalForPool = globalThis as unknown as { syncPool?: pg.Pool };
 
 export function syncPool(): pg.Pool {
@@ -26,7 +26,9 @@ export function syncPool(): pg.Pool {
   return globalForPool.syncPool;
 }
 
-/** The current time as the zone-less UTC timestamp the schema stores (now() alone follows the session's zone). */
+/**
+ * The current time as the zone-less UTC timestamp the schema stores (now() alone follows the session's zone).
+ */
 export const NOW_UTC = `(now() at time zone 'utc')`;
 
 export async function sql<T extends pg.QueryResultRow = pg.QueryResultRow>(

@@ -8,7 +8,8 @@ import { startSlapd } from "@/test/ldap/slapd";
 import { connectTo, makeOrg, makeUser } from "@/test/factories";
 
 describe("ownership transfer", () => {
-  it("takes a user disabled in the directory from notification to transfer: files and shares move, the notification resolves, the account is disabled", async () => {
+  // Files and shares move, the notification resolves, the account is disabled.
+  it("takes a user disabled in the directory from notification to transfer", async () => {
     const slapd = await startSlapd({
       users: [
         { uid: "leaver", cn: "Lea Leaver", mail: "leaver@transfer.example" },

@@ -2,15 +2,14 @@ import "server-only";
 import { db } from "@/lib/db";
 import { audit } from "@/lib/audit";
 import { NotFoundError, UserError } from "@/lib/errors";
-
-type Ctx = { actorId: string | null; organizationId: string };
+import type { OrgCtx } from "@/lib/auth/org-context";
 
 /**
  * Moves every file (and its shares) of a user who left the directory to another active member of the same
  * organisation, in one transaction; the notifications about the source resolve, and the source account, now
  * owning nothing, is disabled (DESIGN.md rule 5).
  */
-export async function transferOwnership(ctx: Ctx, fromUserId: string, toUserId: string) {
+export async function transferOwnership(ctx: OrgCtx, fromUserId: string, toUserId: string) {
   if (fromUserId === toUserId)
     throw new UserError("Choose another user to receive the files.", { toUserId: "Choose another user." });
   return db.$transaction(async (tx) => {

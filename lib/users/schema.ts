@@ -1,7 +1,9 @@
 // Shared by forms (browser) and actions (server): no server imports here.
 import { z } from "zod";
+import { Role, UserSource, UserStatus } from "@/lib/generated/prisma/enums";
 
-export const ASSIGNABLE_ROLES = ["ORIGINATOR", "COLLABORATOR", "ORG_ADMIN"] as const;
+/** Roles an organisation administrator may set on a local account (seed 004). */
+export const ASSIGNABLE_ROLES = [Role.ORIGINATOR, Role.COLLABORATOR, Role.ORG_ADMIN];
 
 export const emailField = z
   .string()
@@ -36,7 +38,7 @@ export type CreateLocalUserInput = z.input<typeof createLocalUserSchema>;
 export const userIdSchema = z.object({ userId: z.uuid("Unknown user.") });
 
 export const setUserStatusSchema = userIdSchema.extend({
-  status: z.enum(["ACTIVE", "DISABLED"]),
+  status: z.enum([UserStatus.ACTIVE, UserStatus.DISABLED]),
   // "membership": in this organisation only; "account": the account itself (its owning organisation only).
   scope: z.enum(["membership", "account"]).default("membership"),
 });
@@ -65,8 +67,9 @@ export const orgAdminGrantSchema = userIdSchema.extend({
   organizationId: z.uuid("Choose an organisation."),
 });
 
-export const USER_SOURCES = ["DIRECTORY", "LOCAL", "ADHOC"] as const;
-export const USER_STATUSES = ["ACTIVE", "DISABLED", "PENDING_TRANSFER"] as const;
+// The order the filters offer them in; the values are Prisma's enums.
+export const USER_SOURCES = [UserSource.DIRECTORY, UserSource.LOCAL, UserSource.ADHOC];
+export const USER_STATUSES = Object.values(UserStatus);
 
 // A search box's text from the URL: control characters (NUL among them, which PostgreSQL refuses in text)
 // become spaces, and a longer text is cut rather than refused: a search never fails.
@@ -86,18 +89,22 @@ export const pageField = z.coerce.number().int().min(1).max(100_000).catch(1).de
 
 export const userListQuerySchema = z.object({
   q: searchTextField,
-  source: z.enum(USER_SOURCES).optional().catch(undefined),
-  status: z.enum(USER_STATUSES).optional().catch(undefined),
+  source: z.enum(UserSource).optional().catch(undefined),
+  status: z.enum(UserStatus).optional().catch(undefined),
   page: pageField,
 });
 export type UserListQuery = z.output<typeof userListQuerySchema>;
 
-export const SOURCE_LABELS = { DIRECTORY: "Directory", LOCAL: "Local", ADHOC: "Ad hoc" } as const;
-export const STATUS_LABELS = {
+export const SOURCE_LABELS: Record<UserSource, string> = {
+  DIRECTORY: "Directory",
+  LOCAL: "Local",
+  ADHOC: "Ad hoc",
+};
+export const STATUS_LABELS: Record<UserStatus, string> = {
   ACTIVE: "Active",
   DISABLED: "Disabled",
   PENDING_TRANSFER: "Pending transfer",
-} as const;
+};
 
 export const transferSchema = z.object({
   fromUserId: z.uuid(),

@@ -15,7 +15,7 @@ import { verifyPassword } from "@/lib/auth/password";
 import { makeOrg, makeUser, uid } from "@/test/factories";
 
 describe("local accounts", () => {
-  it("creates an account on the organisation's default plan, refusing an email that differs only in case", async () => {
+  it("creates an account on the default plan, refusing an email that differs only in case", async () => {
     const org = await makeOrg();
     const email = `new-${uid()}@test.example`;
     const created = await createLocalUser(
@@ -97,7 +97,7 @@ describe("local accounts", () => {
 });
 
 describe("roles granted by platform administrators", () => {
-  it("grants and revokes the organisation-administrator role, also to a directory user, with audit entries", async () => {
+  it("grants and revokes the org-administrator role, also to a directory user, with audit", async () => {
     const org = await makeOrg();
     const dirUser = await makeUser({ source: "DIRECTORY" });
     await grantOrgAdmin(null, dirUser.id, org.id);

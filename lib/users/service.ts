@@ -9,8 +9,7 @@ import { emailDomain } from "@/lib/identity/email";
 import type { Role } from "@/lib/generated/prisma/enums";
 import type { z } from "zod";
 import type { createLocalUserSchema } from "@/lib/users/schema";
-
-export type OrgCtx = { actorId: string | null; organizationId: string };
+import type { OrgCtx } from "@/lib/auth/org-context";
 
 // Serialises changes to the set of platform administrators, so that two revocations at once cannot remove
 // the last two.

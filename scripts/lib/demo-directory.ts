@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- ldapjs's server handlers are untyped (req.connection.ldap, res.attributes) */
+/* eslint-disable @typescript-eslint/no-explicit-any -- ldapjs's server handlers (req, res) are untyped */
 // The demo directory `npm run dev` starts on 127.0.0.1: a small OpenLDAP-like tree served by ldapjs's server
 // API (ldapjs is decommissioned as a client; this is its only use here). Data is generated at start.
 import ldap from "ldapjs";

@@ -17,10 +17,19 @@ export default async function LoginPage({
   // person's landing page.
   const next = callbackUrl === undefined ? "/" : safeRedirectPath(callbackUrl);
   return (
-    <main className="from-brand-50 flex min-h-screen items-center justify-center bg-gradient-to-b to-slate-50 px-4">
+    <main
+      className={
+        "from-brand-50 flex min-h-screen items-center justify-center " + "bg-gradient-to-b to-slate-50 px-4"
+      }
+    >
       <div className="w-full max-w-sm">
         <div className="mb-8 text-center">
-          <div className="bg-brand-600 mx-auto mb-3 flex size-11 items-center justify-center rounded-xl text-lg font-bold text-white">
+          <div
+            className={
+              "bg-brand-600 mx-auto mb-3 flex size-11 items-center justify-center rounded-xl text-lg " +
+              "font-bold text-white"
+            }
+          >
             DC
           </div>
           <h1 className="text-2xl font-semibold tracking-tight">Directory Console</h1>

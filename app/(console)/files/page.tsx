@@ -5,11 +5,11 @@ import { formatBytes } from "@/lib/files/schema";
 import { Card, EmptyState, PageHeader, td, th } from "@/components/ui/misc";
 import { UploadPanel } from "@/components/files/upload-panel";
 import { DeleteButton, DownloadLink, RenameButton, ShareButton } from "@/components/files/file-actions";
+import { formatUtc } from "@/lib/format/time";
 
 export const metadata: Metadata = { title: "Files" };
 
-const date = (d: Date) =>
-  d.toLocaleString("en-GB", { timeZone: "UTC", dateStyle: "medium", timeStyle: "short" }) + " UTC";
+const date = (d: Date) => formatUtc(d, "medium");
 
 export default async function FilesPage() {
   const user = await requireUser();
@@ -21,7 +21,10 @@ export default async function FilesPage() {
     <>
       <PageHeader
         title="Files"
-        description="Your files and the files others share with you. Organisation administrators see how many files you have and their size, never their contents."
+        description={
+          "Your files and the files others share with you. Organisation administrators see how many " +
+          "files you have and their size, never their contents."
+        }
       />
       {organizations.length === 0 ? (
         <Card>

@@ -5,6 +5,7 @@ import { Badge, Card, PageHeader } from "@/components/ui/misc";
 import { ROLE_LABELS } from "@/lib/auth/permissions";
 import { SOURCE_LABELS } from "@/lib/users/schema";
 import { bytesToGb } from "@/lib/organizations/service";
+import { formatUtc } from "@/lib/format/time";
 
 export const metadata: Metadata = { title: "Home" };
 
@@ -39,11 +40,7 @@ export default async function HomePage() {
         </Card>
         <Card className="p-5">
           <p className="text-xs font-semibold text-slate-500 uppercase">Last sign-in</p>
-          <p className="mt-2 font-medium">
-            {profile.lastLoginAt
-              ? profile.lastLoginAt.toLocaleString("en-GB", { timeZone: "UTC" }) + " UTC"
-              : "—"}
-          </p>
+          <p className="mt-2 font-medium">{profile.lastLoginAt ? formatUtc(profile.lastLoginAt) : "—"}</p>
         </Card>
       </div>
       <h2 className="mt-8 mb-3 text-lg font-semibold">Organisations</h2>

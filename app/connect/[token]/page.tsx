@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { findConnectionRequest } from "@/lib/connections/service";
 import { RequestForm } from "@/components/connections/request-form";
+import { formatUtc } from "@/lib/format/time";
 
 export const metadata: Metadata = { title: "Connect a directory", robots: { index: false } };
 
@@ -11,7 +12,12 @@ export default async function ConnectPage({ params }: { params: Promise<{ token:
   return (
     <main className="mx-auto max-w-4xl px-4 py-10">
       <div className="mb-6 flex items-center gap-2">
-        <span className="bg-brand-600 flex size-8 items-center justify-center rounded-md text-xs font-bold text-white">
+        <span
+          className={
+            "bg-brand-600 flex size-8 items-center justify-center rounded-md text-xs font-bold " +
+            "text-white"
+          }
+        >
           DC
         </span>
         <span className="font-semibold">Directory Console</span>
@@ -25,8 +31,7 @@ export default async function ConnectPage({ params }: { params: Promise<{ token:
             An administrator of {request.organizationName} asks you for the details of an LDAP connection.
             Fill in the fields, press
             <em> Test connection</em> until it works, then <em>Send for review</em>. The connection stays
-            disabled until they enable it. This link works once and expires{" "}
-            {request.expiresAt.toLocaleString("en-GB", { timeZone: "UTC" })} UTC.
+            disabled until they enable it. This link works once and expires {formatUtc(request.expiresAt)}.
           </p>
           {request.note && (
             <p className="bg-brand-50 text-brand-900 mt-3 rounded-md px-3 py-2 text-sm">

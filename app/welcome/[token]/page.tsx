@@ -18,10 +18,19 @@ export default async function WelcomePage({ params }: { params: Promise<{ token:
   const { token } = await params;
   const link = await findPasswordLink(token);
   return (
-    <main className="from-brand-50 flex min-h-screen items-center justify-center bg-gradient-to-b to-slate-50 px-4">
+    <main
+      className={
+        "from-brand-50 flex min-h-screen items-center justify-center " + "bg-gradient-to-b to-slate-50 px-4"
+      }
+    >
       <div className="w-full max-w-sm">
         <div className="mb-8 text-center">
-          <div className="bg-brand-600 mx-auto mb-3 flex size-11 items-center justify-center rounded-xl text-lg font-bold text-white">
+          <div
+            className={
+              "bg-brand-600 mx-auto mb-3 flex size-11 items-center justify-center rounded-xl text-lg " +
+              "font-bold text-white"
+            }
+          >
             DC
           </div>
           {link.state === "ok" ? (

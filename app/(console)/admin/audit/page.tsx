@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { requirePlatformAdminPage } from "@/lib/auth/session";
 import { listAudit } from "@/lib/organizations/queries";
 import { Card, EmptyState, PageHeader, Pagination, td, th } from "@/components/ui/misc";
+import { formatTimestamp } from "@/lib/format/time";
 
 export const metadata: Metadata = { title: "Audit log" };
 
@@ -42,9 +43,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
             <tbody className="divide-y divide-slate-100">
               {rows.map((r) => (
                 <tr key={r.id}>
-                  <td className={`${td} whitespace-nowrap tabular-nums`}>
-                    {r.createdAt.toISOString().replace("T", " ").slice(0, 19)}
-                  </td>
+                  <td className={`${td} whitespace-nowrap tabular-nums`}>{formatTimestamp(r.createdAt)}</td>
                   <td className={td}>{r.actor?.email ?? "system"}</td>
                   <td className={`${td} font-mono text-xs`}>{r.action}</td>
                   <td className={td}>{r.organization?.slug ?? "—"}</td>

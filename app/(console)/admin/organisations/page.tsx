@@ -15,7 +15,10 @@ export default async function OrganisationsPage() {
     <>
       <PageHeader
         title="Organisations"
-        description="Each organisation connects its own directories and has its own administrators, users and default plan."
+        description={
+          "Each organisation connects its own directories and has its own administrators, users and " +
+          "default plan."
+        }
         actions={<CreateOrganizationButton />}
       />
       <Card>

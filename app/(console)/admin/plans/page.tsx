@@ -14,7 +14,10 @@ export default async function PlansPage() {
     <>
       <PageHeader
         title="Plans"
-        description="Plans set each user's storage quota. Exactly one plan is the default: new organisations start on it."
+        description={
+          "Plans set each user's storage quota. Exactly one plan is the default: new organisations " +
+          "start on it."
+        }
         actions={<PlanButton />}
       />
       <Card>

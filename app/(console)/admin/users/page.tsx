@@ -26,7 +26,10 @@ export default async function AdminUsersPage({
     <>
       <PageHeader
         title="Users and roles"
-        description="Every account on the platform. Grant or revoke the organisation-administrator role per organisation and the platform-administrator role, for local and directory users alike."
+        description={
+          "Every account on the platform. Grant or revoke the organisation-administrator role per " +
+          "organisation and the platform-administrator role, for local and directory users alike."
+        }
       />
       <Card>
         <form role="search" method="get" className="flex items-end gap-3 border-b border-slate-200 p-4">

@@ -14,7 +14,10 @@ function disposition(name: string): string {
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 }
 
-/** Download: the owner, or a person the file is shared with. Everyone else gets 404, whether the id exists or not. */
+/**
+ * Download: the owner, or a person the file is shared with. Everyone else gets 404, whether the id exists or
+ * not.
+ */
 export async function GET(_request: Request, { params }: { params: Promise<{ fileId: string }> }) {
   const user = await getCurrentUser();
   if (!user) return NextResponse.json({ error: "Your session has ended. Sign in again." }, { status: 401 });

@@ -16,7 +16,11 @@ export default async function LdapConnectionsPage({ params }: { params: Promise<
     <>
       <PageHeader
         title="LDAP Connections"
-        description="Connect your LDAP servers and user directories. Their users are added to this organisation at the next synchronisation and sign in with their directory password. Mapping is one-way: nothing is ever written to a directory."
+        description={
+          "Connect your LDAP servers and user directories. Their users are added to this organisation " +
+          "at the next synchronisation and sign in with their directory password. Mapping is one-way: " +
+          "nothing is ever written to a directory."
+        }
         actions={
           <>
             <RequestLinkButton slug={org.slug} />

@@ -6,6 +6,7 @@ import { LOG_LEVELS, parseLogQuery } from "@/lib/logs/filter";
 import { Badge, Card, EmptyState, FilterSelect, PageHeader, Pagination, td, th } from "@/components/ui/misc";
 import { inputClass } from "@/components/ui/field";
 import { buttonClass } from "@/components/ui/button";
+import { formatTimestamp } from "@/lib/format/time";
 
 export const metadata: Metadata = { title: "Debug and Warning logs" };
 
@@ -30,7 +31,11 @@ export default async function LogsPage({
     <>
       <PageHeader
         title="Debug and Warning logs"
-        description="Everything about your directories: synchronisation results, warnings (such as account names that are not ASCII), errors, and, for connections with debug logging on, each LDAP operation. Times are UTC."
+        description={
+          "Everything about your directories: synchronisation results, warnings (such as account " +
+          "names that are not ASCII), errors, and, for connections with debug logging on, each LDAP " +
+          "operation. Times are UTC."
+        }
         actions={
           <a
             className={buttonClass("secondary")}
@@ -113,9 +118,7 @@ export default async function LogsPage({
             <tbody className="divide-y divide-slate-100">
               {rows.map((r) => (
                 <tr key={r.id}>
-                  <td className={`${td} whitespace-nowrap tabular-nums`}>
-                    {r.createdAt.toISOString().replace("T", " ").slice(0, 19)}
-                  </td>
+                  <td className={`${td} whitespace-nowrap tabular-nums`}>{formatTimestamp(r.createdAt)}</td>
                   <td className={td}>
                     <Badge tone={TONE[r.level]}>{r.level.toLowerCase()}</Badge>
                   </td>

@@ -45,7 +45,10 @@ export default async function OrgUsersPage({
     <>
       <PageHeader
         title="Users"
-        description={`Everyone in ${org.name}. Directory users come from the organisation's LDAP connections; their fields are managed in the directory.`}
+        description={
+          `Everyone in ${org.name}. Directory users come from the organisation's LDAP connections; ` +
+          "their fields are managed in the directory."
+        }
         actions={<CreateUserButton slug={org.slug} />}
       />
       <Card>

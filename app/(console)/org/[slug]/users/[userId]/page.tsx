@@ -12,6 +12,7 @@ import { transferTargets } from "@/lib/transfers/service";
 import { TransferButton } from "@/components/notifications/transfer-button";
 import { Badge, Card, PageHeader } from "@/components/ui/misc";
 import { SOURCE_LABELS, STATUS_LABELS } from "@/lib/users/schema";
+import { formatTimestamp } from "@/lib/format/time";
 
 export const metadata: Metadata = { title: "User" };
 
@@ -31,7 +32,11 @@ function describe(action: string, details: Record<string, unknown>): string {
   }
   if (details.reason) return String(details.reason);
   if (action === "created")
-    return `${details.dn ?? ""}${details.disabled ? " (disabled in the directory)" : ""}${details.previousAccount ? " — email changed; the previous account is kept for transfer" : ""}`;
+    return (
+      String(details.dn ?? "") +
+      (details.disabled ? " (disabled in the directory)" : "") +
+      (details.previousAccount ? " — email changed; the previous account is kept for transfer" : "")
+    );
   if (action === "re-enabled" && details.statusValue) return `status value ${details.statusValue}`;
   return "";
 }
@@ -115,7 +120,8 @@ export default async function UserPage({ params }: { params: Promise<{ slug: str
           <p className="text-sm text-slate-600" data-testid="file-totals">
             {files.count === 0
               ? "Owns no files in this organisation."
-              : `Owns ${files.count} file${files.count === 1 ? "" : "s"} (${formatBytes(files.bytes)}) in this organisation.`}
+              : `Owns ${files.count} file${files.count === 1 ? "" : "s"} ` +
+                `(${formatBytes(files.bytes)}) in this organisation.`}
           </p>
           {files.count > 0 && (
             <div className="mt-3">
@@ -159,7 +165,7 @@ export default async function UserPage({ params }: { params: Promise<{ slug: str
                     {describe(e.action, e.details as Record<string, unknown>)}
                   </p>
                   <p className="text-xs text-slate-400">
-                    {e.createdAt.toISOString().replace("T", " ").slice(0, 19)} UTC
+                    {formatTimestamp(e.createdAt)} UTC
                     {e.runId ? ` · run ${e.runId.slice(0, 8)}` : ""}
                   </p>
                 </li>
