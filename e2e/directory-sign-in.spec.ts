@@ -13,7 +13,12 @@ test.beforeAll(async () => {
     users: [{ uid: "dora", cn: "Dora Directory", mail: `dora@${domain}`, password: "Dora-directory-pw" }],
   });
   const org = await makeOrg("dirsignin");
-  await verifyDomain(org, domain);
+  const verified = await verifyDomain(org, domain);
+  // A platform administrator approved the NT name (the domain's first label), so NT\\dora routes here.
+  await db.domain.update({
+    where: { id: verified.id },
+    data: { ntDomain: domain.split(".")[0].toUpperCase(), ntDomainApprovedAt: new Date() },
+  });
   await db.ldapConnection.create({
     data: {
       organizationId: org.id,

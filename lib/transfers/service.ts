@@ -18,7 +18,13 @@ export async function transferOwnership(ctx: OrgCtx, fromUserId: string, toUserI
         where: { userId_organizationId: { userId: fromUserId, organizationId: ctx.organizationId } },
         select: {
           user: {
-            select: { id: true, email: true, status: true, connection: { select: { organizationId: true } } },
+            select: {
+              id: true,
+              email: true,
+              status: true,
+              connection: { select: { organizationId: true } },
+              _count: { select: { memberships: true } },
+            },
           },
         },
       }),
@@ -54,7 +60,9 @@ export async function transferOwnership(ctx: OrgCtx, fromUserId: string, toUserI
     // only once it owns no file in any organisation.
     if (
       from.user.status === "PENDING_TRANSFER" &&
-      from.user.connection?.organizationId === ctx.organizationId &&
+      (from.user.connection
+        ? from.user.connection.organizationId === ctx.organizationId
+        : from.user._count.memberships === 1) &&
       (await tx.file.count({ where: { ownerId: fromUserId } })) === 0
     )
       await tx.user.update({ where: { id: fromUserId }, data: { status: "DISABLED" } });
