@@ -215,6 +215,37 @@ describe("an organisation's directory speaks only for that organisation's people
     expect((await db.user.findUniqueOrThrow({ where: { id: other.id } })).status).toBe("DISABLED");
   });
 
+  it("B's users page shows A's people it shared with as the address alone", async () => {
+    const { listOrgUsers } = await import("@/lib/users/queries");
+    const { rows } = await listOrgUsers(b.id, { q: aAdmin.email, page: 1 });
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({
+      outside: true,
+      ownsAccount: false,
+      user: { name: aAdmin.email, accountName: null, isPlatformAdmin: false, lastLoginAt: null },
+    });
+    const { userTimeline } = await import("@/lib/sync/queries");
+    const seen = await userTimeline(b.id, aAdmin.id);
+    expect(seen).toMatchObject({
+      outside: true,
+      name: aAdmin.email,
+      dn: null,
+      connection: null,
+      syncEvents: [],
+    });
+  });
+
+  it("a password B set for an address of a domain A verifies later stops working", async () => {
+    const { approveDomain } = await import("@/lib/identity/verification");
+    const later = `later-${uid()}.example`;
+    const planted = await makeUser({ org: b, emailPrefix: "cfo" });
+    await db.user.update({ where: { id: planted.id }, data: { email: `cfo@${later}` } });
+    expect(await signIn(`cfo@${later}`, planted.password)).toBe(planted.id);
+    const claim = await db.domain.create({ data: { organizationId: a.id, name: later } });
+    await approveDomain({ id: null, isPlatformAdmin: true }, claim.id);
+    expect(await signIn(`cfo@${later}`, planted.password)).toBeNull();
+  });
+
   it("B's verification of A's domain is refused by the database: one verified owner per domain", async () => {
     await expect(
       db.domain.update({

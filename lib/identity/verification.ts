@@ -222,6 +222,16 @@ async function markVerified(domain: ClaimRow, method: DomainVerification, actorI
       });
       // Verified meanwhile by a second click: nothing more to record.
       if (updated.count === 0) return;
+      // From now on this organisation owns the domain's addresses. A console password that somebody else set
+      // for one of them (a local account another organisation made, an invitation link it handed out) is no
+      // proof of the address: it stops working, with its sessions; the person signs in through the owner.
+      await tx.$executeRaw`
+        update "User" u set "passwordHash" = null, "sessionVersion" = u."sessionVersion" + 1
+        where u.source <> 'DIRECTORY' and not u."isPlatformAdmin" and not u."isBuiltinAdmin"
+          and u."passwordHash" is not null
+          and lower(split_part(u.email, '@', 2)) = ${domain.name.toLowerCase()}
+          and not exists (select 1 from "Membership" m
+                          where m."userId" = u.id and m."organizationId" = ${domain.organizationId}::uuid)`;
       await audit(tx, {
         actorId,
         organizationId: domain.organizationId,

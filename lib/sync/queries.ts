@@ -1,5 +1,6 @@
 import "server-only";
 import { db } from "@/lib/db";
+import { ownsAccount } from "@/lib/users/service";
 import type { Counts } from "@/lib/sync/records";
 
 export async function recentRuns(organizationId: string, connectionId: string, take = 20) {
@@ -61,6 +62,8 @@ export async function userTimeline(organizationId: string, userId: string) {
     select: { id: true },
   });
   if (!membership) return null;
+  // Groups and timeline entries of this organisation's own connections only; the rest of a person another
+  // organisation owns is not this organisation's to see (lib/users/queries.ts outsideView).
   const user = await db.user.findUniqueOrThrow({
     where: { id: userId },
     select: {
@@ -77,17 +80,42 @@ export async function userTimeline(organizationId: string, userId: string) {
       lastSyncedAt: true,
       createdAt: true,
       createdByRunId: true,
-      connection: { select: { name: true } },
+      connection: { select: { name: true, organizationId: true } },
+      isPlatformAdmin: true,
+      isBuiltinAdmin: true,
+      _count: { select: { memberships: true } },
       supersededBy: { select: { id: true, email: true } },
       supersedes: { select: { email: true } },
-      groupMemberships: { select: { group: { select: { name: true } } } },
+      groupMemberships: {
+        where: { group: { organizationId } },
+        select: { group: { select: { name: true } } },
+      },
       syncEvents: {
+        where: { OR: [{ runId: null }, { run: { connection: { organizationId } } }] },
         orderBy: { createdAt: "desc" },
         take: 100,
         select: { id: true, action: true, details: true, createdAt: true, runId: true },
       },
     },
   });
+  const outside =
+    user.connection?.organizationId !== organizationId && !(await ownsAccount(organizationId, user));
+  if (outside)
+    return {
+      ...user,
+      name: user.email,
+      accountName: null,
+      userPrincipalName: null,
+      dn: null,
+      directoryId: null,
+      directoryStatus: null,
+      lastSyncedAt: null,
+      connection: null,
+      supersededBy: null,
+      supersedes: [],
+      syncEvents: [],
+      outside,
+    };
   // Accounts a sync created carry the run instead of a "created" row (lib/sync/engine.ts).
   if (user.createdByRunId && !user.syncEvents.some((e) => e.action === "created")) {
     user.syncEvents.push({
@@ -98,5 +126,5 @@ export async function userTimeline(organizationId: string, userId: string) {
       runId: user.createdByRunId,
     });
   }
-  return user;
+  return { ...user, outside };
 }

@@ -48,6 +48,7 @@ export async function listOrgUsers(organizationId: string, query: UserListQuery)
             isPlatformAdmin: true,
             isBuiltinAdmin: true,
             lastLoginAt: true,
+            connection: { select: { organizationId: true } },
             _count: { select: { files: true, memberships: true } },
           },
         },
@@ -61,8 +62,29 @@ export async function listOrgUsers(organizationId: string, query: UserListQuery)
   return {
     total,
     pageSize: PAGE_SIZE,
-    rows: rows.map((r) => ({ ...r, ownsAccount: owned.has(r.user.id) })),
+    rows: rows.map((r) => {
+      const ownsAccount = owned.has(r.user.id);
+      const outside = !ownsAccount && r.user.connection?.organizationId !== organizationId;
+      return { ...r, ownsAccount, outside, user: outside ? outsideView(r.user) : r.user };
+    }),
   };
+}
+
+/**
+ * A person another organisation owns, seen from here (someone this organisation shared with): only what this
+ * organisation typed itself, the address. Their name, account name, source, status and platform role are the
+ * owning organisation's business, and would tell whether the address had an account before the share.
+ */
+export function outsideView<
+  U extends {
+    email: string;
+    name: string;
+    accountName: string | null;
+    isPlatformAdmin: boolean;
+    lastLoginAt: Date | null;
+  },
+>(u: U): U {
+  return { ...u, name: u.email, accountName: null, isPlatformAdmin: false, lastLoginAt: null };
 }
 
 export type OrgUserRow = Awaited<ReturnType<typeof listOrgUsers>>["rows"][number];

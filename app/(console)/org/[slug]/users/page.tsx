@@ -122,7 +122,7 @@ export default async function OrgUsersPage({
                 </tr>
               </thead>
               <tbody className="divide-y divide-slate-100">
-                {rows.map(({ user: u, roles, plan, status: membershipStatus, ownsAccount }) => (
+                {rows.map(({ user: u, roles, plan, status: membershipStatus, ownsAccount, outside }) => (
                   <tr key={u.id} aria-label={u.email}>
                     <td className={td}>
                       <div className="font-medium text-slate-900">
@@ -136,12 +136,16 @@ export default async function OrgUsersPage({
                       </div>
                     </td>
                     <td className={td}>
-                      <Badge tone={u.source === "DIRECTORY" ? "blue" : "gray"}>
-                        {SOURCE_LABELS[u.source]}
-                      </Badge>
+                      {outside ? (
+                        <Badge tone="gray">Outside this organisation</Badge>
+                      ) : (
+                        <Badge tone={u.source === "DIRECTORY" ? "blue" : "gray"}>
+                          {SOURCE_LABELS[u.source]}
+                        </Badge>
+                      )}
                     </td>
                     <td className={td}>
-                      <Badge tone={STATUS_TONE[u.status]}>{STATUS_LABELS[u.status]}</Badge>
+                      {!outside && <Badge tone={STATUS_TONE[u.status]}>{STATUS_LABELS[u.status]}</Badge>}
                       {membershipStatus === "DISABLED" && (
                         <div className="mt-1">
                           <Badge tone="red">Disabled in this organisation</Badge>

@@ -73,16 +73,23 @@ export default async function UserPage({ params }: { params: Promise<{ slug: str
       <PageHeader title={user.name} description={user.email} />
       <div className="grid gap-6 lg:grid-cols-2">
         <Card className="p-5">
-          <div className="mb-3 flex flex-wrap gap-2">
-            <Badge tone={directory ? "blue" : "gray"}>
-              {SOURCE_LABELS[user.source]}
-              {user.connection ? `: ${user.connection.name}` : ""}
-            </Badge>
-            <Badge tone={user.status === "ACTIVE" ? "green" : user.status === "DISABLED" ? "red" : "amber"}>
-              {STATUS_LABELS[user.status]}
-            </Badge>
-          </div>
-          {directory && (
+          {user.outside ? (
+            <p className="mb-3 rounded-md bg-slate-50 p-2 text-xs text-slate-600">
+              Outside this organisation: this person&apos;s account belongs to another organisation or to
+              nobody here. You see the address you shared with and their membership here only.
+            </p>
+          ) : (
+            <div className="mb-3 flex flex-wrap gap-2">
+              <Badge tone={directory ? "blue" : "gray"}>
+                {SOURCE_LABELS[user.source]}
+                {user.connection ? `: ${user.connection.name}` : ""}
+              </Badge>
+              <Badge tone={user.status === "ACTIVE" ? "green" : user.status === "DISABLED" ? "red" : "amber"}>
+                {STATUS_LABELS[user.status]}
+              </Badge>
+            </div>
+          )}
+          {directory && !user.outside && (
             <p className="mb-3 rounded-md bg-slate-50 p-2 text-xs text-slate-600">
               These fields come from the directory and are read-only here: change them in the directory; the
               next synchronisation brings the change.
