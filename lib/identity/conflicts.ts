@@ -42,7 +42,15 @@ export async function resolveConflict(
     select: {
       id: true,
       details: true,
-      user: { select: { id: true, email: true, isPlatformAdmin: true, isBuiltinAdmin: true } },
+      user: {
+        select: {
+          id: true,
+          email: true,
+          isPlatformAdmin: true,
+          isBuiltinAdmin: true,
+          connection: { select: { organizationId: true } },
+        },
+      },
     },
   });
   if (!note) throw new NotFoundError("This conflict is not open any more.");
@@ -82,11 +90,21 @@ export async function resolveConflict(
 
 async function assertLinkable(
   ctx: OrgCtx,
-  user: { email: string; isPlatformAdmin: boolean; isBuiltinAdmin: boolean },
+  user: {
+    email: string;
+    isPlatformAdmin: boolean;
+    isBuiltinAdmin: boolean;
+    connection: { organizationId: string } | null;
+  },
   details: ConflictDetails,
 ) {
   if (user.isPlatformAdmin || user.isBuiltinAdmin)
     throw new UserError("A platform administrator's account is never linked to a directory.");
+  // Another organisation's directory account stays that organisation's, whoever verified the domain since.
+  if (user.connection && user.connection.organizationId !== ctx.organizationId)
+    throw new UserError(
+      "This account belongs to another organisation's directory: it cannot be linked here.",
+    );
   if ((await verifiedOwnerOfEmail(user.email)) !== ctx.organizationId)
     throw new UserError("This email is not in a verified domain of this organisation any more.");
   const connection = await db.ldapConnection.findFirst({
