@@ -58,8 +58,8 @@ export function UserRowActions({ slug, user, isSelf }: { slug: string; user: Row
           variant="danger"
           title={`Disable the account ${user.email}?`}
           description={
-            "The account can no longer sign in anywhere and its sessions end. Its files stay; you can enable " +
-            "it again at any time."
+            "The account can no longer sign in anywhere and its sessions end. Its files stay; you can " +
+            "enable it again at any time."
           }
           confirmLabel="Disable account"
           onConfirm={() => set("DISABLED", "account")}

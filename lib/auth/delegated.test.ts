@@ -129,7 +129,8 @@ describe("delegated sign-in against a real slapd", () => {
     }
   });
 
-  it("refuses a name that matches two entries, a disabled entry, and an entry outside the Sync filter, saying why in the log", async () => {
+  // Two entries sharing a name, a disabled entry, and an entry outside the Sync filter; the log says why.
+  it("refuses ambiguous, disabled and filtered-out entries, saying why in the log", async () => {
     expect(await authenticate("twin", "Twin-pw-1", address(), BOUND)).toBeNull();
     expect(await authenticate(`bob@${domain}`, "Bob-pw-1", address())).toBeNull();
     expect(await authenticate(`carol@${domain}`, "Carol-pw-1", address())).toBeNull();

@@ -107,7 +107,8 @@ async function routedOrganization(login: ParsedLogin, host: string | undefined):
     return domain?.organizationId ?? null;
   }
   if (login.kind === "nt") {
-    // Only an NT name a platform administrator approved, on a verified domain: first-come names are not proof.
+    // Only an NT name a platform administrator approved, on a verified domain: first-come names are not
+    // proof.
     const domain = await db.domain.findFirst({
       where: {
         ntDomain: { equals: login.ntDomain, mode: "insensitive" },
@@ -141,7 +142,8 @@ export type DelegatedResult = { userId: string } | { refused: true };
 
 /**
  * Returns the account of a directory user whose password their own directory accepted, { refused } when a
- * directory answered no (the caller stops there), or null when no directory may be asked or none knows the name.
+ * directory answered no (the caller stops there), or null when no directory may be asked or none knows the
+ * name.
  */
 export async function authenticateWithDirectory(
   login: ParsedLogin,

@@ -17,7 +17,9 @@ export type CurrentUser = Actor & {
   memberships: { organizationId: string; slug: string; name: string; roles: Role[] }[];
 };
 
-/** The signed-in user, read fresh from the database; null without a valid session or for a disabled account. */
+/**
+ * The signed-in user, read fresh from the database; null without a valid session or for a disabled account.
+ */
 export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
   const session = await getServerSession(authOptions);
   if (!session?.uid) return null;

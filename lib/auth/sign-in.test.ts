@@ -41,7 +41,8 @@ describe("local sign-in", () => {
     expect(await authenticate(dir.email, dir.password, address())).toBeNull();
   });
 
-  it("locks an account for an address after five failures in a row, also for the right password", async () => {
+  // Five failures in a row from one address lock the account there, even against the right password.
+  it("locks an account for an address after five failures in a row", async () => {
     const user = await makeUser();
     const from = address();
     for (let i = 0; i < 5; i++) expect(await authenticate(user.email, "wrong-password", from)).toBeNull();

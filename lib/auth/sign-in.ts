@@ -48,7 +48,8 @@ export async function authenticate(
             where: { email: login, source: { not: "DIRECTORY" } },
             select: { id: true, passwordHash: true, status: true, isBuiltinAdmin: true },
           })
-        : // The partial index on lower("accountName") for local and Ad hoc accounts serves this (migration 0004).
+        : // The partial index on lower("accountName") for local and Ad hoc accounts serves this
+          // (migration 0004).
           ((
             await db.$queryRaw<
               Local[]
@@ -67,7 +68,8 @@ export async function authenticate(
     // Delegated authentication: the directory decides.
     const result = await authenticateWithDirectory(parsed, password, host);
     if (result && "userId" in result) userId = result.userId;
-    else if (!result) await verifyPassword(null, password); // nobody knows the name: cost the same as a wrong password
+    // Nobody knows the name: cost the same as a wrong password.
+    else if (!result) await verifyPassword(null, password);
   }
   if (!userId) {
     await recordFailure(key, address);

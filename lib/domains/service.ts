@@ -25,7 +25,8 @@ async function own(ctx: Ctx, id: string) {
 export async function createDomain(ctx: Ctx, name: string) {
   try {
     return await db.$transaction(async (tx) => {
-      // Kerio: "The Kerberos realm name is your domain name and is specified automatically upon domain creation."
+      // Kerio: "The Kerberos realm name is your domain name and is specified automatically upon domain
+      // creation."
       const domain = await tx.domain.create({
         data: { organizationId: ctx.organizationId, name, kerberosRealm: name.toUpperCase() },
         select: { id: true },
@@ -134,8 +135,8 @@ export async function saveAdvanced(ctx: Ctx, id: string, values: AdvancedInput) 
 }
 
 /**
- * Saving the Directory Service tab creates or updates the domain's LDAP connection (the same model and engine as
- * the LDAP Connections page); turning mapping off disables that connection and keeps it.
+ * Saving the Directory Service tab creates or updates the domain's LDAP connection (the same model and engine
+ * as the LDAP Connections page); turning mapping off disables that connection and keeps it.
  */
 export async function saveDirectoryService(ctx: Ctx, id: string, values: DirectoryServiceInput) {
   const domain = await own(ctx, id);
@@ -335,7 +336,10 @@ async function directoryMatches(ctx: Ctx, domainId: string) {
         `(${connection.emailField}=${escapeFilterValue(u.email)})`,
         ...(u.accountName ? [`(${connection.accountNameField}=${escapeFilterValue(u.accountName)})`] : []),
       ]);
-      const filter = `(&${connection.syncFilter.startsWith("(") ? connection.syncFilter : `(${connection.syncFilter})`}(|${terms.join("")}))`;
+      const syncFilter = connection.syncFilter.startsWith("(")
+        ? connection.syncFilter
+        : `(${connection.syncFilter})`;
+      const filter = `(&${syncFilter}(|${terms.join("")}))`;
       const { entries } = await directory.search(connection.baseDn, {
         scope: "sub",
         filter,
@@ -363,7 +367,8 @@ async function directoryMatches(ctx: Ctx, domainId: string) {
         if (!u || out.some((c) => c.userId === u.id)) continue;
         // The directory's email becomes the account's: it must be this organisation's too.
         if (!verified.has(emailDomain(e.email))) continue;
-        // Email is the identity: an entry whose email already belongs to another account cannot take this one.
+        // Email is the identity: an entry whose email already belongs to another account cannot take this
+        // one.
         if (!byEmail) {
           const holder = await db.user.findUnique({ where: { email: e.email }, select: { id: true } });
           if (holder && holder.id !== u.id) continue;
@@ -392,9 +397,9 @@ export async function findMigrationCandidates(ctx: Ctx, domainId: string): Promi
 }
 
 /**
- * Converts the chosen local accounts to directory accounts of the domain's connection. Files, roles and history
- * stay: only the account's source, directory identity and fields change, and the local password is dropped (the
- * directory's password applies from now on).
+ * Converts the chosen local accounts to directory accounts of the domain's connection. Files, roles and
+ * history stay: only the account's source, directory identity and fields change, and the local password is
+ * dropped (the directory's password applies from now on).
  */
 export async function migrateAccounts(ctx: Ctx, domainId: string, userIds: string[]) {
   const { connectionId, matches } = await directoryMatches(ctx, domainId);

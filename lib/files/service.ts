@@ -40,7 +40,11 @@ async function quotaOf(userId: string, organizationId: string) {
 function quotaMessage(size: bigint | number | null, q: { plan: string; quota: bigint; used: bigint }) {
   const left = q.quota > q.used ? q.quota - q.used : 0n;
   const what = size === null ? "This file is larger than" : `This file (${formatBytes(size)}) is larger than`;
-  return `Not enough space: ${what} the ${formatBytes(left)} left of your plan ${q.plan} (${formatBytes(q.quota)}). Delete files or ask an administrator for a larger plan.`;
+  return (
+    `Not enough space: ${what} the ${formatBytes(left)} left of your plan ` +
+    `${q.plan} (${formatBytes(q.quota)}). ` +
+    "Delete files or ask an administrator for a larger plan."
+  );
 }
 
 export type UploadInput = {
@@ -60,7 +64,8 @@ export type UploadInput = {
 export async function uploadFile(member: Member, input: UploadInput) {
   if (!canInOrg(member, input.organizationId, "files:upload")) {
     throw new ForbiddenError(
-      `Your role in this organisation (${roleName(member, input.organizationId)}) can open files shared with you, not upload.`,
+      `Your role in this organisation (${roleName(member, input.organizationId)}) ` +
+        "can open files shared with you, not upload.",
     );
   }
   const name = fileNameField.safeParse(input.name);
@@ -86,7 +91,8 @@ export async function uploadFile(member: Member, input: UploadInput) {
   }
   try {
     return await db.$transaction(async (tx) => {
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`quota:${member.id}:${input.organizationId}`}))`;
+      const lockKey = `quota:${member.id}:${input.organizationId}`;
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${lockKey}))`;
       const used = await tx.file.aggregate({
         where: { ownerId: member.id, organizationId: input.organizationId },
         _sum: { sizeBytes: true },
@@ -111,7 +117,9 @@ export async function uploadFile(member: Member, input: UploadInput) {
   }
 }
 
-/** What a member sees on /files: their own files per organisation with shares, and the files shared with them. */
+/**
+ * What a member sees on /files: their own files per organisation with shares, and the files shared with them.
+ */
 export async function listFiles(member: Member) {
   const [owned, shared, memberships] = await Promise.all([
     db.file.findMany({
@@ -239,7 +247,10 @@ export async function renameFile(member: Member, fileId: string, name: string) {
   return { id: file.id, name };
 }
 
-/** Deletes the record first, then the bytes: a crash between the two leaves an orphan on disk, never a dead link. */
+/**
+ * Deletes the record first, then the bytes: a crash between the two leaves an orphan on disk, never a dead
+ * link.
+ */
 export async function deleteFile(member: Member, fileId: string) {
   const file = await ownFile(member, fileId);
   await db.file.delete({ where: { id: file.id } });
@@ -407,9 +418,9 @@ export async function fileTotalsByUser(organizationId: string, userIds: string[]
 // --- For operators: the storage directory against the database ---
 
 /**
- * Bytes on disk that no file row names (left by a crash between deleting a row and its bytes, or by a restored
- * database), and file rows whose bytes are missing. With `removeOrphans`, the orphaned bytes are deleted; rows are
- * never touched.
+ * Bytes on disk that no file row names (left by a crash between deleting a row and its bytes, or by a
+ * restored database), and file rows whose bytes are missing. With `removeOrphans`, the orphaned bytes are
+ * deleted; rows are never touched.
  */
 export async function checkStorage(options: { removeOrphans?: boolean; olderThanMs?: number } = {}) {
   const stored = await storedKeys();
@@ -418,7 +429,8 @@ export async function checkStorage(options: { removeOrphans?: boolean; olderThan
     select: { id: true, name: true, storageKey: true, owner: { select: { email: true } } },
   });
   const known = new Set(rows.map((r) => r.storageKey));
-  // An upload's bytes land a moment before its row: only bytes older than this (an hour by default) are orphans.
+  // An upload's bytes land a moment before its row: only bytes older than this (an hour by default) are
+  // orphans.
   const cutoff = Date.now() - (options.olderThanMs ?? 3_600_000);
   const orphans = stored.filter((s) => !known.has(s.key) && s.writtenAt < cutoff).map((s) => s.key);
   const missing = rows

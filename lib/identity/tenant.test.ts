@@ -98,7 +98,8 @@ describe("an organisation's directory speaks only for that organisation's people
       select: { source: true, connectionId: true, passwordHash: true, status: true, directoryId: true },
     });
 
-  it("B's sync creates only B's people and changes nothing of A's, nor a platform administrator", async () => {
+  // Nor does it change a platform administrator.
+  it("B's sync creates only B's people and changes nothing of A's", async () => {
     const before = await Promise.all([
       accountOf(`alice@${victimDomain}`),
       accountOf(aAdmin.email),
@@ -143,7 +144,8 @@ describe("an organisation's directory speaks only for that organisation's people
     }
   });
 
-  it("B's directory signs nobody of A in and never receives their passwords, however the login is written", async () => {
+  // However the login is written.
+  it("B's directory signs nobody of A in and never receives their passwords", async () => {
     hostile.binds.length = 0;
     const tries: [string, string | undefined][] = [
       [`alice@${victimDomain}`, undefined],
@@ -257,7 +259,8 @@ describe("an organisation's directory speaks only for that organisation's people
 });
 
 describe("identity conflicts inside one organisation", () => {
-  it("a new stable id arriving with a known email changes nothing until an administrator decides", async () => {
+  // A new stable id arriving with a known email.
+  it("an identity conflict changes nothing until an administrator decides", async () => {
     const domain = `conf-${uid()}.example`;
     const first = await startSlapd({ users: [{ uid: "ann", cn: "Ann One", mail: `ann@${domain}` }] });
     const org = await makeOrg();

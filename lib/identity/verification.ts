@@ -155,8 +155,8 @@ const ROUTES = {
     action: "domain.approve-nt-domain",
     none: (name: string) => `${name} has no Windows NT domain name.`,
     taken: (value: string, same: boolean) =>
-      `The Windows NT domain ${value} is already approved for ${same ? "another domain of this" : "another"} ` +
-      "organisation.",
+      `The Windows NT domain ${value} is already approved for ` +
+      `${same ? "another domain of this" : "another"} organisation.`,
   },
 } as const;
 

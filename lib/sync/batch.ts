@@ -50,8 +50,10 @@ type KnownUser = ExistingUser & {
 
 export type Known = { byEmail: Map<string, KnownUser>; byDirectoryId: Map<string, KnownUser> };
 
-const USER_COLUMNS = `u.id, u.email, u.name, u."accountName", u."userPrincipalName", u.dn, u."directoryStatus", u.source::text as source, u.status::text as status,
-  u."connectionId", u."directoryId", u."directoryHash", u."supersededById", u."directoryMark", m.id as "membershipId", m.roles::text[] as roles,
+const USER_COLUMNS = `u.id, u.email, u.name, u."accountName", u."userPrincipalName", u.dn,
+  u."directoryStatus", u.source::text as source, u.status::text as status,
+  u."connectionId", u."directoryId", u."directoryHash", u."supersededById", u."directoryMark",
+  m.id as "membershipId", m.roles::text[] as roles,
   (u."isPlatformAdmin" or u."isBuiltinAdmin") as protected`;
 
 export async function loadKnown(connectionId: string, orgId: string): Promise<Known> {
@@ -61,10 +63,14 @@ export async function loadKnown(connectionId: string, orgId: string): Promise<Kn
   await client.connect();
   try {
     const result = await client.query<unknown[]>({
-      text: `select u.id, u.email, u.name, u."accountName", u."userPrincipalName", u.dn, u."directoryStatus", u.source::text, u.status::text,
-               u."connectionId", u."directoryId", u."directoryHash", u."supersededById", m.id, m.roles::text[], u."directoryMark",
+      text: `select u.id, u.email, u.name, u."accountName", u."userPrincipalName", u.dn,
+               u."directoryStatus", u.source::text, u.status::text,
+               u."connectionId", u."directoryId", u."directoryHash", u."supersededById", m.id,
+               m.roles::text[], u."directoryMark",
                (u."isPlatformAdmin" or u."isBuiltinAdmin")
-             from "User" u left join "Membership" m on m."userId" = u.id and m."organizationId" = $2::uuid where u."connectionId" = $1::uuid`,
+             from "User" u
+             left join "Membership" m on m."userId" = u.id and m."organizationId" = $2::uuid
+             where u."connectionId" = $1::uuid`,
       values: [connectionId, orgId],
       rowMode: "array",
     });
@@ -105,8 +111,8 @@ export async function processBatch(batch: MappedEntry[], ctx: BatchCtx) {
   const { run, connectionId, orgId } = ctx;
   const emails = batch.map((e) => e.email);
   const ids = batch.map((e) => e.directoryId).filter((v): v is string => Boolean(v));
-  // One round trip per batch for what the preloaded map does not know: the accounts these entries may be, with
-  // their membership in this organisation.
+  // One round trip per batch for what the preloaded map does not know: the accounts these entries may be,
+  // with their membership in this organisation.
   const unknownEmails = ctx.known ? emails.filter((e) => !ctx.known!.byEmail.has(e)) : emails;
   // On a full read the preloaded map holds every account of this connection, so directory ids need no lookup.
   const unknownIds = ctx.known ? [] : ids;
@@ -116,10 +122,16 @@ export async function processBatch(batch: MappedEntry[], ctx: BatchCtx) {
       ? []
       : await sql<KnownUser>(
           unknownIds.length === 0
-            ? `select ${USER_COLUMNS} from "User" u left join "Membership" m on m."userId" = u.id and m."organizationId" = $1::uuid where u.email = any($2::text[])`
-            : `select ${USER_COLUMNS} from "User" u left join "Membership" m on m."userId" = u.id and m."organizationId" = $1::uuid where u.email = any($2::text[])
+            ? `select ${USER_COLUMNS} from "User" u
+               left join "Membership" m on m."userId" = u.id and m."organizationId" = $1::uuid
+               where u.email = any($2::text[])`
+            : `select ${USER_COLUMNS} from "User" u
+               left join "Membership" m on m."userId" = u.id and m."organizationId" = $1::uuid
+               where u.email = any($2::text[])
          union
-         select ${USER_COLUMNS} from "User" u left join "Membership" m on m."userId" = u.id and m."organizationId" = $1::uuid where u."connectionId" = $3::uuid and u."directoryId" = any($4::text[])`,
+         select ${USER_COLUMNS} from "User" u
+           left join "Membership" m on m."userId" = u.id and m."organizationId" = $1::uuid
+           where u."connectionId" = $3::uuid and u."directoryId" = any($4::text[])`,
           unknownIds.length === 0 ? [orgId, unknownEmails] : [orgId, unknownEmails, connectionId, unknownIds],
         );
   const existing: KnownUser[] = [...fetched];
@@ -152,8 +164,8 @@ export async function processBatch(batch: MappedEntry[], ctx: BatchCtx) {
   const reenable: { id: string; e: MappedEntry }[] = [];
   const events: { userId: string; action: string; details: object }[] = [];
   const marks: { id: string; mark: string }[] = [];
-  // Accounts whose status this run changes (or, held by the threshold, would): their version is stored only once
-  // a later read finds the status settled, so that a listing never skips a disable that was not applied.
+  // Accounts whose status this run changes (or, held by the threshold, would): their version is stored only
+  // once a later read finds the status settled, so that a listing never skips a disable that was not applied.
   const unsettled: string[] = [];
   const markOf = (e: MappedEntry) => (e.version ? `${ctx.markKey}:${e.version}` : null);
 
@@ -302,9 +314,13 @@ export async function processBatch(batch: MappedEntry[], ctx: BatchCtx) {
     // Set-based insert of the whole batch (Prisma's createMany costs about ten times as much here).
     const u = (f: (c: (typeof creates)[number]) => string | null) => creates.map(f);
     await sql(
-      `insert into "User" (id, email, name, "accountName", "userPrincipalName", dn, source, status, "connectionId", "directoryId", "directoryHash", "directoryStatus", "directoryMark", "createdByRunId", "lastSyncedAt", "createdAt", "updatedAt")
-       select v.id, v.email, v.name, v.account, v.upn, v.dn, 'DIRECTORY', v.status::"UserStatus", $11::uuid, v.did, v.hash, v.sv, v.mark, $13::uuid, ${NOW_UTC}, ${NOW_UTC}, ${NOW_UTC}
-       from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $12::text[])
+      `insert into "User" (id, email, name, "accountName", "userPrincipalName", dn, source, status,
+         "connectionId", "directoryId", "directoryHash", "directoryStatus", "directoryMark", "createdByRunId",
+         "lastSyncedAt", "createdAt", "updatedAt")
+       select v.id, v.email, v.name, v.account, v.upn, v.dn, 'DIRECTORY', v.status::"UserStatus", $11::uuid,
+         v.did, v.hash, v.sv, v.mark, $13::uuid, ${NOW_UTC}, ${NOW_UTC}, ${NOW_UTC}
+       from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+         $8::text[], $9::text[], $10::text[], $12::text[])
          as v(id, email, name, account, upn, dn, status, did, hash, sv, mark)`,
       [
         u((c) => c.id),
@@ -326,8 +342,8 @@ export async function processBatch(batch: MappedEntry[], ctx: BatchCtx) {
     T("create users", t0);
     t0 = performance.now();
   }
-  // The timeline's "created" line of an account comes from its createdByRunId; only an account made because an
-  // email changed gets a row, naming the previous account.
+  // The timeline's "created" line of an account comes from its createdByRunId; only an account made because
+  // an email changed gets a row, naming the previous account.
   const createdEvents = creates
     .filter((c) => c.supersedes)
     .map((c) => ({
@@ -341,7 +357,8 @@ export async function processBatch(batch: MappedEntry[], ctx: BatchCtx) {
         ...(c.supersedes ? { previousAccount: c.supersedes } : {}),
       },
     }));
-  // Memberships and the timeline's "created" entries are independent: written side by side on two connections.
+  // Memberships and the timeline's "created" entries are independent: written side by side on two
+  // connections.
   await Promise.all([
     newMemberships.length === 0
       ? null
@@ -363,10 +380,13 @@ export async function processBatch(batch: MappedEntry[], ctx: BatchCtx) {
     const col = (f: (x: (typeof updates)[number]) => string | null) => updates.map(f);
     await sql(
       `update "User" as u set
-         name = v.name, "accountName" = v.account, "userPrincipalName" = v.upn, dn = v.dn, "directoryId" = v.did,
-         "directoryHash" = v.hash, "directoryStatus" = v.status, "directoryMark" = v.mark, "connectionId" = $9::uuid, source = 'DIRECTORY',
+         name = v.name, "accountName" = v.account, "userPrincipalName" = v.upn, dn = v.dn,
+         "directoryId" = v.did,
+         "directoryHash" = v.hash, "directoryStatus" = v.status, "directoryMark" = v.mark,
+         "connectionId" = $9::uuid, source = 'DIRECTORY',
          "supersededById" = null, "lastSyncedAt" = ${NOW_UTC}, "updatedAt" = ${NOW_UTC}
-       from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $10::text[]) as v(id, name, account, upn, dn, did, hash, status, mark)
+       from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+         $8::text[], $10::text[]) as v(id, name, account, upn, dn, did, hash, status, mark)
        where u.id = v.id`,
       [
         col((x) => x.id),
@@ -389,7 +409,8 @@ export async function processBatch(batch: MappedEntry[], ctx: BatchCtx) {
     if (linked.length)
       await sql(
         `with ended as (
-           update "PasswordLink" set "usedAt" = ${NOW_UTC} where "userId" = any($1::uuid[]) and "usedAt" is null)
+           update "PasswordLink" set "usedAt" = ${NOW_UTC}
+           where "userId" = any($1::uuid[]) and "usedAt" is null)
          update "User" set "passwordHash" = null, "sessionVersion" = "sessionVersion" + 1
          where id = any($1::uuid[]) and "passwordHash" is not null`,
         [linked],
@@ -409,7 +430,8 @@ export async function processBatch(batch: MappedEntry[], ctx: BatchCtx) {
     // Unchanged entries whose mark is new (the first full read after an upgrade, or a change that touched no
     // mapped attribute): remember the mark, so that the next full read skips them.
     await sql(
-      `update "User" as u set "directoryMark" = v.mark from unnest($1::uuid[], $2::text[]) as v(id, mark) where u.id = v.id`,
+      `update "User" as u set "directoryMark" = v.mark
+       from unnest($1::uuid[], $2::text[]) as v(id, mark) where u.id = v.id`,
       [marks.map((m) => m.id), marks.map((m) => m.mark)],
     );
   }

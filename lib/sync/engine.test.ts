@@ -346,7 +346,8 @@ describe("identity rules", () => {
     expect(outcome.warnings.join("\n")).toMatch(/jürgen.*not ASCII/);
   });
 
-  it("never lets a second directory take an email the first one holds: an identity conflict, once", async () => {
+  // It is an identity conflict, reported once.
+  it("never lets a second directory take an email the first one holds", async () => {
     const first = await directory([person("dup")]);
     const second = await directory([{ ...person("dup"), cn: "Dup Second" }]);
     const org = await makeOrg();

@@ -29,7 +29,8 @@ import type { ConnectionValues } from "@/lib/connections/schema";
 
 // One synchronisation run of one connection, from lock to result: read (lib/sync/listing.ts for a connection
 // synchronised before, else page by page here), decide and write (lib/sync/batch.ts), then disable what the
-// complete read no longer has — never after an incomplete read, and not past the threshold without confirmation.
+// complete read no longer has — never after an incomplete read, and not past the threshold without
+// confirmation.
 
 const RUNNER_ID = `${os.hostname()}:${process.pid}:${crypto.randomUUID().slice(0, 8)}`;
 
@@ -129,15 +130,16 @@ async function runLocked(connectionId: string, options: SyncOptions, dryRun: boo
     stored.debugLogging ? log("DEBUG", message, details) : Promise.resolve();
 
   let directory: DirectoryConnection | undefined;
-  // Batches being written: up to two at a time, on their own pool connections, so that the database works on a
-  // batch's accounts while it writes the previous batch's memberships.
+  // Batches being written: up to two at a time, on their own pool connections, so that the database works on
+  // a batch's accounts while it writes the previous batch's memberships.
   const writing: Promise<void>[] = [];
   try {
     const password = options.overrides?.managerPassword || decryptSecret(stored.managerPasswordEnc);
     directory = await DirectoryConnection.open({ ...connection, managerPassword: password });
     await debug("bind", { as: connection.managerDn, url: connection.serverUrl });
 
-    // Active Directory: the high-water mark is read before the search, so nothing changed during it is missed.
+    // Active Directory: the high-water mark is read before the search, so nothing changed during it is
+    // missed.
     let usnMark: string | null = null;
     const dse = await directory
       .search("", { scope: "base", filter: "(objectClass=*)", attributes: ["highestCommittedUSN"] })
@@ -148,8 +150,8 @@ async function runLocked(connectionId: string, options: SyncOptions, dryRun: boo
     if (!filter.startsWith("(")) filter = `(${filter})`;
     if (incremental) {
       const mark = stored.highWaterMark!;
-      // Strictly after the mark. With second-resolution timestamps, a change made in the mark's own second after
-      // the previous read is caught by the next full sync (hourly by default), as deletions are.
+      // Strictly after the mark. With second-resolution timestamps, a change made in the mark's own second
+      // after the previous read is caught by the next full sync (hourly by default), as deletions are.
       filter = /^\d+$/.test(mark)
         ? `(&${filter}(uSNChanged>=${BigInt(mark) + 1n}))`
         : `(&${filter}(modifyTimestamp>=${mark})(!(modifyTimestamp=${mark})))`;
@@ -251,8 +253,8 @@ async function runLocked(connectionId: string, options: SyncOptions, dryRun: boo
 
       // The read is complete: only now may anything be disabled. Deletions are found by full reads only.
       if (kind === "FULL" && known) {
-        // Accounts of this connection known at the start that the complete read did not see are gone. (Accounts
-        // created during the run are all seen.)
+        // Accounts of this connection known at the start that the complete read did not see are gone.
+        // (Accounts created during the run are all seen.)
         for (const u of known.byEmail.values()) {
           if (
             u.source === "DIRECTORY" &&
@@ -283,7 +285,10 @@ async function runLocked(connectionId: string, options: SyncOptions, dryRun: boo
       stored.disableThresholdCount,
     );
     if (!options.allowDisable && wouldDisable > 0 && wouldDisable > limit) {
-      const heldReason = `This run would disable ${wouldDisable} of ${total} users, more than the threshold (${stored.disableThresholdPercent}% or ${stored.disableThresholdCount}). Nothing was disabled: confirm to apply.`;
+      const heldReason =
+        `This run would disable ${wouldDisable} of ${total} users, more than the threshold ` +
+        `(${stored.disableThresholdPercent}% or ${stored.disableThresholdCount}). ` +
+        "Nothing was disabled: confirm to apply.";
       for (const d of byEmail(run.toDisable.values()))
         run.note("disable", { email: d.email, name: d.name, reason: d.reason });
       if (!dryRun) {
@@ -332,7 +337,9 @@ async function runLocked(connectionId: string, options: SyncOptions, dryRun: boo
         await log("WARNING", `${run.warningCount - 50} more warnings in run ${runId!}.`);
       await log(
         "INFO",
-        `${kind === "FULL" ? "Full" : "Incremental"} sync: ${run.counts.entriesRead} read, ${run.counts.created} created, ${run.counts.updated} updated, ${run.counts.disabled} disabled, ${run.counts.pendingTransfer} pending transfer, ${run.counts.reenabled} re-enabled.`,
+        `${kind === "FULL" ? "Full" : "Incremental"} sync: ${run.counts.entriesRead} read, ` +
+          `${run.counts.created} created, ${run.counts.updated} updated, ${run.counts.disabled} disabled, ` +
+          `${run.counts.pendingTransfer} pending transfer, ${run.counts.reenabled} re-enabled.`,
       );
       await finish(
         runId!,
@@ -418,14 +425,16 @@ async function finish(
 function tellTenantSkips(run: Run, verified: Set<string>) {
   for (const [domain, count] of run.unverified)
     run.warn(
-      `${count} ${count === 1 ? "entry was" : "entries were"} skipped: ${domain} is not a verified domain of ` +
-        `this organisation${verified.size ? ` (verified: ${[...verified].sort().join(", ")})` : ""}. ` +
+      `${count} ${count === 1 ? "entry was" : "entries were"} skipped: ` +
+        `${domain} is not a verified domain of this organisation` +
+        `${verified.size ? ` (verified: ${[...verified].sort().join(", ")})` : ""}. ` +
         "Verify it on the Domains page.",
     );
   for (const c of run.conflicts)
     run.warn(
       `Identity conflict: ${c.entry.dn} has the email ${c.email}, which is already the account of ` +
-        `${c.existing.dn ?? "another entry"}. Nothing changed: an administrator decides on the Notifications page.`,
+        `${c.existing.dn ?? "another entry"}. ` +
+        "Nothing changed: an administrator decides on the Notifications page.",
     );
 }
 
@@ -434,7 +443,10 @@ function byEmail(items: Iterable<Disable>): Disable[] {
   return [...items].sort((a, b) => (a.email < b.email ? -1 : a.email > b.email ? 1 : 0));
 }
 
-/** Users who own files are not disabled but marked pending transfer, and the organisation's administrators told. */
+/**
+ * Users who own files are not disabled but marked pending transfer, and the organisation's administrators
+ * told.
+ */
 async function applyDisables(run: Run, ctx: { orgId: string; runId: string | null; dryRun: boolean }) {
   const list = byEmail(run.toDisable.values());
   if (list.length === 0) return;

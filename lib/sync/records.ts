@@ -41,7 +41,8 @@ export async function tenantScope(
 ): Promise<{ verifiedDomains: Set<string>; keptApart: Set<string> }> {
   const [domains, apart] = await Promise.all([
     sql<{ name: string }>(
-      `select lower(name) as name from "Domain" where "organizationId" = $1::uuid and "verifiedAt" is not null`,
+      `select lower(name) as name from "Domain"
+       where "organizationId" = $1::uuid and "verifiedAt" is not null`,
       [organizationId],
     ),
     sql<{ key: string }>(

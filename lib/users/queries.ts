@@ -90,8 +90,8 @@ export function outsideView<
 export type OrgUserRow = Awaited<ReturnType<typeof listOrgUsers>>["rows"][number];
 
 /**
- * Which of these accounts the organisation owns itself (lib/users/service.ts `ownsAccount`, for a page of rows
- * in one query): local or Ad hoc accounts of its verified domains, or of no verified domain and no other
+ * Which of these accounts the organisation owns itself (lib/users/service.ts `ownsAccount`, for a page of
+ * rows in one query): local or Ad hoc accounts of its verified domains, or of no verified domain and no other
  * organisation.
  */
 async function ownedAccounts(

@@ -145,7 +145,8 @@ export async function setUserStatus(
     await audit(tx, {
       actorId: ctx.actorId,
       organizationId: ctx.organizationId,
-      action: `${scope === "account" ? "user" : "membership"}.${status === "DISABLED" ? "disable" : "enable"}`,
+      action:
+        `${scope === "account" ? "user" : "membership"}.` + (status === "DISABLED" ? "disable" : "enable"),
       targetType: "user",
       targetId: userId,
       details: { email: user.email },
@@ -175,7 +176,10 @@ export async function setLocalRoles(ctx: OrgCtx, userId: string, roles: Role[]) 
   });
 }
 
-/** Platform administrators grant the organisation-administrator role to any user, local or directory (seed 004). */
+/**
+ * Platform administrators grant the organisation-administrator role to any user, local or directory
+ * (seed 004).
+ */
 export async function grantOrgAdmin(actorId: string | null, userId: string, organizationId: string) {
   await db.$transaction(async (tx) => {
     const [user, org] = await Promise.all([
@@ -254,7 +258,8 @@ export async function setPlatformAdmin(actorId: string | null, userId: string, g
     if (!grant) {
       if (user.isBuiltinAdmin)
         throw new UserError(
-          "The built-in administrator is always a platform administrator; turn it off with ADMIN_ENABLED=false instead.",
+          "The built-in administrator is always a platform administrator; " +
+            "turn it off with ADMIN_ENABLED=false instead.",
         );
       const others = await tx.user.count({
         where: { isPlatformAdmin: true, status: "ACTIVE", id: { not: userId } },

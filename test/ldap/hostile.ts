@@ -1,5 +1,7 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- ldapjs's server handlers are untyped (req.connection.ldap, res.attributes) */
-// A hostile directory for tenant tests: an ldapjs server on 127.0.0.1 that an attacking organisation controls.
+/* eslint-disable @typescript-eslint/no-explicit-any -- ldapjs's server handlers are untyped */
+// ldapjs's untyped parts used here: req.connection.ldap, res.attributes.
+// A hostile directory for tenant tests: an ldapjs server on 127.0.0.1 that an attacking organisation
+// controls.
 // It accepts every bind whatever the password, answers every search with whatever entries it was given
 // (claiming other organisations' people), and records every bind and search it receives, so that a test can
 // prove a directory never received a password or a search for a person outside its organisation.

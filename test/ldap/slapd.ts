@@ -66,7 +66,9 @@ export async function startSlapd(
     baseDn?: string;
     extraLdif?: string;
     extraSchemaLdif?: string;
-    /** olcIdleTimeout: the server closes client connections idle this long (389's nsslapd-idletimeout too). */
+    /**
+     * olcIdleTimeout: the server closes client connections idle this long (389's nsslapd-idletimeout too).
+     */
     idleTimeoutSeconds?: number;
   } = {},
 ): Promise<Slapd> {
@@ -83,11 +85,12 @@ export async function startSlapd(
   const schema = ["core", "cosine", "inetorgperson", "nis"]
     .map((n) => fs.readFileSync(`/etc/ldap/schema/${n}.ldif`, "utf8"))
     .join("\n\n");
+  const idleTimeout = options.idleTimeoutSeconds ? `olcIdleTimeout: ${options.idleTimeoutSeconds}\n` : "";
   const config = `dn: cn=config
 objectClass: olcGlobal
 cn: config
 olcPidFile: ${dir}/slapd.pid
-${options.idleTimeoutSeconds ? `olcIdleTimeout: ${options.idleTimeoutSeconds}\n` : ""}olcTLSCACertificateFile: ${certs.caFile}
+${idleTimeout}olcTLSCACertificateFile: ${certs.caFile}
 olcTLSCertificateFile: ${certs.certFile}
 olcTLSCertificateKeyFile: ${certs.keyFile}
 

@@ -19,9 +19,9 @@ export default async function DomainApprovalsPage() {
       <PageHeader
         title="Domain approvals"
         description={
-          "An organisation owns the addresses of the domains it verified, by a DNS TXT record or by your " +
-          "approval for domains without public DNS. Bind addresses route bare-name sign-ins, and Windows NT " +
-          "domain names route DOMAIN\\name sign-ins: both need your approval."
+          "An organisation owns the addresses of the domains it verified, by a DNS TXT record or by " +
+          "your approval for domains without public DNS. Bind addresses route bare-name sign-ins, and " +
+          "Windows NT domain names route DOMAIN\\name sign-ins: both need your approval."
         }
       />
       <h2 className="mb-2 text-sm font-semibold">Domains not verified yet</h2>

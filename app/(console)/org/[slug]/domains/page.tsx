@@ -15,8 +15,8 @@ export default async function DomainsPage({ params }: { params: Promise<{ slug: 
       <PageHeader
         title="Domains"
         description={
-          "Your organisation's domains. Verify a domain to make its addresses this organisation's; open one " +
-          "to map its user accounts and groups from Microsoft Active Directory or Apple Open Directory."
+          "Your organisation's domains. Verify a domain to make its addresses this organisation's; open " +
+          "one to map its user accounts and groups from Microsoft Active Directory or Apple Open Directory."
         }
         actions={<AddDomainButton slug={org.slug} />}
       />
