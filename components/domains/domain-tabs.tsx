@@ -388,16 +388,11 @@ function Advanced({ slug, domain }: { slug: string; domain: Domain }) {
           error={e.ntDomain?.message}
           {...form.register("ntDomain")}
         />
-        {domain.ntDomain && (
-          <p role="status" aria-label="NT domain approval" className="flex items-center gap-2 text-sm">
-            {domain.ntDomain}:
-            {domain.ntDomainApprovedAt ? (
-              <Badge tone="green">Approved</Badge>
-            ) : (
-              <Badge tone="amber">Waiting for a platform administrator&apos;s approval</Badge>
-            )}
-          </p>
-        )}
+        <ApprovalStatus
+          label="NT domain approval"
+          value={domain.ntDomain}
+          approvedAt={domain.ntDomainApprovedAt}
+        />
         <TextInput
           label="Bind this domain to specific IP address"
           help={
@@ -407,20 +402,38 @@ function Advanced({ slug, domain }: { slug: string; domain: Domain }) {
           error={e.bindIpAddress?.message}
           {...form.register("bindIpAddress")}
         />
-        {domain.bindIpAddress && (
-          <p role="status" aria-label="Bind address approval" className="flex items-center gap-2 text-sm">
-            {domain.bindIpAddress}:
-            {domain.bindIpApprovedAt ? (
-              <Badge tone="green">Approved</Badge>
-            ) : (
-              <Badge tone="amber">Waiting for a platform administrator&apos;s approval</Badge>
-            )}
-          </p>
-        )}
+        <ApprovalStatus
+          label="Bind address approval"
+          value={domain.bindIpAddress}
+          approvedAt={domain.bindIpApprovedAt}
+        />
         <div className="flex justify-end">
           <Button type="submit">Save</Button>
         </div>
       </form>
     </Card>
+  );
+}
+
+/** Whether a platform administrator approved a first-come sign-in route (an NT name, a bind address). */
+function ApprovalStatus({
+  label,
+  value,
+  approvedAt,
+}: {
+  label: string;
+  value: string | null;
+  approvedAt: Date | null;
+}) {
+  if (!value) return null;
+  return (
+    <p role="status" aria-label={label} className="flex items-center gap-2 text-sm">
+      {value}:
+      {approvedAt ? (
+        <Badge tone="green">Approved</Badge>
+      ) : (
+        <Badge tone="amber">Waiting for a platform administrator&apos;s approval</Badge>
+      )}
+    </p>
   );
 }

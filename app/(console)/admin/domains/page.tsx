@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import type { ReactNode } from "react";
 import Link from "next/link";
 import { requirePlatformAdminPage } from "@/lib/auth/session";
 import { listPendingApprovals } from "@/lib/identity/verification";
@@ -25,7 +26,7 @@ export default async function DomainApprovalsPage() {
         }
       />
       <h2 className="mb-2 text-sm font-semibold">Domains not verified yet</h2>
-      <Card className="mb-8">
+      <Card>
         {claims.length === 0 ? (
           <EmptyState title="No unverified domains" />
         ) : (
@@ -69,94 +70,75 @@ export default async function DomainApprovalsPage() {
           </table>
         )}
       </Card>
-      <h2 className="mb-2 text-sm font-semibold">Bind addresses waiting for approval</h2>
-      <Card>
-        {addresses.length === 0 ? (
-          <EmptyState title="No bind address waits for approval" />
-        ) : (
-          <table
-            className="min-w-full divide-y divide-slate-200"
-            aria-label="Bind addresses waiting for approval"
-          >
-            <thead className="bg-slate-50">
-              <tr>
-                <th scope="col" className={th}>
-                  Address
-                </th>
-                <th scope="col" className={th}>
-                  Domain
-                </th>
-                <th scope="col" className={th}>
-                  Organisation
-                </th>
-                <th scope="col" className={th}>
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {addresses.map((a) => (
-                <tr key={a.id} aria-label={`${a.bindIpAddress} (${a.name})`}>
-                  <td className={`${td} font-mono text-xs`}>{a.bindIpAddress}</td>
-                  <td className={td}>{a.name}</td>
-                  <td className={td}>{a.organization.name}</td>
-                  <td className={`${td} text-right`}>
-                    <ApproveAddressButton
-                      domain={{
-                        id: a.id,
-                        name: a.name,
-                        org: a.organization.name,
-                        address: a.bindIpAddress ?? "",
-                      }}
-                    />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+      <RouteApprovals
+        title="Bind addresses waiting for approval"
+        empty="No bind address waits for approval"
+        valueHeader="Address"
+        rows={addresses.map((a) => ({ ...a, value: a.bindIpAddress ?? "" }))}
+        button={(a) => (
+          <ApproveAddressButton
+            domain={{ id: a.id, name: a.name, org: a.organization.name, address: a.value }}
+          />
         )}
-      </Card>
-      <h2 className="mt-8 mb-2 text-sm font-semibold">Windows NT domain names waiting for approval</h2>
+      />
+      <RouteApprovals
+        title="Windows NT domain names waiting for approval"
+        empty="No NT domain name waits for approval"
+        valueHeader="NT domain"
+        rows={ntNames.map((n) => ({ ...n, value: n.ntDomain ?? "" }))}
+        button={(n) => (
+          <ApproveNtDomainButton
+            domain={{ id: n.id, name: n.name, org: n.organization.name, ntDomain: n.value }}
+          />
+        )}
+      />
+    </>
+  );
+}
+
+type RouteRow = { id: string; name: string; value: string; organization: { name: string } };
+
+/** A queue of first-come sign-in routes (bind addresses, NT names) waiting for a platform administrator. */
+function RouteApprovals({
+  title,
+  empty,
+  valueHeader,
+  rows,
+  button,
+}: {
+  title: string;
+  empty: string;
+  valueHeader: string;
+  rows: RouteRow[];
+  button: (row: RouteRow) => ReactNode;
+}) {
+  return (
+    <>
+      <h2 className="mt-8 mb-2 text-sm font-semibold">{title}</h2>
       <Card>
-        {ntNames.length === 0 ? (
-          <EmptyState title="No NT domain name waits for approval" />
+        {rows.length === 0 ? (
+          <EmptyState title={empty} />
         ) : (
-          <table
-            className="min-w-full divide-y divide-slate-200"
-            aria-label="Windows NT domain names waiting for approval"
-          >
+          <table className="min-w-full divide-y divide-slate-200" aria-label={title}>
             <thead className="bg-slate-50">
               <tr>
-                <th scope="col" className={th}>
-                  NT domain
-                </th>
-                <th scope="col" className={th}>
-                  Domain
-                </th>
-                <th scope="col" className={th}>
-                  Organisation
-                </th>
+                {[valueHeader, "Domain", "Organisation"].map((h) => (
+                  <th key={h} scope="col" className={th}>
+                    {h}
+                  </th>
+                ))}
                 <th scope="col" className={th}>
                   <span className="sr-only">Actions</span>
                 </th>
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">
-              {ntNames.map((n) => (
-                <tr key={n.id} aria-label={`${n.ntDomain} (${n.name})`}>
-                  <td className={`${td} font-mono text-xs`}>{n.ntDomain}</td>
-                  <td className={td}>{n.name}</td>
-                  <td className={td}>{n.organization.name}</td>
-                  <td className={`${td} text-right`}>
-                    <ApproveNtDomainButton
-                      domain={{
-                        id: n.id,
-                        name: n.name,
-                        org: n.organization.name,
-                        ntDomain: n.ntDomain ?? "",
-                      }}
-                    />
-                  </td>
+              {rows.map((r) => (
+                <tr key={r.id} aria-label={`${r.value} (${r.name})`}>
+                  <td className={`${td} font-mono text-xs`}>{r.value}</td>
+                  <td className={td}>{r.name}</td>
+                  <td className={td}>{r.organization.name}</td>
+                  <td className={`${td} text-right`}>{button(r)}</td>
                 </tr>
               ))}
             </tbody>
