@@ -119,7 +119,14 @@ async function routedOrganization(login: ParsedLogin, host: string | undefined):
     });
     return domain?.organizationId ?? null;
   }
-  // Kerio's "Bind this domain to specific IP address": reached on that address, bare names belong to it.
+  return boundAddressOrganization(host);
+}
+
+/**
+ * Kerio's "Bind this domain to specific IP address": reached on an approved bound address, bare names belong to
+ * that organisation (its directories, and its own local accounts). Null elsewhere.
+ */
+export async function boundAddressOrganization(host: string | undefined): Promise<string | null> {
   const address = host
     ?.replace(/:\d+$/, "")
     .replace(/^\[|\]$/g, "")

@@ -3,7 +3,7 @@ import { db } from "@/lib/db";
 import { verifyPassword } from "@/lib/auth/password";
 import { assertNotLocked, recordFailure, recordSuccess } from "@/lib/auth/rate-limit";
 import { builtinAdminEnabled } from "@/lib/auth/builtin-admin";
-import { authenticateWithDirectory } from "@/lib/auth/delegated";
+import { authenticateWithDirectory, boundAddressOrganization } from "@/lib/auth/delegated";
 import { parseLogin } from "@/lib/auth/login-parse";
 import { throttleKey } from "@/lib/auth/throttle-key";
 
@@ -39,7 +39,6 @@ export async function authenticate(
 
   // Directories get the login normalised as the local lookup is (trimmed, lower-cased).
   const parsed = parseLogin(login);
-  type Local = { id: string; passwordHash: string | null; status: string; isBuiltinAdmin: boolean };
   const local =
     parsed.kind === "nt"
       ? null
@@ -50,12 +49,9 @@ export async function authenticate(
           })
         : // The partial index on lower("accountName") for local and Ad hoc accounts serves this
           // (migration 0004).
-          ((
-            await db.$queryRaw<
-              Local[]
-            >`select id, "passwordHash", status::text as status, "isBuiltinAdmin" from "User"
-         where lower("accountName") = ${login} and source <> 'DIRECTORY' limit 1`
-          )[0] ?? null);
+          // Reached on an approved bound address, a bare name is one of that organisation's members: another
+          // organisation's local account of the same name does not stand in its way.
+          await localByAccountName(login, await boundAddressOrganization(host));
 
   let userId: string | null = null;
   // An account without a password (an Ad hoc invitation not yet taken up) is no local sign-in: a directory
@@ -78,4 +74,16 @@ export async function authenticate(
   await recordSuccess(key, address);
   await db.user.update({ where: { id: userId }, data: { lastLoginAt: new Date() } });
   return userId;
+}
+
+type Local = { id: string; passwordHash: string | null; status: string; isBuiltinAdmin: boolean };
+
+async function localByAccountName(login: string, organizationId: string | null): Promise<Local | null> {
+  const rows = await db.$queryRaw<Local[]>`
+    select u.id, u."passwordHash", u.status::text as status, u."isBuiltinAdmin" from "User" u
+    where lower(u."accountName") = ${login} and u.source <> 'DIRECTORY'
+      and (${organizationId}::uuid is null or exists (
+        select 1 from "Membership" m where m."userId" = u.id and m."organizationId" = ${organizationId}::uuid))
+    limit 1`;
+  return rows[0] ?? null;
 }

@@ -217,6 +217,18 @@ describe("an organisation's directory speaks only for that organisation's people
     expect((await db.user.findUniqueOrThrow({ where: { id: other.id } })).status).toBe("DISABLED");
   });
 
+  it("a local account B names like A's person does not shadow A's bare-name sign-ins", async () => {
+    const aDomain = await db.domain.findFirstOrThrow({ where: { organizationId: a.id, name: victimDomain } });
+    await db.domain.update({
+      where: { id: aDomain.id },
+      data: { bindIpAddress: "10.55.0.1", bindIpApprovedAt: new Date() },
+    });
+    const shadow = await makeUser({ org: b, emailPrefix: "shadow" });
+    await db.user.update({ where: { id: shadow.id }, data: { accountName: "alice" } });
+    const alice = await db.user.findUniqueOrThrow({ where: { email: `alice@${victimDomain}` } });
+    expect(await signIn("alice", "Alice-pw-1", "10.55.0.1:3000")).toBe(alice.id);
+  });
+
   it("B's users page shows A's people it shared with as the address alone", async () => {
     const { listOrgUsers } = await import("@/lib/users/queries");
     const { rows } = await listOrgUsers(b.id, { q: aAdmin.email, page: 1 });
