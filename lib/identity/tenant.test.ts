@@ -210,6 +210,9 @@ describe("an organisation's directory speaks only for that organisation's people
     await expect(setUserStatus(ctx, alice.id, "DISABLED", "membership")).rejects.toBeInstanceOf(
       NotFoundError,
     );
+    // Being an Ad hoc address's first sharer does not make B its owner.
+    const shared = await makeUser({ org: b, source: "ADHOC", emailPrefix: "guest" });
+    await expect(setUserStatus(ctx, shared.id, "DISABLED", "account")).rejects.toBeInstanceOf(UserError);
     // A, which owns its administrator's account, may disable the account itself.
     const other = await makeUser({ org: a, emailPrefix: "staff" });
     await db.user.update({ where: { id: other.id }, data: { email: `staff-${uid()}@${victimDomain}` } });

@@ -119,7 +119,7 @@ async function ownedAccounts(
     candidates
       .filter((u) => {
         const owner = verified.get(emailDomain(u.email));
-        return owner ? owner === organizationId : u._count.memberships === 1;
+        return owner ? owner === organizationId : u.source === "LOCAL" && u._count.memberships === 1;
       })
       .map((u) => u.id),
   );

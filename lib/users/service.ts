@@ -89,8 +89,9 @@ async function membershipInOrg(ctx: OrgCtx, userId: string) {
 /**
  * Whether this organisation owns the account itself (its status, credentials), not only its membership here:
  * the organisation that verified the email's domain; for an address no organisation verified, the only
- * organisation the account belongs to. Directory accounts follow their directory; platform administrators
- * and the built-in administrator belong to no organisation.
+ * organisation a local account belongs to (an Ad hoc account is only somebody's share: the first sharer does
+ * not own it). Directory accounts follow their directory; platform administrators and the built-in
+ * administrator belong to no organisation.
  */
 export async function ownsAccount(
   organizationId: string,
@@ -104,7 +105,7 @@ export async function ownsAccount(
 ): Promise<boolean> {
   if (user.source === "DIRECTORY" || user.isPlatformAdmin || user.isBuiltinAdmin) return false;
   const owner = await verifiedOwnerOfEmail(user.email);
-  return owner ? owner === organizationId : user._count.memberships === 1;
+  return owner ? owner === organizationId : user.source === "LOCAL" && user._count.memberships === 1;
 }
 
 export type StatusScope = "membership" | "account";
