@@ -1,7 +1,6 @@
 import { expect, test } from "@playwright/test";
-import { encryptSecret } from "../lib/crypto-core";
 import { db } from "../test/db";
-import { makeOrg, verifyDomain } from "../test/factories";
+import { connectTo, makeOrg } from "../test/factories";
 import { startSlapd } from "../test/ldap/slapd";
 
 test("the cron route refuses callers without the secret and runs due connections for those with it", async ({
@@ -15,28 +14,7 @@ test("the cron route refuses callers without the secret and runs due connections
   const slapd = await startSlapd({ users: [{ uid: "cronny", cn: "Cron Ny", mail: "cronny@example.com" }] });
   try {
     const org = await makeOrg("cron");
-    await verifyDomain(org, "example.com");
-    const connection = await db.ldapConnection.create({
-      data: {
-        organizationId: org.id,
-        name: "Cron directory",
-        preset: "OPENLDAP",
-        serverUrl: slapd.url,
-        serverTimeout: 5000,
-        managerDn: slapd.managerDn,
-        managerPasswordEnc: encryptSecret(slapd.managerPassword),
-        baseDn: `ou=people,${slapd.baseDn}`,
-        syncFilter: "(objectClass=inetOrgPerson)",
-        authFilter: "(uid={0})",
-        domain: "example.com",
-        accountNameField: "uid",
-        emailField: "mail",
-        userPrincipalNameField: "mail",
-        fullNameField: "cn",
-        statusField: "employeeType",
-        statusDisabled: "disabled",
-      },
-    });
+    const connection = await connectTo(slapd, org, { name: "Cron directory", authFilter: "(uid={0})" });
     const response = await request.get("/api/cron/sync", {
       headers: { authorization: `Bearer ${process.env.CRON_SECRET}` },
     });
@@ -72,29 +50,8 @@ test("the Debug and Warning logs list a sync's result and warnings, filter by le
   });
   try {
     const org = await makeOrg("logs");
-    await verifyDomain(org, "example.com");
     const admin = await makeUser({ org, roles: ["ORG_ADMIN"] });
-    await db.ldapConnection.create({
-      data: {
-        organizationId: org.id,
-        name: "Logged directory",
-        preset: "OPENLDAP",
-        serverUrl: slapd.url,
-        serverTimeout: 5000,
-        managerDn: slapd.managerDn,
-        managerPasswordEnc: encryptSecret(slapd.managerPassword),
-        baseDn: `ou=people,${slapd.baseDn}`,
-        syncFilter: "(objectClass=inetOrgPerson)",
-        authFilter: "(uid={0})",
-        domain: "example.com",
-        accountNameField: "uid",
-        emailField: "mail",
-        userPrincipalNameField: "mail",
-        fullNameField: "cn",
-        statusField: "employeeType",
-        statusDisabled: "disabled",
-      },
-    });
+    await connectTo(slapd, org, { name: "Logged directory", authFilter: "(uid={0})" });
     await apiLogin(page, admin.email, PASSWORD);
     await page.goto(`/org/${org.slug}/ldap`);
     const row = page.getByRole("listitem", { name: "Logged directory" });

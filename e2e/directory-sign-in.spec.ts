@@ -1,7 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { db } from "../test/db";
-import { makeOrg, uid, verifyDomain } from "../test/factories";
-import { encryptSecret } from "../lib/crypto-core";
+import { connectTo, makeOrg, uid, verifyDomain } from "../test/factories";
 import { uiLogin } from "./helpers/auth";
 import { startSlapd, type Slapd } from "../test/ldap/slapd";
 
@@ -19,27 +18,7 @@ test.beforeAll(async () => {
     where: { id: verified.id },
     data: { ntDomain: domain.split(".")[0].toUpperCase(), ntDomainApprovedAt: new Date() },
   });
-  await db.ldapConnection.create({
-    data: {
-      organizationId: org.id,
-      name: "Sign-in directory",
-      preset: "OPENLDAP",
-      serverUrl: slapd.url,
-      serverTimeout: 5000,
-      managerDn: slapd.managerDn,
-      managerPasswordEnc: encryptSecret(slapd.managerPassword),
-      baseDn: slapd.baseDn,
-      syncFilter: "(objectClass=inetOrgPerson)",
-      authFilter: "(|(mail={0})(uid={0}))",
-      domain,
-      accountNameField: "uid",
-      emailField: "mail",
-      userPrincipalNameField: "mail",
-      fullNameField: "cn",
-      statusField: "employeeType",
-      statusDisabled: "disabled",
-    },
-  });
+  await connectTo(slapd, org, { name: "Sign-in directory", domain, baseDn: slapd.baseDn });
 });
 test.afterAll(async () => slapd?.stop());
 

@@ -3,8 +3,7 @@ import fs from "node:fs";
 import { execFileSync } from "node:child_process";
 import { expect, test, type Page } from "@playwright/test";
 import { db } from "../test/db";
-import { makeOrg, makeUser, PASSWORD, uid, verifyDomain } from "../test/factories";
-import { encryptSecret } from "../lib/crypto-core";
+import { makeOrg, makeUser, PASSWORD, uid, connectTo } from "../test/factories";
 import { apiLogin, uiLogin } from "./helpers/auth";
 import { startSlapd, type Slapd } from "../test/ldap/slapd";
 import { startMailbox, type Mailbox } from "../test/mail";
@@ -210,29 +209,12 @@ test.describe("a directory user with files is disabled in slapd", () => {
   }) => {
     test.setTimeout(120_000);
     const org = await makeOrg("leave");
-    await verifyDomain(org, domain);
     const admin = await makeUser({ org, roles: ["ORG_ADMIN"] });
-    await db.ldapConnection.create({
-      data: {
-        organizationId: org.id,
-        name: "People",
-        preset: "OPENLDAP",
-        serverUrl: slapd.url,
-        serverTimeout: 5000,
-        managerDn: slapd.managerDn,
-        managerPasswordEnc: encryptSecret(slapd.managerPassword),
-        baseDn: slapd.baseDn,
-        syncFilter: "(objectClass=inetOrgPerson)",
-        authFilter: "(|(mail={0})(uid={0}))",
-        domain,
-        accountNameField: "uid",
-        emailField: "mail",
-        userPrincipalNameField: "mail",
-        fullNameField: "cn",
-        statusField: "employeeType",
-        statusDisabled: "disabled",
-        disableThresholdPercent: 100,
-      },
+    await connectTo(slapd, org, {
+      name: "People",
+      domain,
+      baseDn: slapd.baseDn,
+      disableThresholdPercent: 100,
     });
     const sync = async () => {
       await page.goto(`/org/${org.slug}/ldap`);
