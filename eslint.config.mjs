@@ -11,6 +11,7 @@ export default defineConfig([
   globalIgnores([
     ".next/**",
     ".next-test/**",
+    ".next-bench/**",
     ".data/**",
     "lib/generated/**",
     "next-env.d.ts",

@@ -111,6 +111,78 @@ export function Pagination({
   );
 }
 
+/**
+ * Paging by key (lib/users/queries.ts): Next starts after the last row shown, Previous ends before the first,
+ * so a deep page costs what the first does. The total may be an estimate, said as "about".
+ */
+export function KeysetPagination({
+  page,
+  pageSize,
+  shown,
+  total,
+  more,
+  keys,
+  params,
+}: {
+  page: number;
+  pageSize: number;
+  shown: number;
+  total: { count: number; exact: boolean };
+  more: boolean;
+  keys: { first?: string; last?: string };
+  params: Record<string, string | undefined>;
+}) {
+  const href = (extra: Record<string, string>) => {
+    const sp = new URLSearchParams();
+    for (const [k, v] of Object.entries(params)) if (v) sp.set(k, v);
+    for (const [k, v] of Object.entries(extra)) sp.set(k, v);
+    return `?${sp.toString()}`;
+  };
+  const first = (page - 1) * pageSize + 1;
+  const of = `${total.exact ? "" : "about "}${total.count.toLocaleString("en")}`;
+  const link = "rounded-md px-3 py-1.5 text-sm ring-1 ring-inset ring-slate-300 hover:bg-slate-50";
+  const off = `${link} text-slate-300`;
+  const previous =
+    page <= 1
+      ? null
+      : page === 2 || !keys.first
+        ? href({ page: "1" })
+        : href({ before: keys.first, page: String(page - 1) });
+  const next = more && keys.last ? href({ after: keys.last, page: String(page + 1) }) : null;
+  return (
+    <nav
+      aria-label="Pages"
+      className="flex items-center justify-between border-t border-slate-200 px-4 py-3 text-sm text-slate-600"
+    >
+      <span>
+        {shown === 0
+          ? "No results"
+          : `${first.toLocaleString("en")}–${(first + shown - 1).toLocaleString("en")} of ${of}`}
+      </span>
+      <div className="flex gap-2">
+        {previous ? (
+          <Link className={link} href={previous}>
+            Previous
+          </Link>
+        ) : (
+          <span className={off} aria-disabled="true">
+            Previous
+          </span>
+        )}
+        {next ? (
+          <Link className={link} href={next}>
+            Next
+          </Link>
+        ) : (
+          <span className={off} aria-disabled="true">
+            Next
+          </span>
+        )}
+      </div>
+    </nav>
+  );
+}
+
 /** A filter of a server-side list: a labelled <select> in a GET form, "All …" first. */
 export function FilterSelect({
   name,

@@ -87,11 +87,16 @@ export const searchTextField = z
 
 export const pageField = z.coerce.number().int().min(1).max(100_000).catch(1).default(1);
 
+const cursorField = z.string().max(320).optional().catch(undefined);
+
 export const userListQuerySchema = z.object({
   q: searchTextField,
   source: z.enum(UserSource).optional().catch(undefined),
   status: z.enum(UserStatus).optional().catch(undefined),
   page: pageField,
+  // Keyset paging: the page starts after (or ends before) this email. Only a position, never trusted as more.
+  after: cursorField,
+  before: cursorField,
 });
 export type UserListQuery = z.output<typeof userListQuerySchema>;
 

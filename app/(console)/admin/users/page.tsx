@@ -3,7 +3,7 @@ import { requirePlatformAdminPage } from "@/lib/auth/session";
 import { listAllUsers } from "@/lib/users/queries";
 import { listOrganizations } from "@/lib/organizations/queries";
 import { SOURCE_LABELS, STATUS_LABELS, userListQuerySchema } from "@/lib/users/schema";
-import { Badge, Card, EmptyState, PageHeader, Pagination, td, th } from "@/components/ui/misc";
+import { Badge, Card, EmptyState, PageHeader, KeysetPagination, td, th } from "@/components/ui/misc";
 import { inputClass } from "@/components/ui/field";
 import { buttonClass } from "@/components/ui/button";
 import { AdminRoleActions } from "@/components/admin/role-actions";
@@ -16,9 +16,12 @@ export default async function AdminUsersPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const actor = await requirePlatformAdminPage();
-  const { q, page } = userListQuerySchema.pick({ q: true, page: true }).parse(await searchParams);
-  const [{ total, pageSize, rows }, orgs] = await Promise.all([
-    listAllUsers({ q, page }),
+  const query = userListQuerySchema
+    .pick({ q: true, page: true, after: true, before: true })
+    .parse(await searchParams);
+  const { q, page } = query;
+  const [{ total, pageSize, rows, more }, orgs] = await Promise.all([
+    listAllUsers(query),
     listOrganizations(),
   ]);
   const orgOptions = orgs.map((o) => ({ id: o.id, name: o.name, slug: o.slug }));
@@ -123,7 +126,15 @@ export default async function AdminUsersPage({
             </tbody>
           </table>
         )}
-        <Pagination page={page} pageSize={pageSize} total={total} params={{ q }} />
+        <KeysetPagination
+          page={page}
+          pageSize={pageSize}
+          shown={rows.length}
+          total={total}
+          more={more}
+          keys={{ first: rows[0]?.email, last: rows.at(-1)?.email }}
+          params={{ q }}
+        />
       </Card>
     </>
   );

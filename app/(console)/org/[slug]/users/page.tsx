@@ -12,7 +12,16 @@ import {
   USER_STATUSES,
 } from "@/lib/users/schema";
 import { ROLE_LABELS } from "@/lib/auth/permissions";
-import { Badge, Card, EmptyState, FilterSelect, PageHeader, Pagination, td, th } from "@/components/ui/misc";
+import {
+  Badge,
+  Card,
+  EmptyState,
+  FilterSelect,
+  KeysetPagination,
+  PageHeader,
+  td,
+  th,
+} from "@/components/ui/misc";
 import { inputClass } from "@/components/ui/field";
 import { buttonClass } from "@/components/ui/button";
 import { CreateUserButton } from "@/components/users/create-user-dialog";
@@ -33,7 +42,7 @@ export default async function OrgUsersPage({
   const { org, user } = await requireOrgPage(slug, "users:manage");
   const raw = await searchParams;
   const query = userListQuerySchema.parse(raw);
-  const { total, pageSize, rows } = await listOrgUsers(org.id, query);
+  const { total, pageSize, rows, more } = await listOrgUsers(org.id, query);
   // Counts and sizes of the files each user owns in this organisation; never their contents.
   const files = await fileTotalsByUser(
     org.id,
@@ -88,11 +97,7 @@ export default async function OrgUsersPage({
           </button>
         </form>
         {rows.length === 0 ? (
-          <EmptyState title={filtered ? "No users match" : "No users yet"}>
-            {filtered
-              ? "Try another search or clear the filters."
-              : "Create a local account, or add an LDAP connection to bring in your directory's users."}
-          </EmptyState>
+          <UsersEmptyState slug={org.slug} filtered={filtered} total={total.count} />
         ) : (
           <div className="overflow-x-auto">
             <table className="min-w-full divide-y divide-slate-200">
@@ -190,13 +195,37 @@ export default async function OrgUsersPage({
             </table>
           </div>
         )}
-        <Pagination
+        <KeysetPagination
           page={query.page}
           pageSize={pageSize}
+          shown={rows.length}
           total={total}
+          more={more}
+          keys={{ first: rows[0]?.user.email, last: rows.at(-1)?.user.email }}
           params={{ q: query.q, source: query.source, status: query.status }}
         />
       </Card>
     </>
+  );
+}
+
+/** Nothing to show: no people yet, none matching the filters, or a page past the end of the list. */
+function UsersEmptyState({ slug, filtered, total }: { slug: string; filtered: boolean; total: number }) {
+  if (total > 0)
+    return (
+      <EmptyState title="Nothing on this page">
+        The list ends before this page.{" "}
+        <Link className="font-medium text-blue-700 hover:underline" href={`/org/${slug}/users`}>
+          Go to the first page
+        </Link>
+        .
+      </EmptyState>
+    );
+  return (
+    <EmptyState title={filtered ? "No users match" : "No users yet"}>
+      {filtered
+        ? "No one matches this search and these filters: try another search or clear the filters."
+        : "Create a local account, or add an LDAP connection to bring in your directory's users."}
+    </EmptyState>
   );
 }
