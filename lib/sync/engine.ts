@@ -324,7 +324,7 @@ async function runLocked(connectionId: string, options: SyncOptions, dryRun: boo
     if (!dryRun && kind === "FULL")
       await syncGroups(
         directory,
-        { connectionId, orgId, preset: connection.preset, baseDn: connection.baseDn },
+        { ...connection, connectionId, orgId },
         run.warn.bind(run),
       );
     T("groups", tp);
