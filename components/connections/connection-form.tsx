@@ -159,7 +159,8 @@ function GroupFields({
       />
       <div
         className={
-          "grid gap-x-6 gap-y-1 border-t border-slate-100 py-3 " + "md:grid-cols-[minmax(0,1fr)_minmax(0,1fr)]"
+          "grid gap-x-6 gap-y-1 border-t border-slate-100 py-3 " +
+          "md:grid-cols-[minmax(0,1fr)_minmax(0,1fr)]"
         }
       >
         <fieldset aria-describedby="field-groupMemberAttributes-help">

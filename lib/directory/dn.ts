@@ -145,7 +145,9 @@ export function normalizeDn(dn: string): string {
           const type = ava.slice(0, eq).trim().toLowerCase();
           const raw = trimDnValue(ava.slice(eq + 1));
           // A BER-encoded value (#04...) compares as its hex string.
-          const value = raw.startsWith("#") ? raw.toLowerCase() : escapeDnValue(unescapeDnValue(raw).toLowerCase());
+          const value = raw.startsWith("#")
+            ? raw.toLowerCase()
+            : escapeDnValue(unescapeDnValue(raw).toLowerCase());
           return `${type}=${value}`;
         })
         .sort()
