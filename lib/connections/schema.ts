@@ -122,7 +122,8 @@ export const connectionSchema = z
       .min(1, "Enter the value that means disabled.")
       .max(64, "At most 64 characters."),
     statusDisabledMode: z.enum(StatusMatchMode),
-    // Groups: blank Group base DN means the Base DN.
+    // Groups. A blank Group base DN means the Base DN; values left out (a script, an older caller) are stored
+    // blank and mean the preset's defaults (lib/directory/presets.ts groupSettings). The form sends all three.
     groupBaseDn: z
       .string()
       .trim()
@@ -130,21 +131,24 @@ export const connectionSchema = z
       .superRefine((value, ctx) => {
         const error = value ? dnError(value) : undefined;
         if (error) ctx.addIssue({ code: "custom", message: `Not a valid Group base DN: ${error}` });
-      }),
+      })
+      .default(""),
     groupFilter: z
       .string()
       .trim()
       .min(1, "Enter the group filter, such as (objectClass=group).")
       .max(512, "At most 512 characters.")
       .superRefine((value, ctx) => {
-        const error = filterError(value);
+        const error = value ? filterError(value) : undefined;
         if (error) ctx.addIssue({ code: "custom", message: `Not a valid LDAP filter: ${error}` });
-      }),
+      })
+      .optional(),
     groupMemberAttributes: z
       .array(z.enum(MEMBER_ATTRIBUTES, { error: "Choose member, uniqueMember or memberUid." }), {
         error: "Choose at least one member attribute.",
       })
-      .min(1, "Choose at least one member attribute."),
+      .min(1, "Choose at least one member attribute.")
+      .optional(),
     startTls: z.boolean(),
     caCertificate: z
       .string()

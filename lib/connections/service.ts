@@ -27,8 +27,8 @@ function columns(v: ConnectionValues) {
     statusDisabled: v.statusDisabled,
     statusDisabledMode: v.statusDisabledMode,
     groupBaseDn: v.groupBaseDn,
-    groupFilter: v.groupFilter,
-    groupMemberAttributes: v.groupMemberAttributes,
+    groupFilter: v.groupFilter ?? "",
+    groupMemberAttributes: v.groupMemberAttributes ?? [],
     startTls: v.startTls,
     caCertificate: v.caCertificate || null,
   };
