@@ -72,6 +72,9 @@ export function dnFromDomain(domain: string): string {
 
 /** Splits at every unescaped, unquoted occurrence of one of `separators`. */
 function splitUnescaped(text: string, separators: string): string[] {
+  // The usual DN has neither escapes nor quotes: a plain split (the sync normalises every member DN).
+  if (!text.includes("\\") && !text.includes('"'))
+    return text.split(separators.length === 1 ? separators : /[,;]/);
   const parts: string[] = [];
   let current = "";
   let quoted = false;
@@ -105,6 +108,7 @@ function trimDnValue(value: string): string {
 /** The value an attribute value's string form stands for: escapes and quotes undone, UTF-8 decoded. */
 function unescapeDnValue(raw: string): string {
   let value = trimDnValue(raw);
+  if (!value.includes("\\") && !value.startsWith('"')) return value;
   if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
   // TextEncoder/TextDecoder, not Buffer: this module also runs in the browser (the connection form).
   const encoder = new TextEncoder();
@@ -135,23 +139,26 @@ function unescapeDnValue(raw: string): string {
  * Pure; never throws (text that is not a DN comes back trimmed and lower-cased).
  */
 export function normalizeDn(dn: string): string {
-  if (!dn.trim()) return "";
-  return splitUnescaped(dn.trim(), ",;")
-    .map((rdn) =>
-      splitUnescaped(rdn, "+")
-        .map((ava) => {
-          const eq = ava.indexOf("=");
-          if (eq < 0) return ava.trim().toLowerCase();
-          const type = ava.slice(0, eq).trim().toLowerCase();
-          const raw = trimDnValue(ava.slice(eq + 1));
-          // A BER-encoded value (#04...) compares as its hex string.
-          const value = raw.startsWith("#")
-            ? raw.toLowerCase()
-            : escapeDnValue(unescapeDnValue(raw).toLowerCase());
-          return `${type}=${value}`;
-        })
-        .sort()
-        .join("+"),
-    )
+  const text = dn.trim();
+  if (!text) return "";
+  return splitUnescaped(text, ",;")
+    .map((rdn) => {
+      const avas = splitUnescaped(rdn, "+").map(normalizeAva);
+      return avas.length === 1 ? avas[0] : avas.sort().join("+");
+    })
     .join(",");
+}
+
+// Characters whose presence sends a value through the full unescape and escape (the rare case).
+const SPECIAL = /[\\"+<>=#;,\0]/;
+
+function normalizeAva(ava: string): string {
+  const eq = ava.indexOf("=");
+  if (eq < 0) return ava.trim().toLowerCase();
+  const type = ava.slice(0, eq).trim().toLowerCase();
+  const raw = trimDnValue(ava.slice(eq + 1));
+  // A BER-encoded value (#04...) compares as its hex string.
+  if (raw.startsWith("#")) return `${type}=${raw.toLowerCase()}`;
+  if (!SPECIAL.test(raw)) return `${type}=${raw.toLowerCase()}`;
+  return `${type}=${escapeDnValue(unescapeDnValue(raw).toLowerCase())}`;
 }

@@ -15,6 +15,7 @@ import type { StatusMode } from "@/lib/connections/schema";
 import { STABLE_ID_ATTRIBUTES, stableId } from "@/lib/sync/map";
 import { diffMemberships, expandNesting, type MembershipRow, type ReadGroup } from "@/lib/sync/group-plan";
 import { NOW_UTC, sql, syncPool } from "@/lib/sync/sql";
+import { T } from "@/lib/sync/run";
 
 // Groups are mapped read-only with their members (seed 000: "user accounts and groups"), on full syncs.
 // Direct memberships come from each group's entry; nested groups are expanded here, for every product
@@ -188,6 +189,7 @@ export async function syncGroups(
   warn: (m: string) => void,
 ): Promise<void> {
   const settings = groupSettings(ctx);
+  const t0 = performance.now();
   let read: Read;
   try {
     read = await readGroups(directory, settings, await currentAccounts(ctx));
@@ -204,7 +206,10 @@ export async function syncGroups(
     const hint = await missedGroupsHint(directory, settings.baseDn);
     if (hint) warn(hint);
   }
+  T("groups: read", t0);
+  const t1 = performance.now();
   await writeGroups(ctx.connectionId, ctx.orgId, read);
+  T("groups: write", t1);
 }
 
 /** One transaction: groups upserted (unchanged ones untouched), gone ones deleted, memberships diffed. */
