@@ -1,4 +1,5 @@
 import "server-only";
+import type { Entry } from "ldapts";
 import type { DirectoryConnection } from "@/lib/directory/client";
 import { DirectoryError } from "@/lib/directory/errors";
 import { ANY_GROUP_FILTER } from "@/lib/directory/presets";
@@ -35,37 +36,60 @@ export async function countGroups(
   return { ok: true, count, more: false };
 }
 
+/** The object classes of group kinds that `entries` carry, as the server spells them. */
+function groupClasses(entries: Entry[]): string[] {
+  const known = ["group", "groupofnames", "groupofuniquenames", "posixgroup", "apple-group"];
+  const classes = new Set<string>();
+  for (const entry of entries)
+    for (const c of [entry.objectClass ?? []].flat())
+      if (known.includes(String(c).toLowerCase())) classes.add(String(c));
+  return [...classes];
+}
+
+/** Group objects of any kind under `base` (at most a few), or undefined when the question fails. */
+async function anyGroups(directory: DirectoryConnection, base: string): Promise<Entry[] | undefined> {
+  try {
+    const { entries } = await directory.search(base, {
+      scope: "sub",
+      filter: ANY_GROUP_FILTER,
+      attributes: ["objectClass"],
+      sizeLimit: 20,
+    });
+    return entries;
+  } catch (error) {
+    // The size limit was reached: there are some, of classes not known here.
+    if ((error as DirectoryError).kind === "size-limit") return [{ dn: base }];
+    return undefined;
+  }
+}
+
 /**
- * When the Group filter finds nothing, a directory that does hold group objects of some kind (AD-style
- * `group` objects in an OpenLDAP directory, posixGroups…) is said so, naming the object classes found.
- * Undefined when there are none, or when the question itself fails (then nothing more is known).
+ * When the Group filter finds nothing, a directory that does hold group objects is said so: of another class
+ * under the Group base DN (AD-style `group` objects in an OpenLDAP directory, posixGroups…), or elsewhere
+ * under the directory's dc= suffix (a Group base DN left to a Base DN of people). Undefined when there are
+ * none, or when the question itself fails (then nothing more is known).
  */
 export async function missedGroupsHint(
   directory: DirectoryConnection,
   baseDn: string,
 ): Promise<string | undefined> {
-  try {
-    const { entries } = await directory.search(baseDn, {
-      scope: "sub",
-      filter: ANY_GROUP_FILTER,
-      attributes: ["objectClass"],
-      sizeLimit: 50,
-    });
-    if (entries.length === 0) return undefined;
-    const classes = new Set<string>();
-    const known = ["group", "groupofnames", "groupofuniquenames", "posixgroup", "apple-group"];
-    for (const entry of entries)
-      for (const c of [entry.objectClass ?? []].flat())
-        if (known.includes(String(c).toLowerCase())) classes.add(String(c));
+  const here = await anyGroups(directory, baseDn);
+  if (here?.length) {
+    const classes = groupClasses(here);
     return (
       `The Group filter finds no groups under ${baseDn}, but the directory has entries of object class ` +
-      `${[...classes].join(", ")}: add them to the Group filter, e.g. (objectClass=${[...classes][0]}).`
+      `${classes.join(", ") || "group"} there: add them to the Group filter, e.g. ` +
+      `(objectClass=${classes[0] ?? "group"}).`
     );
-  } catch (error) {
-    // A size limit hit means there are some: the first page was still returned by most servers, but not
-    // all; say so without naming classes.
-    if ((error as DirectoryError).kind === "size-limit")
-      return `The Group filter finds no groups under ${baseDn}, but the directory has group objects.`;
-    return undefined;
   }
+  // The dc= components at the end of the base: the directory's suffix, as far as the base tells.
+  const suffix = baseDn.slice(baseDn.search(/(^|,)\s*dc\s*=/i)).replace(/^,\s*/, "");
+  if (!/^\s*dc\s*=/i.test(suffix) || suffix.length === baseDn.length) return undefined;
+  const elsewhere = await anyGroups(directory, suffix);
+  if (!elsewhere?.length) return undefined;
+  const example = elsewhere[0].dn.replace(/^[^,]*,\s*/, "");
+  return (
+    `No groups under ${baseDn}, but ${suffix} has group objects (under ${example}, for one): set the ` +
+    "Group base DN to where they are."
+  );
 }

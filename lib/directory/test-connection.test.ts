@@ -72,9 +72,10 @@ describe("Test connection against a real slapd", () => {
       count: 1,
       message: "1 group matches the Group filter.",
     });
-    // Blank Group base DN: the Base DN (ou=people here), which holds no group.
+    // Blank Group base DN: the Base DN (ou=people here), which holds no group; the suffix does.
     expect((await groups({ groupBaseDn: "" }))?.message).toBe(
-      `No groups under ou=people,${slapd.baseDn} match the Group filter.`,
+      `No groups under ou=people,${slapd.baseDn}, but ${slapd.baseDn} has group objects (under ` +
+        `ou=groups,${slapd.baseDn}, for one): set the Group base DN to where they are.`,
     );
     expect(
       (await groups({ groupBaseDn: slapd.baseDn, groupFilter: "(objectClass=inetOrgPerson)" }))?.message,
@@ -102,7 +103,7 @@ describe("Test connection against a real slapd", () => {
     );
     expect(missed.ok && missed.groups?.message).toBe(
       `The Group filter finds no groups under ${slapd.baseDn}, but the directory has entries of object class ` +
-        "groupOfNames: add them to the Group filter, e.g. (objectClass=groupOfNames).",
+        "groupOfNames there: add them to the Group filter, e.g. (objectClass=groupOfNames).",
     );
   });
 
