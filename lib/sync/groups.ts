@@ -114,8 +114,8 @@ type Read = { rows: GroupRow[]; groups: ReadGroup[]; unread: Map<MemberAttribute
 
 /**
  * Reads every group the settings find, resolving member values to account ids as they arrive (a DN string
- * is kept only while it might name a nested group not read yet). Also counts groups holding values in member
- * attributes the settings do not read, to say so.
+ * is kept only when it names a nested group, until every group is read). Also counts groups holding values
+ * in member attributes the settings do not read, to say so.
  */
 async function readGroups(
   directory: DirectoryConnection,
@@ -127,6 +127,15 @@ async function readGroups(
   const pending: string[][] = [];
   const unread = new Map<MemberAttribute, number>();
   const reads = new Set<MemberAttribute>(settings.memberAttributes);
+  // The groups' DNs first (names only, cheap): a member DN that is neither an account nor one of these (a
+  // computer, a contact, an entry outside the Sync filter) is dropped as it is read, never held.
+  const groupDns = new Set<string>();
+  for await (const page of directory.searchPages(
+    settings.baseDn,
+    { scope: "sub", filter: settings.filter, attributes: ["1.1"] },
+    500,
+  ))
+    for (const entry of page.entries) groupDns.add(normalizeDn(entry.dn));
   for await (const page of directory.searchPages(
     settings.baseDn,
     {
@@ -144,7 +153,7 @@ async function readGroups(
         const dn = normalizeDn(value);
         const user = accounts.byDn.get(dn);
         if (user) users.add(user);
-        else maybeGroups.push(dn);
+        else if (groupDns.has(dn)) maybeGroups.push(dn);
       };
       if (reads.has("member")) await eachMember(directory, entry, byDn);
       if (reads.has("uniqueMember"))
@@ -168,7 +177,7 @@ async function readGroups(
       pending.push(maybeGroups);
     }
   }
-  // Member DNs that are not accounts may be groups read later in the listing: resolved now, then dropped.
+  // Nested groups may come later in the listing than the groups holding them: resolved once all are read.
   const index = new Map(rows.map((r, i) => [normalizeDn(r.dn), i]));
   pending.forEach((dns, i) => {
     for (const dn of dns) {
