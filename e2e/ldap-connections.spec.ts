@@ -11,6 +11,14 @@ test.beforeAll(async () => {
       { uid: "alice", cn: "Alice Anders", mail: "alice@example.com", password: "alice-pw" },
       { uid: "bob", cn: "Bob Brown", mail: "bob@example.com", password: "bob-pw", employeeType: "disabled" },
     ],
+    // team is nested in everyone: alice is a direct member of team and an inherited one of everyone.
+    extraLdif: [
+      "dn: cn=team,ou=groups,dc=example,dc=com\nobjectClass: groupOfNames\ncn: team",
+      "member: uid=alice,ou=people,dc=example,dc=com",
+      "",
+      "dn: cn=everyone,ou=groups,dc=example,dc=com\nobjectClass: groupOfNames\ncn: everyone",
+      "member: cn=team,ou=groups,dc=example,dc=com",
+    ].join("\n"),
   });
 });
 test.afterAll(async () => slapd?.stop());
@@ -203,4 +211,62 @@ test("a directory administrator fills in a connection through a one-time link", 
 test("an invalid link says so", async ({ page }) => {
   await page.goto("/connect/not-a-real-token-at-all-xxxxxxxxxxxxxxxx");
   await expect(page.getByRole("heading", { name: "This link is not valid" })).toBeVisible();
+});
+
+test("group settings are checked, tested and saved; the user page lists direct and inherited groups", async ({
+  signedInPage: page,
+  org,
+}) => {
+  await page.goto(`/org/${org.slug}/ldap`);
+  await page.getByRole("button", { name: "Add LDAP Connection" }).click();
+  const dialog = page.getByRole("dialog", { name: "Add LDAP connection" });
+  await expect(dialog.getByRole("group", { name: "Groups" })).toContainText("Nested groups are expanded");
+  await fillConnection(dialog, "Groups office", {
+    "Group base DN": "ou=groups,",
+    "Group filter": "(objectClass=groupOfNames",
+  });
+  await dialog.getByRole("checkbox", { name: /^memberUid/ }).uncheck();
+  await dialog.getByRole("button", { name: "Save" }).click();
+  await expect(dialog.getByText("Not a valid Group base DN: The DN ends with a separator.")).toBeVisible();
+  await expect(dialog.getByText(/Not a valid LDAP filter: A “\)” is missing/)).toBeVisible();
+
+  await dialog.getByLabel("Group base DN", { exact: true }).fill(`ou=groups,${slapd.baseDn}`);
+  await dialog
+    .getByLabel("Group filter", { exact: true })
+    .fill("(|(objectClass=groupOfNames)(objectClass=group))");
+  await dialog.getByRole("button", { name: "Test connection" }).click();
+  await expect(dialog.getByRole("status", { name: "Test result" })).toContainText(
+    "Groups: 2 groups match the Group filter.",
+  );
+  await dialog.getByRole("button", { name: "Save" }).click();
+  await expect(dialog).toBeHidden();
+  const saved = await db.ldapConnection.findFirstOrThrow({
+    where: { organizationId: org.id, name: "Groups office" },
+    select: { groupBaseDn: true, groupFilter: true, groupMemberAttributes: true },
+  });
+  expect(saved).toEqual({
+    groupBaseDn: `ou=groups,${slapd.baseDn}`,
+    groupFilter: "(|(objectClass=groupOfNames)(objectClass=group))",
+    groupMemberAttributes: ["member", "uniqueMember"],
+  });
+
+  const row = page.getByRole("listitem", { name: "Groups office" });
+  await row.getByRole("button", { name: "Edit" }).click();
+  const edit = page.getByRole("dialog", { name: "Edit LDAP connection" });
+  await expect(edit.getByLabel("Group base DN", { exact: true })).toHaveValue(`ou=groups,${slapd.baseDn}`);
+  await expect(edit.getByRole("checkbox", { name: /^memberUid/ })).not.toBeChecked();
+  await page.keyboard.press("Escape");
+
+  await row.getByRole("button", { name: "Sync now" }).click();
+  await expect(row).toContainText("2 created", { timeout: 30_000 });
+  const alice = await db.user.findUniqueOrThrow({
+    where: { email: "alice@example.com" },
+    select: { id: true },
+  });
+  await page.goto(`/org/${org.slug}/users/${alice.id}`);
+  const groups = page.getByRole("list", { name: "Groups" });
+  await expect(groups.getByRole("listitem")).toHaveText([
+    "team direct member",
+    "everyone inherited through team",
+  ]);
 });

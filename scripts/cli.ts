@@ -110,6 +110,10 @@ async function main(argv: string[]): Promise<number> {
       const input = parseOrFail(newConnectionSchema, {
         preset,
         statusDisabledMode: PRESETS[preset]?.statusDisabledMode ?? "EQUALS",
+        // The group settings default to the preset's, the Group base DN to the Base DN.
+        groupBaseDn: "",
+        groupFilter: PRESETS[preset]?.groupFilter,
+        groupMemberAttributes: PRESETS[preset]?.groupMemberAttributes,
         startTls: false,
         caCertificate: "",
         ...raw,

@@ -13,7 +13,13 @@ import {
   TIMEOUT_MIN_MS,
   type ConnectionInput,
 } from "@/lib/connections/schema";
-import { DIRECTORY_PRESETS, PRESET_LABELS, PRESETS, type DirectoryPreset } from "@/lib/directory/presets";
+import {
+  DIRECTORY_PRESETS,
+  MEMBER_ATTRIBUTES,
+  PRESET_LABELS,
+  PRESETS,
+  type DirectoryPreset,
+} from "@/lib/directory/presets";
 import type { TestResult } from "@/lib/directory/test-connection";
 import { TestResultPanel } from "@/components/connections/test-result";
 import { PreviewView } from "@/components/connections/sync-panel";
@@ -31,6 +37,7 @@ export const EMPTY_CONNECTION: ConnectionInput = {
   domain: "",
   startTls: false,
   caCertificate: "",
+  groupBaseDn: "",
   ...PRESETS.ACTIVE_DIRECTORY,
 };
 
@@ -45,6 +52,7 @@ function SeedField({
   placeholder,
   extraHelp,
   textarea,
+  optional,
 }: {
   name: keyof typeof FIELD_HELP;
   register: UseFormRegisterReturn;
@@ -53,6 +61,8 @@ function SeedField({
   placeholder?: string;
   extraHelp?: string;
   textarea?: boolean;
+  /** Not one of seed 004's mandatory fields. */
+  optional?: boolean;
 }) {
   const meta = FIELD_HELP[name];
   const id = `field-${name}`;
@@ -65,9 +75,13 @@ function SeedField({
       <div className="space-y-1">
         <div className="flex gap-1 text-sm font-medium text-slate-800">
           <label htmlFor={id}>{meta.label}</label>
-          <span className="text-red-600" aria-hidden="true">
-            *
-          </span>
+          {optional ? (
+            <span className="font-normal text-slate-500">(optional)</span>
+          ) : (
+            <span className="text-red-600" aria-hidden="true">
+              *
+            </span>
+          )}
         </div>
         {textarea ? (
           <textarea
@@ -104,6 +118,73 @@ function SeedField({
         {extraHelp ? <span className="block pt-0.5">{extraHelp}</span> : null}
       </p>
     </div>
+  );
+}
+
+const MEMBER_HELP: Record<(typeof MEMBER_ATTRIBUTES)[number], string> = {
+  member: "DNs (Active Directory group, groupOfNames)",
+  uniqueMember: "DNs (groupOfUniqueNames)",
+  memberUid: "account names (posixGroup, apple-group)",
+};
+
+/** The Groups settings: where groups are, which entries they are, where they list their members. */
+function GroupFields({
+  register,
+  errors,
+}: {
+  register: ReturnType<typeof useForm<ConnectionInput>>["register"];
+  errors: ReturnType<typeof useForm<ConnectionInput>>["formState"]["errors"];
+}) {
+  const members = FIELD_HELP.groupMemberAttributes;
+  const membersError = errors.groupMemberAttributes?.message ?? errors.groupMemberAttributes?.root?.message;
+  return (
+    <fieldset className="mt-4 border-t border-slate-200 pt-3">
+      <legend className="text-base font-semibold text-slate-900">Groups</legend>
+      <p className="text-xs text-slate-500">
+        Groups are read with their members on every full synchronisation, read-only. Nested groups are
+        expanded: a member of a group that is itself a member of another belongs to both.
+      </p>
+      <SeedField
+        name="groupBaseDn"
+        optional
+        placeholder="ou=groups,dc=xy-company,dc=com"
+        register={register("groupBaseDn")}
+        error={errors.groupBaseDn?.message}
+      />
+      <SeedField
+        name="groupFilter"
+        textarea
+        register={register("groupFilter")}
+        error={errors.groupFilter?.message}
+      />
+      <div
+        className={
+          "grid gap-x-6 gap-y-1 border-t border-slate-100 py-3 " +
+          "md:grid-cols-[minmax(0,1fr)_minmax(0,1fr)]"
+        }
+      >
+        <fieldset aria-describedby="field-groupMemberAttributes-help">
+          <legend className="text-sm font-medium text-slate-800">{members.label}</legend>
+          <div className="mt-2 space-y-1 text-sm">
+            {MEMBER_ATTRIBUTES.map((a) => (
+              <label key={a} className="flex items-center gap-2">
+                <input type="checkbox" value={a} {...register("groupMemberAttributes")} />
+                <span className="font-mono">{a}</span>
+                <span className="text-xs text-slate-500">{MEMBER_HELP[a]}</span>
+              </label>
+            ))}
+          </div>
+          {membersError && (
+            <p role="alert" className="text-xs font-medium text-red-600">
+              {membersError}
+            </p>
+          )}
+        </fieldset>
+        <p id="field-groupMemberAttributes-help" className="text-xs leading-relaxed text-slate-500 md:pt-6">
+          {members.help}
+        </p>
+      </div>
+    </fieldset>
   );
 }
 
@@ -344,6 +425,8 @@ export function ConnectionForm({
           </label>
         </div>
       </fieldset>
+
+      <GroupFields register={register} errors={e} />
 
       {result && (
         <div className="mt-2">

@@ -10,7 +10,7 @@ import { TestResultPanel } from "@/components/connections/test-result";
 import { EditConnectionButton } from "@/components/connections/connection-dialogs";
 import { SyncPanel } from "@/components/connections/sync-panel";
 import { SyncSettingsButton } from "@/components/connections/sync-settings";
-import { PRESET_LABELS } from "@/lib/directory/presets";
+import { PRESET_LABELS, groupSettings } from "@/lib/directory/presets";
 import type { TestResult } from "@/lib/directory/test-connection";
 import type { ConnectionRow } from "@/lib/connections/queries";
 import type { LastRun } from "@/lib/sync/queries";
@@ -201,7 +201,14 @@ export function ConnectionsTable({ slug, connections }: { slug: string; connecti
               <EditConnectionButton
                 slug={slug}
                 connectionId={row.id}
-                initial={{ ...row, caCertificate: row.caCertificate ?? "", managerPassword: "" }}
+                initial={{
+                  ...row,
+                  caCertificate: row.caCertificate ?? "",
+                  managerPassword: "",
+                  // Blank stored group settings are the preset's defaults: the form shows them.
+                  groupFilter: groupSettings(row).filter,
+                  groupMemberAttributes: groupSettings(row).memberAttributes,
+                }}
               />
               <SyncSettingsButton
                 slug={slug}

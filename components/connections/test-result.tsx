@@ -26,6 +26,14 @@ export function TestResultPanel({ result }: { result: TestResult }) {
           {result.server.pagedResults ? "supported" : "not announced"}
         </p>
       )}
+      {result.ok && result.groups && (
+        <p
+          className={`mt-2 ${result.groups.ok && result.groups.count > 0 ? "text-slate-700" : "text-amber-800"}`}
+          data-testid="group-count"
+        >
+          Groups: {result.groups.message}
+        </p>
+      )}
       {result.ok && result.samples.length > 0 && (
         <div className="mt-3 overflow-x-auto">
           <table className="min-w-full text-xs">

@@ -172,6 +172,8 @@ export async function ensureDemoConnection(directory: {
       baseDn: `ou=people,${directory.baseDn}`,
       domain: "acme.example",
       ...PRESETS.OPENLDAP,
+      // The demo's groups sit beside the people, outside the Base DN.
+      groupBaseDn: `ou=groups,${directory.baseDn}`,
       position: 0,
     },
   });

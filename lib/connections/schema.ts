@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { dnError } from "@/lib/directory/dn";
 import { filterError } from "@/lib/directory/filter";
+import { MEMBER_ATTRIBUTES } from "@/lib/directory/presets";
 import { DirectoryType, StatusMatchMode } from "@/lib/generated/prisma/enums";
 
 export type StatusMode = StatusMatchMode;
@@ -121,6 +122,33 @@ export const connectionSchema = z
       .min(1, "Enter the value that means disabled.")
       .max(64, "At most 64 characters."),
     statusDisabledMode: z.enum(StatusMatchMode),
+    // Groups. A blank Group base DN means the Base DN; values left out (a script, an older caller) are stored
+    // blank and mean the preset's defaults (lib/directory/presets.ts groupSettings). The form sends all three.
+    groupBaseDn: z
+      .string()
+      .trim()
+      .max(512, "At most 512 characters.")
+      .superRefine((value, ctx) => {
+        const error = value ? dnError(value) : undefined;
+        if (error) ctx.addIssue({ code: "custom", message: `Not a valid Group base DN: ${error}` });
+      })
+      .default(""),
+    groupFilter: z
+      .string()
+      .trim()
+      .min(1, "Enter the group filter, such as (objectClass=group).")
+      .max(512, "At most 512 characters.")
+      .superRefine((value, ctx) => {
+        const error = value ? filterError(value) : undefined;
+        if (error) ctx.addIssue({ code: "custom", message: `Not a valid LDAP filter: ${error}` });
+      })
+      .optional(),
+    groupMemberAttributes: z
+      .array(z.enum(MEMBER_ATTRIBUTES, { error: "Choose member, uniqueMember or memberUid." }), {
+        error: "Choose at least one member attribute.",
+      })
+      .min(1, "Choose at least one member attribute.")
+      .optional(),
     startTls: z.boolean(),
     caCertificate: z
       .string()
@@ -249,6 +277,27 @@ export const FIELD_HELP: Record<string, { label: string; help: string; max?: num
     label: "Status disabled",
     max: 64,
     help: "The value of the Status field (in the LDAP directory) to indicate that a user is disabled.",
+  },
+  groupBaseDn: {
+    label: "Group base DN",
+    max: 512,
+    help:
+      "Where the platform finds groups. Leave empty to search the Base DN. Example: " +
+      "ou=groups,dc=xy-company,dc=com",
+  },
+  groupFilter: {
+    label: "Group filter",
+    max: 512,
+    help:
+      "Which entries are groups. Examples: (objectClass=group) · " +
+      "(|(objectClass=groupOfNames)(objectClass=groupOfUniqueNames)(objectClass=posixGroup))",
+  },
+  groupMemberAttributes: {
+    label: "Member attribute",
+    help:
+      "Where a group lists its members: member and uniqueMember hold the members' DNs (a member that is " +
+      "itself a group is expanded: its members belong to this group too); memberUid holds account names, " +
+      "matched through the Account Name field.",
   },
 };
 

@@ -26,6 +26,9 @@ function columns(v: ConnectionValues) {
     statusField: v.statusField,
     statusDisabled: v.statusDisabled,
     statusDisabledMode: v.statusDisabledMode,
+    groupBaseDn: v.groupBaseDn,
+    groupFilter: v.groupFilter ?? "",
+    groupMemberAttributes: v.groupMemberAttributes ?? [],
     startTls: v.startTls,
     caCertificate: v.caCertificate || null,
   };

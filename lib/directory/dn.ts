@@ -69,3 +69,96 @@ export function dnFromDomain(domain: string): string {
     .map((p) => `dc=${escapeDnValue(p)}`)
     .join(",");
 }
+
+/** Splits at every unescaped, unquoted occurrence of one of `separators`. */
+function splitUnescaped(text: string, separators: string): string[] {
+  // The usual DN has neither escapes nor quotes: a plain split (the sync normalises every member DN).
+  if (!text.includes("\\") && !text.includes('"'))
+    return text.split(separators.length === 1 ? separators : /[,;]/);
+  const parts: string[] = [];
+  let current = "";
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === "\\" && i + 1 < text.length) {
+      current += ch + text[i + 1];
+      i++;
+    } else if (ch === '"') {
+      quoted = !quoted;
+      current += ch;
+    } else if (!quoted && separators.includes(ch)) {
+      parts.push(current);
+      current = "";
+    } else current += ch;
+  }
+  parts.push(current);
+  return parts;
+}
+
+/** Trims unescaped spaces: `a\ ` keeps its escaped trailing space. */
+function trimDnValue(value: string): string {
+  const start = value.replace(/^\s+/, "");
+  let end = start.length;
+  while (end > 0 && start[end - 1] === " ") end--;
+  let backslashes = 0;
+  for (let j = end - 1; j >= 0 && start[j] === "\\"; j--) backslashes++;
+  return start.slice(0, backslashes % 2 === 1 ? end + 1 : end);
+}
+
+/** The value an attribute value's string form stands for: escapes and quotes undone, UTF-8 decoded. */
+function unescapeDnValue(raw: string): string {
+  let value = trimDnValue(raw);
+  if (!value.includes("\\") && !value.startsWith('"')) return value;
+  if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
+  // TextEncoder/TextDecoder, not Buffer: this module also runs in the browser (the connection form).
+  const encoder = new TextEncoder();
+  const bytes: number[] = [];
+  for (let i = 0; i < value.length; i++) {
+    const ch = value[i];
+    if (ch === "\\" && /^[0-9A-Fa-f]{2}$/.test(value.slice(i + 1, i + 3))) {
+      bytes.push(Number.parseInt(value.slice(i + 1, i + 3), 16));
+      i += 2;
+    } else if (ch === "\\" && i + 1 < value.length) {
+      bytes.push(...encoder.encode(value[i + 1]));
+      i++;
+    } else {
+      const cp = value.codePointAt(i)!;
+      const text = String.fromCodePoint(cp);
+      bytes.push(...encoder.encode(text));
+      i += text.length - 1;
+    }
+  }
+  return new TextDecoder().decode(new Uint8Array(bytes));
+}
+
+/**
+ * One comparable form of a DN, the only one the console compares DNs by (group members against account DNs):
+ * attribute types and values lower-cased, spaces around separators dropped, escapes (`\,`, `\2C`, UTF-8 as
+ * `\C3\A9`) and quoted values reduced to one canonical escaping, the parts of a multi-valued RDN
+ * (`cn=a+uid=b`) sorted. Values compare case-insensitively, as every naming attribute in practice does.
+ * Pure; never throws (text that is not a DN comes back trimmed and lower-cased).
+ */
+export function normalizeDn(dn: string): string {
+  const text = dn.trim();
+  if (!text) return "";
+  return splitUnescaped(text, ",;")
+    .map((rdn) => {
+      const avas = splitUnescaped(rdn, "+").map(normalizeAva);
+      return avas.length === 1 ? avas[0] : avas.sort().join("+");
+    })
+    .join(",");
+}
+
+// Characters whose presence sends a value through the full unescape and escape (the rare case).
+const SPECIAL = /[\\"+<>=#;,\0]/;
+
+function normalizeAva(ava: string): string {
+  const eq = ava.indexOf("=");
+  if (eq < 0) return ava.trim().toLowerCase();
+  const type = ava.slice(0, eq).trim().toLowerCase();
+  const raw = trimDnValue(ava.slice(eq + 1));
+  // A BER-encoded value (#04...) compares as its hex string.
+  if (raw.startsWith("#")) return `${type}=${raw.toLowerCase()}`;
+  if (!SPECIAL.test(raw)) return `${type}=${raw.toLowerCase()}`;
+  return `${type}=${escapeDnValue(unescapeDnValue(raw).toLowerCase())}`;
+}

@@ -23,7 +23,30 @@ export type FieldNames = {
   statusDisabledMode: StatusMode;
 };
 
-export type PresetFields = FieldNames & { syncFilter: string; authFilter: string };
+/**
+ * Where member values point: `member` and `uniqueMember` hold DNs (users, or nested groups); `memberUid`
+ * holds account names (posixGroup, apple-group), matched through the Account Name field.
+ */
+export const MEMBER_ATTRIBUTES = ["member", "uniqueMember", "memberUid"] as const;
+export type MemberAttribute = (typeof MEMBER_ATTRIBUTES)[number];
+
+export type GroupFields = { groupFilter: string; groupMemberAttributes: MemberAttribute[] };
+
+export type PresetFields = FieldNames & GroupFields & { syncFilter: string; authFilter: string };
+
+// Group objects of each product. OpenLDAP and 389 directories hold whatever their administrators loaded:
+// groupOfNames (member), groupOfUniqueNames (uniqueMember), posixGroup (memberUid) and AD-style `group`
+// objects (member) all occur, so their default covers every one of them.
+const LDAP_GROUPS: GroupFields = {
+  groupFilter:
+    "(|(objectClass=groupOfNames)(objectClass=groupOfUniqueNames)(objectClass=group)(objectClass=posixGroup))",
+  groupMemberAttributes: ["member", "uniqueMember", "memberUid"],
+};
+
+/** What a directory's group objects usually are, to say so when the Group filter finds none. */
+export const ANY_GROUP_FILTER =
+  "(|(objectClass=group)(objectClass=groupOfNames)(objectClass=groupOfUniqueNames)" +
+  "(objectClass=posixGroup)(objectClass=apple-group))";
 
 export const PRESETS: Record<DirectoryPreset, PresetFields> = {
   ACTIVE_DIRECTORY: {
@@ -37,6 +60,9 @@ export const PRESETS: Record<DirectoryPreset, PresetFields> = {
     // ACCOUNTDISABLE (0x2): 514 and 66050 are both disabled.
     statusDisabled: "2",
     statusDisabledMode: "BIT_SET",
+    // Nested groups are expanded by the sync (lib/sync/groups.ts), as for every other product.
+    groupFilter: "(objectClass=group)",
+    groupMemberAttributes: ["member"],
   },
   OPENLDAP: {
     syncFilter: "(objectClass=inetOrgPerson)",
@@ -48,6 +74,7 @@ export const PRESETS: Record<DirectoryPreset, PresetFields> = {
     statusField: "employeeType",
     statusDisabled: "disabled",
     statusDisabledMode: "EQUALS",
+    ...LDAP_GROUPS,
   },
   OPEN_DIRECTORY: {
     syncFilter: "(|(objectClass=apple-user)(objectClass=inetOrgPerson))",
@@ -59,6 +86,9 @@ export const PRESETS: Record<DirectoryPreset, PresetFields> = {
     statusField: "authAuthority",
     statusDisabled: ";DisabledUser;",
     statusDisabledMode: "EQUALS",
+    // apple-group and posixGroup name their members by short name (memberUid).
+    groupFilter: "(|(objectClass=apple-group)(objectClass=posixGroup)(objectClass=groupOfNames))",
+    groupMemberAttributes: ["memberUid", "member"],
   },
   DS389: {
     syncFilter: "(objectClass=person)",
@@ -70,8 +100,31 @@ export const PRESETS: Record<DirectoryPreset, PresetFields> = {
     statusField: "nsAccountLock",
     statusDisabled: "TRUE",
     statusDisabledMode: "EQUALS",
+    ...LDAP_GROUPS,
   },
 };
+
+/**
+ * The group settings a sync and Test connection use: blank stored values (connections created before the
+ * settings, or by a script) mean the Base DN and the preset's defaults.
+ */
+export function groupSettings(c: {
+  preset: DirectoryPreset;
+  baseDn: string;
+  groupBaseDn?: string | null;
+  groupFilter?: string | null;
+  groupMemberAttributes?: readonly string[] | null;
+}): { baseDn: string; filter: string; memberAttributes: MemberAttribute[] } {
+  const preset = PRESETS[c.preset] ?? PRESETS.OPENLDAP;
+  const chosen = (c.groupMemberAttributes ?? []).filter((a): a is MemberAttribute =>
+    (MEMBER_ATTRIBUTES as readonly string[]).includes(a),
+  );
+  return {
+    baseDn: c.groupBaseDn?.trim() || c.baseDn,
+    filter: c.groupFilter?.trim() || preset.groupFilter,
+    memberAttributes: chosen.length ? chosen : preset.groupMemberAttributes,
+  };
+}
 
 /**
  * Is an entry disabled? "equals" compares case-insensitively; "bit set" reads the value as a bit mask (AD).

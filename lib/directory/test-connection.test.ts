@@ -17,6 +17,9 @@ beforeAll(async () => {
         ou: "bulk",
       })),
     ],
+    extraLdif:
+      "dn: cn=team,ou=groups,dc=example,dc=com\nobjectClass: groupOfNames\ncn: team\n" +
+      "member: uid=alice,ou=people,dc=example,dc=com",
   });
 }, 60_000);
 
@@ -57,6 +60,51 @@ describe("Test connection against a real slapd", () => {
     const result = await testConnection(config({ baseDn: slapd.baseDn }));
     expect(result.ok && result.more).toBe(true);
     expect(result.message).toContain("more than 1000 entries match");
+  });
+
+  it("says how many groups the group settings find, capped like the user count", async () => {
+    const groups = async (overrides: Partial<MappingConfig>) => {
+      const result = await testConnection(config({ preset: "OPENLDAP", ...overrides }));
+      return result.ok ? result.groups : undefined;
+    };
+    expect(await groups({ groupBaseDn: slapd.baseDn })).toMatchObject({
+      ok: true,
+      count: 1,
+      message: "1 group matches the Group filter.",
+    });
+    // Blank Group base DN: the Base DN (ou=people here), which holds no group; the suffix does.
+    expect((await groups({ groupBaseDn: "" }))?.message).toBe(
+      `No groups under ou=people,${slapd.baseDn}, but ${slapd.baseDn} has group objects (under ` +
+        `ou=groups,${slapd.baseDn}, for one): set the Group base DN to where they are.`,
+    );
+    expect(
+      (await groups({ groupBaseDn: slapd.baseDn, groupFilter: "(objectClass=inetOrgPerson)" }))?.message,
+    ).toBe("More than 1000 groups match the Group filter.");
+  });
+
+  it("says when the Group base DN does not exist or the Group filter misses the directory's groups", async () => {
+    expect(
+      await (async () => {
+        const r = await testConnection(
+          config({ preset: "OPENLDAP", groupBaseDn: `ou=nowhere,${slapd.baseDn}` }),
+        );
+        return r.ok && r.groups;
+      })(),
+    ).toEqual({
+      ok: false,
+      message: `The Group base DN ou=nowhere,${slapd.baseDn} does not exist on the server.`,
+    });
+    const missed = await testConnection(
+      config({
+        preset: "OPENLDAP",
+        groupBaseDn: slapd.baseDn,
+        groupFilter: "(objectClass=groupOfUniqueNames)",
+      }),
+    );
+    expect(missed.ok && missed.groups?.message).toBe(
+      `The Group filter finds no groups under ${slapd.baseDn}, but the directory has entries of object class ` +
+        "groupOfNames there: add them to the Group filter, e.g. (objectClass=groupOfNames).",
+    );
   });
 
   it("says the password is wrong", async () => {

@@ -2,9 +2,22 @@ import "server-only";
 import type { Entry } from "ldapts";
 import { DirectoryConnection, allValues, firstValue, type DirectoryConfig } from "@/lib/directory/client";
 import { DirectoryError } from "@/lib/directory/errors";
-import { isDisabledValue, type FieldNames } from "@/lib/directory/presets";
+import { countGroups, missedGroupsHint, type GroupCount } from "@/lib/directory/groups";
+import {
+  groupSettings,
+  isDisabledValue,
+  type DirectoryPreset,
+  type FieldNames,
+} from "@/lib/directory/presets";
 
-export type MappingConfig = DirectoryConfig & FieldNames & { syncFilter: string };
+export type MappingConfig = DirectoryConfig &
+  FieldNames & {
+    syncFilter: string;
+    /** With the preset, the group settings are tested too (blank ones mean the preset's defaults). */
+    preset?: DirectoryPreset;
+    groupBaseDn?: string | null;
+    groupFilter?: string | null;
+  };
 
 export type Sample = {
   dn: string;
@@ -24,6 +37,8 @@ export type TestResult =
       more: boolean;
       samples: Sample[];
       hints: string[];
+      /** What the group settings find (capped like the user count); absent without a preset. */
+      groups?: GroupCount & { message: string };
     }
   | {
       ok: false;
@@ -192,6 +207,7 @@ export async function testConnection(config: MappingConfig): Promise<TestResult>
         `${noEmail} of the samples have no value in the Email Field (${config.emailField}): such ` +
           "entries cannot be synchronised.",
       );
+    const groups = config.preset ? await testGroups(connection, config, config.preset) : undefined;
     const shown = more ? `more than ${COUNT_CAP}` : String(count);
     return {
       ok: true,
@@ -203,10 +219,34 @@ export async function testConnection(config: MappingConfig): Promise<TestResult>
       more,
       samples,
       hints,
+      groups,
     };
   } finally {
     await connection.close();
   }
+}
+
+/** How many groups the group settings find, said in words; a refused base or filter says which. */
+async function testGroups(
+  connection: DirectoryConnection,
+  config: MappingConfig,
+  preset: DirectoryPreset,
+): Promise<GroupCount & { message: string }> {
+  const settings = groupSettings({ ...config, preset });
+  const found = await countGroups(connection, settings, COUNT_CAP);
+  if (!found.ok) return found;
+  if (found.count === 0) {
+    const missed = await missedGroupsHint(connection, settings.baseDn);
+    return {
+      ...found,
+      message: missed ?? `No groups under ${settings.baseDn} match the Group filter.`,
+    };
+  }
+  const shown = found.more ? `More than ${COUNT_CAP}` : String(found.count);
+  return {
+    ...found,
+    message: `${shown} ${found.count === 1 ? "group matches" : "groups match"} the Group filter.`,
+  };
 }
 
 export const UNREACHABLE_MESSAGE =

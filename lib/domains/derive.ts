@@ -29,5 +29,7 @@ export function connectionForDomain(
     startTls: false,
     caCertificate: "",
     ...PRESETS[v.directoryType],
+    // Open Directory keeps groups beside the users (cn=groups), outside the Base DN above.
+    groupBaseDn: ad ? "" : dc,
   };
 }

@@ -322,11 +322,7 @@ async function runLocked(connectionId: string, options: SyncOptions, dryRun: boo
     T("disables", tp);
     tp = performance.now();
     if (!dryRun && kind === "FULL")
-      await syncGroups(
-        directory,
-        { connectionId, orgId, preset: connection.preset, baseDn: connection.baseDn },
-        run.warn.bind(run),
-      );
+      await syncGroups(directory, { ...connection, connectionId, orgId }, run.warn.bind(run));
     T("groups", tp);
     tp = performance.now();
 

@@ -86,9 +86,15 @@ export async function userTimeline(organizationId: string, userId: string) {
       _count: { select: { memberships: true } },
       supersededBy: { select: { id: true, email: true } },
       supersedes: { select: { email: true } },
+      // Direct and inherited (through a nested group) memberships, both stored by the group sync.
       groupMemberships: {
         where: { group: { organizationId } },
-        select: { group: { select: { name: true } } },
+        orderBy: [{ direct: "desc" }, { group: { name: "asc" } }],
+        select: {
+          direct: true,
+          group: { select: { id: true, name: true, dn: true } },
+          viaGroup: { select: { name: true } },
+        },
       },
       syncEvents: {
         where: { OR: [{ runId: null }, { run: { connection: { organizationId } } }] },

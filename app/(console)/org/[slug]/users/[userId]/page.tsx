@@ -117,9 +117,23 @@ export default async function UserPage({ params }: { params: Promise<{ slug: str
             </p>
           )}
           {user.groupMemberships.length > 0 && (
-            <p className="mt-3 text-sm">
-              Groups: {user.groupMemberships.map((g) => g.group.name).join(", ")}
-            </p>
+            <section aria-labelledby="groups-heading" className="mt-4">
+              <h2 id="groups-heading" className="mb-1 text-sm font-semibold">
+                Groups
+              </h2>
+              <ul className="space-y-0.5 text-sm" aria-label="Groups">
+                {user.groupMemberships.map((m) => (
+                  <li key={m.group.id} title={m.group.dn}>
+                    {m.group.name}{" "}
+                    <span className="text-xs text-slate-500">
+                      {m.direct
+                        ? "direct member"
+                        : `inherited through ${m.viaGroup?.name ?? "a nested group"}`}
+                    </span>
+                  </li>
+                ))}
+              </ul>
+            </section>
           )}
         </Card>
         <Card className="p-5">
