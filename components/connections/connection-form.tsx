@@ -14,6 +14,7 @@ import {
   type ConnectionInput,
 } from "@/lib/connections/schema";
 import { DIRECTORY_PRESETS, PRESET_LABELS, PRESETS, type DirectoryPreset } from "@/lib/directory/presets";
+import { serverUrls } from "@/lib/directory/urls";
 import type { TestResult } from "@/lib/directory/test-connection";
 import { TestResultPanel } from "@/components/connections/test-result";
 import { PreviewView } from "@/components/connections/sync-panel";
@@ -241,7 +242,7 @@ export function ConnectionForm({
           <input
             type="checkbox"
             className="size-4 rounded border-slate-300"
-            disabled={serverUrl.toLowerCase().startsWith("ldaps:")}
+            disabled={serverUrls(serverUrl).some((u) => u.toLowerCase().startsWith("ldaps:"))}
             {...register("startTls")}
           />
           StartTLS{" "}
