@@ -3,8 +3,9 @@ import { db } from "@/lib/db";
 import { decryptSecret } from "@/lib/crypto";
 import { DirectoryConnection, preferring, type DirectoryConfig } from "@/lib/directory/client";
 import { DirectoryError } from "@/lib/directory/errors";
-import { fillFilter } from "@/lib/directory/filter";
-import { emailDomain } from "@/lib/identity/email";
+import { fillFilter, parenthesised } from "@/lib/directory/filter";
+import { verifiedOwnerOfEmail } from "@/lib/identity/domains";
+import type { FieldNames } from "@/lib/directory/presets";
 import { mapEntry, STABLE_ID_ATTRIBUTES, type MappedEntry } from "@/lib/sync/map";
 import type { ParsedLogin } from "@/lib/auth/login-parse";
 import type { Entry } from "ldapts";
@@ -261,10 +262,7 @@ async function tryConnection(
   return { userId };
 }
 
-const wrap = (filter: string) => {
-  const f = filter.trim();
-  return f.startsWith("(") ? f : `(${f})`;
-};
+const wrap = parenthesised;
 
 /**
  * The search a login runs with: the Auth filter, or the Email Field for an email (in Active Directory the UPN
@@ -281,6 +279,18 @@ export function authSearchFilter(
   return `(|${wrap(fillFilter(c.authFilter, value))}(${field}=${fillFilter("{0}", value)}))`;
 }
 
+/** What a sign-in reads of the entry it finds: the mapped fields and its stable id. */
+export function authAttributes(c: FieldNames): string[] {
+  return [
+    c.accountNameField,
+    c.emailField,
+    c.userPrincipalNameField,
+    c.fullNameField,
+    c.statusField,
+    ...STABLE_ID_ATTRIBUTES,
+  ];
+}
+
 /** The entry a login names in one connection: by the Auth filter, else (a bound account) its own DN. */
 async function findEntry(
   c: Conn,
@@ -289,14 +299,7 @@ async function findEntry(
 ): Promise<Entry | "ambiguous" | "unreachable" | null> {
   const value = login.kind === "at" ? login.value : login.name;
   const filter = authSearchFilter(c, login);
-  const attributes = [
-    c.accountNameField,
-    c.emailField,
-    c.userPrincipalNameField,
-    c.fullNameField,
-    c.statusField,
-    ...STABLE_ID_ATTRIBUTES,
-  ];
+  const attributes = authAttributes(c);
   const search = (base: string, scope: "sub" | "base", f: string) =>
     withManager(c, async (d) => {
       const options = {
@@ -342,16 +345,9 @@ async function checkEntry(
   const e = mapped.entry;
   if (e.disabled)
     return { refused: `the entry is disabled in the directory (${c.statusField} ${e.statusValue}).` };
-  const owner = await db.domain.findFirst({
-    where: { name: emailDomain(e.email), verifiedAt: { not: null } },
-    select: { organizationId: true },
-  });
-  if (owner?.organizationId !== c.organizationId)
-    return { refused: `${e.email} is not in a verified domain of this organisation.` };
-  const account = await db.user.findUnique({
-    where: { email: e.email },
-    select: { id: true, status: true, source: true, connectionId: true, directoryId: true, dn: true },
-  });
+  if ((await verifiedOwnerOfEmail(e.email)) !== c.organizationId)
+    return { refused: notVerifiedRefusal(e.email) };
+  const account = await accountOf(e.email);
   if (bound && account?.id !== bound.id)
     return { refused: `the entry ${entry.dn} is not the directory entry of ${bound.dn ?? "this account"}.` };
   if (account) {
@@ -359,15 +355,30 @@ async function checkEntry(
     if (refusal) return { refused: refusal };
   }
   // The entry must still be one the Sync filter selects: a user moved out of it has no business here.
-  const inScope = await withManager(c, async (d) => {
-    const options = { scope: "base" as const, filter: wrap(c.syncFilter), attributes: ["1.1"] };
-    return (await d.search(entry.dn, options)).entries.length === 1;
-  }).catch(() => false);
+  const inScope = await withManager(c, (d) => inSyncScope(d, entry.dn, c.syncFilter)).catch(() => false);
   if (!inScope) return { refused: `the entry ${entry.dn} is outside the Sync filter.` };
   return { userId: account?.id ?? null, entry: e };
 }
 
-function accountRefusal(
+export const notVerifiedRefusal = (email: string) =>
+  `${email} is not in a verified domain of this organisation.`;
+
+/** Whether the Sync filter still selects the entry at `dn`. */
+export async function inSyncScope(d: DirectoryConnection, dn: string, syncFilter: string): Promise<boolean> {
+  const options = { scope: "base" as const, filter: wrap(syncFilter), attributes: ["1.1"] };
+  return (await d.search(dn, options)).entries.length === 1;
+}
+
+/** The console account that holds an email, with what the sign-in checks about it. */
+export async function accountOf(email: string) {
+  return db.user.findUnique({
+    where: { email },
+    select: { id: true, status: true, source: true, connectionId: true, directoryId: true, dn: true },
+  });
+}
+
+/** Why an existing console account may not sign in through this connection's entry, or null. */
+export function accountRefusal(
   a: { status: string; source: string; connectionId: string | null; directoryId: string | null },
   connectionId: string,
   e: MappedEntry,

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { dnError } from "@/lib/directory/dn";
 import { filterError } from "@/lib/directory/filter";
 import { serverUrls, serverUrlsError } from "@/lib/directory/urls";
+import { loginSchema } from "@/lib/auth/login-schema";
 import { DirectoryType, StatusMatchMode } from "@/lib/generated/prisma/enums";
 
 export type StatusMode = StatusMatchMode;
@@ -142,6 +143,13 @@ export type ConnectionValues = z.output<typeof connectionSchema>;
 export const newConnectionSchema = connectionSchema.superRefine((v, ctx) => {
   if (!v.managerPassword)
     ctx.addIssue({ code: "custom", path: ["managerPassword"], message: "Enter the manager password." });
+});
+
+/** "Test sign-in": the dialog's (possibly unsaved) connection values, and the login and password to try. */
+export const signInTestSchema = z.object({
+  connection: connectionSchema,
+  login: loginSchema.shape.login,
+  password: loginSchema.shape.password,
 });
 
 export const connectionIdSchema = z.object({ connectionId: z.uuid() });
