@@ -3,6 +3,9 @@ import { db } from "../test/db";
 import { connectTo, makeOrg, uid, verifyDomain } from "../test/factories";
 import { uiLogin } from "./helpers/auth";
 import { startSlapd, type Slapd } from "../test/ldap/slapd";
+import { startSambaDc, type SambaDc } from "../test/ldap/samba";
+import { encryptSecret } from "../lib/crypto";
+import { PRESETS } from "../lib/directory/presets";
 
 let slapd: Slapd;
 let domain: string;
@@ -36,4 +39,45 @@ test("a directory user signs in with their directory password; the profile says 
     page.getByText("Your password and your details are managed by your organisation's directory"),
   ).toBeVisible();
   await expect(page.getByLabel("Current password")).toHaveCount(0);
+});
+
+test.describe("an Active Directory password that must be changed", () => {
+  let dc: SambaDc;
+  let mail: string;
+  test.beforeAll(async () => {
+    test.setTimeout(180_000);
+    mail = `ad${uid()}.example`;
+    dc = await startSambaDc({ users: [{ name: "mo", password: "Mo-Passw0rd!", mail: `mo@${mail}` }] });
+    dc.tool("user", "setpassword", "mo", "--newpassword=Mo-Passw0rd!", "--must-change-at-next-login");
+    const org = await makeOrg("adexpiry");
+    await verifyDomain(org, mail);
+    await db.ldapConnection.create({
+      data: {
+        organizationId: org.id,
+        name: "Corp",
+        preset: "ACTIVE_DIRECTORY",
+        serverUrl: dc.url,
+        serverTimeout: 5000,
+        managerDn: dc.adminUpn,
+        managerPasswordEnc: encryptSecret(dc.adminPassword),
+        baseDn: dc.baseDn,
+        domain: "corp.example.com",
+        ...PRESETS.ACTIVE_DIRECTORY,
+        authFilter: "(userPrincipalName={0})",
+      },
+    });
+  });
+  test.afterAll(async () => dc?.stop());
+
+  test("the login page says to change it in the directory; a wrong password still reads Invalid credentials", async ({
+    page,
+  }) => {
+    await uiLogin(page, `mo@${mail}`, "Wrong-Passw0rd!");
+    await expect(page.getByRole("main").getByRole("alert")).toHaveText("Invalid credentials");
+    await uiLogin(page, `mo@${mail}`, "Mo-Passw0rd!");
+    await expect(page.getByRole("main").getByRole("alert")).toContainText(
+      "Your password has expired or must be changed. Change it in your directory",
+    );
+    await expect(page).toHaveURL(/\/login/);
+  });
 });
