@@ -2,7 +2,7 @@ import "server-only";
 import { db } from "@/lib/db";
 import { decryptSecret } from "@/lib/crypto";
 import { DirectoryConnection, preferring, type DirectoryConfig } from "@/lib/directory/client";
-import { DirectoryError } from "@/lib/directory/errors";
+import { DirectoryError, type DirectoryErrorKind } from "@/lib/directory/errors";
 import { fillFilter, parenthesised } from "@/lib/directory/filter";
 import { verifiedOwnerOfEmail } from "@/lib/identity/domains";
 import type { FieldNames } from "@/lib/directory/presets";
@@ -64,7 +64,7 @@ function configOf(c: Conn): DirectoryConfig {
 }
 
 // Failures of the connection itself (not an LDAP answer): the reused connection is dropped and replaced.
-const CONNECTION_FAILURES = new Set([
+const CONNECTION_FAILURES = new Set<DirectoryErrorKind>([
   "connection-lost",
   "connection-refused",
   "timeout",
@@ -111,7 +111,7 @@ function dropManager(id: string, entry: ManagerEntry) {
  * The user's bind goes first to the host that answered the manager's search: a dead primary costs one Server
  * Timeout per reconnect of the manager connection, not one more per sign-in.
  */
-export async function userBindConfig(c: Conn): Promise<DirectoryConfig> {
+async function userBindConfig(c: Conn): Promise<DirectoryConfig> {
   const url = await managers
     .get(c.id)
     ?.connection.then((d) => d.url)
