@@ -4,7 +4,6 @@ import { connectTo, makeOrg, uid, verifyDomain } from "../test/factories";
 import { uiLogin } from "./helpers/auth";
 import { startSlapd, type Slapd } from "../test/ldap/slapd";
 import { startSambaDc, type SambaDc } from "../test/ldap/samba";
-import { encryptSecret } from "../lib/crypto";
 import { PRESETS } from "../lib/directory/presets";
 
 let slapd: Slapd;
@@ -50,21 +49,15 @@ test.describe("an Active Directory password that must be changed", () => {
     dc = await startSambaDc({ users: [{ name: "mo", password: "Mo-Passw0rd!", mail: `mo@${mail}` }] });
     dc.tool("user", "setpassword", "mo", "--newpassword=Mo-Passw0rd!", "--must-change-at-next-login");
     const org = await makeOrg("adexpiry");
-    await verifyDomain(org, mail);
-    await db.ldapConnection.create({
-      data: {
-        organizationId: org.id,
-        name: "Corp",
-        preset: "ACTIVE_DIRECTORY",
-        serverUrl: dc.url,
-        serverTimeout: 5000,
-        managerDn: dc.adminUpn,
-        managerPasswordEnc: encryptSecret(dc.adminPassword),
-        baseDn: dc.baseDn,
-        domain: "corp.example.com",
-        ...PRESETS.ACTIVE_DIRECTORY,
-        authFilter: "(userPrincipalName={0})",
-      },
+    // connectTo verifies the Domain given (here the mail domain, not the UPN suffix).
+    const manager = { url: dc.url, managerDn: dc.adminUpn, managerPassword: dc.adminPassword };
+    await connectTo({ ...manager, baseDn: dc.baseDn }, org, {
+      name: "Corp",
+      preset: "ACTIVE_DIRECTORY",
+      domain: mail,
+      baseDn: dc.baseDn,
+      ...PRESETS.ACTIVE_DIRECTORY,
+      authFilter: "(userPrincipalName={0})",
     });
   });
   test.afterAll(async () => dc?.stop());
