@@ -242,14 +242,17 @@ export const UNREACHABLE_MESSAGE =
  */
 export function forAnonymousCaller(result: TestResult): TestResult {
   // The hosts that failed before an answer are named, never why each failed.
-  const failedHosts = (result.failedHosts ?? []).map((f) => ({ url: f.url, message: UNREACHABLE_MESSAGE }));
-  if (result.ok || result.step !== "connect") return { ...result, failedHosts };
+  const hosts = result.failedHosts?.length
+    ? { failedHosts: result.failedHosts.map((f) => ({ url: f.url, message: UNREACHABLE_MESSAGE })) }
+    : {};
+  if (result.ok || result.step !== "connect")
+    return result.failedHosts?.length ? { ...result, ...hosts } : result;
   return {
     ok: false,
     kind: "unreachable",
     message: UNREACHABLE_MESSAGE,
     step: "connect",
     hints: [],
-    failedHosts,
+    ...hosts,
   };
 }
