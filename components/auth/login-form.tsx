@@ -5,7 +5,7 @@ import { useForm } from "react-hook-form";
 import { zodResolver } from "@hookform/resolvers/zod";
 import { Button } from "@/components/ui/button";
 import { FormError, TextInput } from "@/components/ui/field";
-import { loginSchema, type LoginInput } from "@/lib/auth/login-schema";
+import { loginSchema, PASSWORD_EXPIRED_CODE, type LoginInput } from "@/lib/auth/login-schema";
 
 function describe(error: string): string {
   const locked = /^locked:(\d+)$/.exec(error);
@@ -13,6 +13,12 @@ function describe(error: string): string {
     const minutes = Math.max(1, Math.ceil(Number(locked[1]) / 60));
     return `Too many failed sign-ins. Try again in ${minutes} minutes.`;
   }
+  // Only a directory that accepted the password says this (Active Directory 532/773).
+  if (error === PASSWORD_EXPIRED_CODE)
+    return (
+      "Your password has expired or must be changed. Change it in your directory (for example at your " +
+      "computer's sign-in, or your organisation's password page), then sign in again."
+    );
   // One message whatever the reason: it never tells whether the account exists.
   return "Invalid credentials";
 }

@@ -12,6 +12,7 @@ import {
   createConnectionRequestAction,
   previewSyncAction,
   testConnectionValuesAction,
+  testSignInAction,
   updateConnectionAction,
 } from "@/app/(console)/org/[slug]/ldap/actions";
 import { formatUtc } from "@/lib/format/time";
@@ -79,6 +80,9 @@ export function EditConnectionButton({
           onCancel={() => setOpen(false)}
           onTest={(values) => testConnectionValuesAction(slug, connectionId, values)}
           onPreview={(values) => previewSyncAction(slug, connectionId, values)}
+          onTestSignIn={(connection, login, password) =>
+            testSignInAction(slug, connectionId, { connection, login, password })
+          }
           onSubmit={async (values) => {
             const result = await updateConnectionAction(slug, connectionId, values);
             if (result.ok) {

@@ -20,8 +20,11 @@ import {
   PRESETS,
   type DirectoryPreset,
 } from "@/lib/directory/presets";
+import { serverUrls } from "@/lib/directory/urls";
 import type { TestResult } from "@/lib/directory/test-connection";
 import { TestResultPanel } from "@/components/connections/test-result";
+import { TestSignInSection } from "@/components/connections/test-sign-in";
+import type { SignInTest } from "@/lib/directory/test-sign-in";
 import { PreviewView } from "@/components/connections/sync-panel";
 import type { Preview } from "@/lib/sync/service";
 import type { ActionResult } from "@/lib/action-result";
@@ -196,6 +199,7 @@ export function ConnectionForm({
   submitLabel,
   onCancel,
   onPreview,
+  onTestSignIn,
 }: {
   initial: ConnectionInput;
   editing: boolean;
@@ -205,6 +209,12 @@ export function ConnectionForm({
   onCancel?: () => void;
   /** Edit only: what these unsaved settings would do at the next sync. */
   onPreview?: (values: ConnectionInput) => Promise<ActionResult<Preview>>;
+  /** Edit only: one person's sign-in through these unsaved settings, step by step. */
+  onTestSignIn?: (
+    values: ConnectionInput,
+    login: string,
+    password: string,
+  ) => Promise<ActionResult<SignInTest>>;
 }) {
   const form = useForm<ConnectionInput>({
     resolver: zodResolver(editing ? connectionSchema : newConnectionSchema),
@@ -322,7 +332,7 @@ export function ConnectionForm({
           <input
             type="checkbox"
             className="size-4 rounded border-slate-300"
-            disabled={serverUrl.toLowerCase().startsWith("ldaps:")}
+            disabled={serverUrls(serverUrl).some((u) => u.toLowerCase().startsWith("ldaps:"))}
             {...register("startTls")}
           />
           StartTLS{" "}
@@ -437,6 +447,18 @@ export function ConnectionForm({
         <div className="mt-3 rounded-md bg-slate-50 p-4 ring-1 ring-slate-200">
           <PreviewView preview={preview} />
         </div>
+      )}
+
+      {onTestSignIn && (
+        <TestSignInSection
+          run={async (login, password) => {
+            let response: ActionResult<SignInTest> | undefined;
+            await handleSubmit(async (values) => {
+              response = await onTestSignIn(values, login, password);
+            })();
+            return response;
+          }}
+        />
       )}
 
       <div

@@ -20,6 +20,16 @@ export function TestResultPanel({ result }: { result: TestResult }) {
         )}
         <span>{result.message}</span>
       </p>
+      {/* When every server failed, the message names each already. */}
+      {(result.ok || result.step !== "connect") && result.failedHosts && result.failedHosts.length > 0 && (
+        <ul aria-label="Servers that failed" className="mt-2 space-y-1 text-slate-700">
+          {result.failedHosts.map((f) => (
+            <li key={f.url}>
+              <span className="font-medium">{f.url}</span> failed: {f.message}
+            </li>
+          ))}
+        </ul>
+      )}
       {result.server && (
         <p className="mt-2 text-slate-600">
           Server: {result.server.vendor} · paged results{" "}

@@ -1,10 +1,11 @@
 import "server-only";
 import { db } from "@/lib/db";
 import { decryptSecret } from "@/lib/crypto";
-import { DirectoryConnection, type DirectoryConfig } from "@/lib/directory/client";
-import { DirectoryError } from "@/lib/directory/errors";
-import { fillFilter } from "@/lib/directory/filter";
-import { emailDomain } from "@/lib/identity/email";
+import { DirectoryConnection, preferring, type DirectoryConfig } from "@/lib/directory/client";
+import { DirectoryError, type DirectoryErrorKind } from "@/lib/directory/errors";
+import { fillFilter, parenthesised } from "@/lib/directory/filter";
+import { verifiedOwnerOfEmail } from "@/lib/identity/domains";
+import type { FieldNames } from "@/lib/directory/presets";
 import { mapEntry, STABLE_ID_ATTRIBUTES, type MappedEntry } from "@/lib/sync/map";
 import type { ParsedLogin } from "@/lib/auth/login-parse";
 import type { Entry } from "ldapts";
@@ -54,35 +55,68 @@ async function connectionsOf(organizationId: string, only?: string) {
 }
 
 const globalForManagers = globalThis as unknown as {
-  managerConnections?: Map<string, { key: string; connection: Promise<DirectoryConnection> }>;
+  managerConnections?: Map<string, ManagerEntry>;
 };
-const managers = (globalForManagers.managerConnections ??= new Map());
+const managers = (globalForManagers.managerConnections ??= new Map<string, ManagerEntry>());
 
 function configOf(c: Conn): DirectoryConfig {
   return { ...c, managerPassword: decryptSecret(c.managerPasswordEnc) };
 }
 
+// Failures of the connection itself (not an LDAP answer): the reused connection is dropped and replaced.
+const CONNECTION_FAILURES = new Set<DirectoryErrorKind>([
+  "connection-lost",
+  "connection-refused",
+  "timeout",
+  "unavailable",
+  "other",
+]);
+
+/**
+ * Runs `fn` on the organisation's reused manager connection. The connection binds again itself after ldapts
+ * reconnects (DirectoryConnection.resume); when that fails too (the server restarted and its host is gone, a
+ * socket half-open), the connection is replaced once by a fresh one, which tries every Server URL again. An
+ * LDAP answer (no such object, size limit) leaves the connection in place for the other sign-ins using it.
+ */
 async function withManager<T>(c: Conn, fn: (d: DirectoryConnection) => Promise<T>): Promise<T> {
   const key = c.updatedAt.toISOString();
   for (let attempt = 0; ; attempt++) {
     let entry = managers.get(c.id);
     if (!entry || entry.key !== key) {
-      if (entry) void entry.connection.then((d: DirectoryConnection) => d.close()).catch(() => {});
+      if (entry) dropManager(c.id, entry);
       entry = { key, connection: DirectoryConnection.open(configOf(c)) };
       managers.set(c.id, entry);
     }
     try {
       return await fn(await entry.connection);
     } catch (error) {
-      // A reused connection the server closed: open a fresh one once.
-      managers.delete(c.id);
-      void entry.connection.then((d: DirectoryConnection) => d.close()).catch(() => {});
       const e = error as DirectoryError;
-      if (attempt === 0 && (e.kind === "connection-lost" || e.kind === "timeout" || e.kind === "other"))
-        continue;
+      if (!CONNECTION_FAILURES.has(e.kind)) throw error;
+      dropManager(c.id, entry);
+      if (attempt === 0) continue;
       throw error;
     }
   }
+}
+
+type ManagerEntry = { key: string; connection: Promise<DirectoryConnection> };
+
+/** Closes a manager connection and forgets it, unless another sign-in has already replaced it. */
+function dropManager(id: string, entry: ManagerEntry) {
+  if (managers.get(id) === entry) managers.delete(id);
+  void entry.connection.then((d) => d.close()).catch(() => {});
+}
+
+/**
+ * The user's bind goes first to the host that answered the manager's search: a dead primary costs one Server
+ * Timeout per reconnect of the manager connection, not one more per sign-in.
+ */
+async function userBindConfig(c: Conn): Promise<DirectoryConfig> {
+  const url = await managers
+    .get(c.id)
+    ?.connection.then((d) => d.url)
+    .catch(() => undefined);
+  return url ? preferring(configOf(c), url) : configOf(c);
 }
 
 /** The account a login names by its email, when it is a directory account bound to a connection. */
@@ -145,7 +179,14 @@ async function log(c: Conn, level: "WARNING" | "ERROR" | "INFO", message: string
     .catch(() => {});
 }
 
-export type DelegatedResult = { userId: string } | { refused: true };
+/**
+ * `passwordExpired`: the directory's answer proves the password was right, but it has expired or must be
+ * changed first (Active Directory 532 and 773): the person is told to change it in their directory.
+ */
+export type DelegatedResult = { userId: string } | { refused: true; passwordExpired?: true };
+
+/** Active Directory bind sub-codes that mean "right password, but change it first". */
+const PASSWORD_EXPIRED_SUBCODES = new Set(["532", "773"]);
 
 /**
  * Returns the account of a directory user whose password their own directory accepted, { refused } when a
@@ -200,7 +241,11 @@ async function tryConnection(
   // The user's own bind, on a connection of its own that is closed at once: only after every check above, so
   // that no directory receives a password for a person its organisation does not own.
   try {
-    const own = await DirectoryConnection.open(configOf(c), { dn: found.dn, password, what: "user" });
+    const own = await DirectoryConnection.open(await userBindConfig(c), {
+      dn: found.dn,
+      password,
+      what: "user",
+    });
     await own.close();
   } catch (error) {
     const e = error as DirectoryError;
@@ -209,16 +254,42 @@ async function tryConnection(
       e.kind === "invalid-credentials" ? "WARNING" : "ERROR",
       `Sign-in refused for "${value}" (${found.dn}): ${e.message}`,
     );
+    if (e.kind === "invalid-credentials" && PASSWORD_EXPIRED_SUBCODES.has(e.detail ?? ""))
+      return { refused: true, passwordExpired: true };
     return { refused: true };
   }
   const userId = checked.userId ?? (await createAccount(c, checked.entry));
   return { userId };
 }
 
-const wrap = (filter: string) => {
-  const f = filter.trim();
-  return f.startsWith("(") ? f : `(${f})`;
-};
+const wrap = parenthesised;
+
+/**
+ * The search a login runs with: the Auth filter, or the Email Field for an email (in Active Directory the UPN
+ * suffix is often not the mail domain, and seed 004 makes the email a sign-in credential), or the Account Name
+ * field for a bare or DOMAIN\ name. Every value is escaped (RFC 4515). Two entries that match differently are
+ * "ambiguous", never a guess.
+ */
+export function authSearchFilter(
+  c: { authFilter: string; emailField: string; accountNameField: string },
+  login: ParsedLogin,
+): string {
+  const value = login.kind === "at" ? login.value : login.name;
+  const field = login.kind === "at" ? c.emailField : c.accountNameField;
+  return `(|${wrap(fillFilter(c.authFilter, value))}(${field}=${fillFilter("{0}", value)}))`;
+}
+
+/** What a sign-in reads of the entry it finds: the mapped fields and its stable id. */
+export function authAttributes(c: FieldNames): string[] {
+  return [
+    c.accountNameField,
+    c.emailField,
+    c.userPrincipalNameField,
+    c.fullNameField,
+    c.statusField,
+    ...STABLE_ID_ATTRIBUTES,
+  ];
+}
 
 /** The entry a login names in one connection: by the Auth filter, else (a bound account) its own DN. */
 async function findEntry(
@@ -227,18 +298,8 @@ async function findEntry(
   bound: Bound | null,
 ): Promise<Entry | "ambiguous" | "unreachable" | null> {
   const value = login.kind === "at" ? login.value : login.name;
-  const filter =
-    login.kind === "at"
-      ? fillFilter(c.authFilter, value)
-      : `(|${wrap(fillFilter(c.authFilter, value))}(${c.accountNameField}=${fillFilter("{0}", value)}))`;
-  const attributes = [
-    c.accountNameField,
-    c.emailField,
-    c.userPrincipalNameField,
-    c.fullNameField,
-    c.statusField,
-    ...STABLE_ID_ATTRIBUTES,
-  ];
+  const filter = authSearchFilter(c, login);
+  const attributes = authAttributes(c);
   const search = (base: string, scope: "sub" | "base", f: string) =>
     withManager(c, async (d) => {
       const options = {
@@ -284,16 +345,9 @@ async function checkEntry(
   const e = mapped.entry;
   if (e.disabled)
     return { refused: `the entry is disabled in the directory (${c.statusField} ${e.statusValue}).` };
-  const owner = await db.domain.findFirst({
-    where: { name: emailDomain(e.email), verifiedAt: { not: null } },
-    select: { organizationId: true },
-  });
-  if (owner?.organizationId !== c.organizationId)
-    return { refused: `${e.email} is not in a verified domain of this organisation.` };
-  const account = await db.user.findUnique({
-    where: { email: e.email },
-    select: { id: true, status: true, source: true, connectionId: true, directoryId: true, dn: true },
-  });
+  if ((await verifiedOwnerOfEmail(e.email)) !== c.organizationId)
+    return { refused: notVerifiedRefusal(e.email) };
+  const account = await accountOf(e.email);
   if (bound && account?.id !== bound.id)
     return { refused: `the entry ${entry.dn} is not the directory entry of ${bound.dn ?? "this account"}.` };
   if (account) {
@@ -301,15 +355,30 @@ async function checkEntry(
     if (refusal) return { refused: refusal };
   }
   // The entry must still be one the Sync filter selects: a user moved out of it has no business here.
-  const inScope = await withManager(c, async (d) => {
-    const options = { scope: "base" as const, filter: wrap(c.syncFilter), attributes: ["1.1"] };
-    return (await d.search(entry.dn, options)).entries.length === 1;
-  }).catch(() => false);
+  const inScope = await withManager(c, (d) => inSyncScope(d, entry.dn, c.syncFilter)).catch(() => false);
   if (!inScope) return { refused: `the entry ${entry.dn} is outside the Sync filter.` };
   return { userId: account?.id ?? null, entry: e };
 }
 
-function accountRefusal(
+export const notVerifiedRefusal = (email: string) =>
+  `${email} is not in a verified domain of this organisation.`;
+
+/** Whether the Sync filter still selects the entry at `dn`. */
+export async function inSyncScope(d: DirectoryConnection, dn: string, syncFilter: string): Promise<boolean> {
+  const options = { scope: "base" as const, filter: wrap(syncFilter), attributes: ["1.1"] };
+  return (await d.search(dn, options)).entries.length === 1;
+}
+
+/** The console account that holds an email, with what the sign-in checks about it. */
+export async function accountOf(email: string) {
+  return db.user.findUnique({
+    where: { email },
+    select: { id: true, status: true, source: true, connectionId: true, directoryId: true, dn: true },
+  });
+}
+
+/** Why an existing console account may not sign in through this connection's entry, or null. */
+export function accountRefusal(
   a: { status: string; source: string; connectionId: string | null; directoryId: string | null },
   connectionId: string,
   e: MappedEntry,

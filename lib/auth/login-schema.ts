@@ -6,3 +6,6 @@ export const loginSchema = z.object({
   password: z.string().min(1, "Enter your password.").max(1024, "At most 1024 characters."),
 });
 export type LoginInput = z.input<typeof loginSchema>;
+
+/** The error code next-auth carries to the login form when a directory password must be changed first. */
+export const PASSWORD_EXPIRED_CODE = "password-expired";

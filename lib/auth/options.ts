@@ -2,7 +2,8 @@ import "server-only";
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { db } from "@/lib/db";
-import { authenticate } from "@/lib/auth/sign-in";
+import { authenticate, PasswordExpiredError } from "@/lib/auth/sign-in";
+import { PASSWORD_EXPIRED_CODE } from "@/lib/auth/login-schema";
 import { TooManyAttemptsError } from "@/lib/auth/rate-limit";
 import { clientAddress } from "@/lib/auth/client-address";
 import { safeRedirectUrl } from "@/lib/auth/redirect";
@@ -35,6 +36,7 @@ export const authOptions: NextAuthOptions = {
           return id ? { id } : null;
         } catch (error) {
           if (error instanceof TooManyAttemptsError) throw new Error(`locked:${error.retryAfterSeconds}`);
+          if (error instanceof PasswordExpiredError) throw new Error(PASSWORD_EXPIRED_CODE);
           console.error("sign-in failed", error);
           return null;
         }

@@ -16,6 +16,7 @@ type Limiters = {
   loginAddress: RateLimiterPostgres;
   address: RateLimiterPostgres;
   adhoc: RateLimiterPostgres;
+  signInTest: RateLimiterPostgres;
   lockSeconds: { loginAddress: number; address: number };
 };
 const globalForLimiter = globalThis as unknown as { signInLimiters?: Limiters };
@@ -58,6 +59,13 @@ function limiters(): Limiters {
       ...common,
       keyPrefix: "adhoc-invite",
       points: Number(process.env.ADHOC_INVITES_PER_HOUR ?? 50),
+      duration: 60 * 60,
+    }),
+    // "Test sign-in" runs per organisation administrator: each is a password tried against a directory.
+    signInTest: new RateLimiterPostgres({
+      ...common,
+      keyPrefix: "signin-test",
+      points: envNumber("SIGNIN_TESTS_PER_HOUR", 20),
       duration: 60 * 60,
     }),
     lockSeconds: {
@@ -121,6 +129,16 @@ export async function recordSuccess(key: string, address: string): Promise<void>
 export async function consumeAdhocInvite(userId: string): Promise<void> {
   try {
     await limiters().adhoc.consume(k(userId), 1);
+  } catch (error) {
+    if (error instanceof RateLimiterRes) throw new TooManyAttemptsError(Math.ceil(error.msBeforeNext / 1000));
+    throw error;
+  }
+}
+
+/** Counts one "Test sign-in" of this administrator; throws when the hour's allowance is spent. */
+export async function consumeSignInTest(userId: string): Promise<void> {
+  try {
+    await limiters().signInTest.consume(k("signin-test", userId), 1);
   } catch (error) {
     if (error instanceof RateLimiterRes) throw new TooManyAttemptsError(Math.ceil(error.msBeforeNext / 1000));
     throw error;

@@ -8,6 +8,13 @@ import { parseLogin } from "@/lib/auth/login-parse";
 import { throttleKey } from "@/lib/auth/throttle-key";
 
 export const MAX_LOGIN_LENGTH = 320;
+
+/** The directory accepted the password but requires it changed first (expired, or must change at next logon). */
+export class PasswordExpiredError extends Error {
+  constructor() {
+    super("password-expired");
+  }
+}
 export const MAX_PASSWORD_LENGTH = 1024;
 
 /**
@@ -15,7 +22,8 @@ export const MAX_PASSWORD_LENGTH = 1024;
  * built-in administrator are checked against their hash, everyone else against their directory. Returns the
  * user id, or null for every kind of failure: the caller shows one message whatever the reason, and the
  * organisation's log gets the real one. Throws TooManyAttemptsError when the account is locked for this
- * address, or the address is.
+ * address, or the address is, and PasswordExpiredError when the directory says the password was right but has
+ * expired or must be changed.
  */
 export async function authenticate(
   rawLogin: string,
@@ -64,6 +72,11 @@ export async function authenticate(
     // Delegated authentication: the directory decides.
     const result = await authenticateWithDirectory(parsed, password, host);
     if (result && "userId" in result) userId = result.userId;
+    else if (result?.passwordExpired) {
+      // Counted as a failure all the same: the message tells a guesser the password was right.
+      await recordFailure(key, address);
+      throw new PasswordExpiredError();
+    }
     // Nobody knows the name: cost the same as a wrong password.
     else if (!result) await verifyPassword(null, password);
   }

@@ -4,6 +4,8 @@ import { z } from "zod";
 import { dnError } from "@/lib/directory/dn";
 import { filterError } from "@/lib/directory/filter";
 import { MEMBER_ATTRIBUTES } from "@/lib/directory/presets";
+import { serverUrls, serverUrlsError } from "@/lib/directory/urls";
+import { loginSchema } from "@/lib/auth/login-schema";
 import { DirectoryType, StatusMatchMode } from "@/lib/generated/prisma/enums";
 
 export type StatusMode = StatusMatchMode;
@@ -40,21 +42,6 @@ const dn = (label: string, options: { allowPrincipal?: boolean } = {}) =>
       if (error) ctx.addIssue({ code: "custom", message: error });
     });
 
-function serverUrlError(value: string): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return "Enter a URL such as ldap://ldap.example.com or ldaps://ldap.example.com:636.";
-  }
-  if (url.protocol !== "ldap:" && url.protocol !== "ldaps:")
-    return "The URL must start with ldap:// or ldaps://.";
-  if (!url.hostname) return "The URL needs a host name.";
-  if ((url.pathname && url.pathname !== "/") || url.search || url.username)
-    return "Only the scheme, host and port: put the base DN in Base DN.";
-  return undefined;
-}
-
 export const connectionSchema = z
   .object({
     name: z.string().trim().min(1, "Give the connection a name.").max(64, "At most 64 characters."),
@@ -65,7 +52,7 @@ export const connectionSchema = z
       .min(1, "Enter the server URL.")
       .max(512, "At most 512 characters.")
       .superRefine((value, ctx) => {
-        const error = serverUrlError(value);
+        const error = serverUrlsError(value);
         if (error) ctx.addIssue({ code: "custom", message: error });
       }),
     serverTimeout: z.coerce
@@ -160,7 +147,7 @@ export const connectionSchema = z
       ),
   })
   .superRefine((v, ctx) => {
-    if (v.startTls && v.serverUrl.toLowerCase().startsWith("ldaps:")) {
+    if (v.startTls && serverUrls(v.serverUrl).some((u) => u.toLowerCase().startsWith("ldaps:"))) {
       ctx.addIssue({
         code: "custom",
         path: ["startTls"],
@@ -186,6 +173,13 @@ export const newConnectionSchema = connectionSchema.superRefine((v, ctx) => {
     ctx.addIssue({ code: "custom", path: ["managerPassword"], message: "Enter the manager password." });
 });
 
+/** "Test sign-in": the dialog's (possibly unsaved) connection values, and the login and password to try. */
+export const signInTestSchema = z.object({
+  connection: connectionSchema,
+  login: loginSchema.shape.login,
+  password: loginSchema.shape.password,
+});
+
 export const connectionIdSchema = z.object({ connectionId: z.uuid() });
 
 export const FIELD_HELP: Record<string, { label: string; help: string; max?: number }> = {
@@ -193,7 +187,9 @@ export const FIELD_HELP: Record<string, { label: string; help: string; max?: num
     label: "Server URL",
     help:
       "The address of the server running LDAP. LDAP over TLS is also supported. Example: " +
-      "ldap://ldap.xy-company.com",
+      "ldap://ldap.xy-company.com. Several servers (failover): list their URLs separated by spaces, " +
+      "e.g. ldaps://dc1.corp.example.com ldaps://dc2.corp.example.com; they are tried in order, each " +
+      "within the Server Timeout, and the next one is used when a server refuses or does not answer.",
   },
   serverTimeout: {
     label: "Server Timeout",

@@ -5,6 +5,8 @@ import { decryptSecret, encryptSecret, hashLinkToken, newLinkToken } from "@/lib
 import { NotFoundError, UserError } from "@/lib/errors";
 import { forAnonymousCaller, testConnection, type TestResult } from "@/lib/directory/test-connection";
 import type { ConnectionValues } from "@/lib/connections/schema";
+import { testSignIn, type SignInTest } from "@/lib/directory/test-sign-in";
+import { consumeSignInTest, TooManyAttemptsError } from "@/lib/auth/rate-limit";
 import type { OrgCtx } from "@/lib/auth/org-context";
 
 // The fields stored as they are; the manager password is sealed separately.
@@ -187,12 +189,8 @@ export async function moveConnection(ctx: OrgCtx, connectionId: string, directio
   });
 }
 
-/** Tests form values; on an edit with an empty password field, the stored password is used. */
-export async function testConnectionValues(
-  ctx: OrgCtx,
-  values: ConnectionValues,
-  connectionId?: string,
-): Promise<TestResult> {
+/** The manager password a test uses: the form's, or on an edit with the field empty, the stored one. */
+async function managerPasswordFor(ctx: OrgCtx, values: ConnectionValues, connectionId?: string) {
   let password = values.managerPassword;
   if (!password && connectionId) {
     const stored = await ownConnection(ctx, connectionId);
@@ -203,10 +201,49 @@ export async function testConnectionValues(
     throw new UserError("Enter the manager password to test.", {
       managerPassword: "Enter the manager password.",
     });
+  return password;
+}
+
+/** Tests form values; on an edit with an empty password field, the stored password is used. */
+export async function testConnectionValues(
+  ctx: OrgCtx,
+  values: ConnectionValues,
+  connectionId?: string,
+): Promise<TestResult> {
+  const password = await managerPasswordFor(ctx, values, connectionId);
   return testConnection({
     ...values,
     managerPassword: password,
     caCertificate: values.caCertificate || null,
+  });
+}
+
+/**
+ * "Test sign-in" of one person through a saved connection, with the dialog's values. Nothing is stored; the
+ * password is neither logged nor returned. Limited per administrator: it is a password tried against a
+ * directory.
+ */
+export async function testSignInValues(
+  ctx: OrgCtx,
+  connectionId: string,
+  input: { connection: ConnectionValues; login: string; password: string },
+): Promise<SignInTest> {
+  await ownConnection(ctx, connectionId);
+  const managerPassword = await managerPasswordFor(ctx, input.connection, connectionId);
+  try {
+    // The system (CLI) has no administrator to count against; it shares one allowance.
+    await consumeSignInTest(ctx.actorId ?? "system");
+  } catch (error) {
+    if (!(error instanceof TooManyAttemptsError)) throw error;
+    const minutes = Math.max(1, Math.ceil(error.retryAfterSeconds / 60));
+    throw new UserError(`Too many sign-in tests. Try again in ${minutes} minutes.`);
+  }
+  return testSignIn({
+    organizationId: ctx.organizationId,
+    connectionId,
+    config: { ...input.connection, managerPassword, caCertificate: input.connection.caCertificate || null },
+    login: input.login,
+    password: input.password,
   });
 }
 

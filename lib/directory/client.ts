@@ -2,7 +2,8 @@ import "server-only";
 import net from "node:net";
 import tls from "node:tls";
 import { Client, type Entry, type SearchOptions } from "ldapts";
-import { DirectoryError, translateDirectoryError } from "@/lib/directory/errors";
+import { DirectoryError, translateDirectoryError, type DirectoryErrorKind } from "@/lib/directory/errors";
+import { serverUrls } from "@/lib/directory/urls";
 
 export type DirectoryConfig = {
   serverUrl: string;
@@ -38,31 +39,86 @@ function tlsOptions(config: DirectoryConfig, host: string): tls.ConnectionOption
   return options;
 }
 
+/**
+ * Failures that say this host cannot serve the connection now, not what the directory thinks of the request:
+ * the next Server URL is tried. An LDAP answer (wrong password, no such base DN) is the directory's answer and
+ * is never retried elsewhere: another replica would say the same, and each try costs a bind.
+ */
+const HOST_FAILURES = new Set<DirectoryErrorKind>([
+  "name-not-resolved",
+  "connection-refused",
+  "timeout",
+  "connection-lost",
+  "certificate",
+  "tls",
+  "unavailable",
+]);
+
+export type FailedHost = { url: string; message: string };
+
+type BindAs = { dn: string; password: string; what: "manager" | "user" };
+
+/** The same settings with `url` tried first (the host that answered the manager, for the user's bind). */
+export function preferring(config: DirectoryConfig, url: string): DirectoryConfig {
+  const rest = serverUrls(config.serverUrl).filter((u) => u !== url);
+  return { ...config, serverUrl: [url, ...rest].join(" ") };
+}
+
 /** An open LDAP connection, bound as the manager (or a user). Always closed with `close()`. */
 export class DirectoryConnection {
+  /** The hosts tried before the one that answered, and why each failed. */
+  failed: FailedHost[] = [];
+
   private constructor(
     readonly client: Client,
     readonly config: DirectoryConfig,
+    /** The Server URL that answered. */
+    readonly url: string,
     readonly endpoint: Endpoint,
   ) {}
 
+  /**
+   * Tries the Server URLs in order, each within the Server Timeout; a host that refuses, times out or fails
+   * TLS moves on to the next. When every host fails, the error names each of them.
+   */
   static async open(
     config: DirectoryConfig,
-    bind: { dn: string; password: string; what: "manager" | "user" } | null = {
-      dn: config.managerDn,
-      password: config.managerPassword,
-      what: "manager",
-    },
-  ) {
-    const endpoint = endpointOf(config.serverUrl);
+    bind: BindAs | null = { dn: config.managerDn, password: config.managerPassword, what: "manager" },
+  ): Promise<DirectoryConnection> {
+    const urls = serverUrls(config.serverUrl);
+    const failed: FailedHost[] = [];
+    let last: DirectoryError | undefined;
+    for (const url of urls) {
+      try {
+        const connection = await DirectoryConnection.openOne(config, url, bind);
+        connection.failed = failed;
+        return connection;
+      } catch (error) {
+        const e = error as DirectoryError;
+        e.failedHosts = [...failed];
+        if (!HOST_FAILURES.has(e.kind)) throw e;
+        failed.push({ url, message: e.message });
+        last = e;
+      }
+    }
+    if (!last) throw new DirectoryError("other", "No Server URL is set.");
+    if (failed.length === 1) throw last;
+    const each = failed.map((f) => `${f.url}: ${f.message}`).join(" ");
+    const all = new DirectoryError(last.kind, `None of the ${failed.length} servers answered. ${each}`);
+    all.failedHosts = failed;
+    throw all;
+  }
+
+  private static async openOne(config: DirectoryConfig, url: string, bind: BindAs | null) {
+    const endpoint = endpointOf(url);
     const client = new Client({
-      url: config.serverUrl,
+      url,
       timeout: config.serverTimeout,
       connectTimeout: config.serverTimeout,
       tlsOptions: endpoint.secure ? tlsOptions(config, endpoint.host) : undefined,
       strictDN: false,
     });
-    const connection = new DirectoryConnection(client, config, endpoint);
+    const connection = new DirectoryConnection(client, config, url, endpoint);
     try {
       if (config.startTls && !endpoint.secure) await client.startTLS(tlsOptions(config, endpoint.host));
       if (bind) await connection.bind(bind.dn, bind.password, bind.what);
@@ -98,7 +154,8 @@ export class DirectoryConnection {
     }
   }
 
-  private session?: { dn: string; password: string; what: "manager" | "user" };
+  private session?: BindAs;
+  private resuming?: Promise<void>;
 
   /**
    * No search ever runs unbound. ldapts reconnects a client whose server closed the connection (an idle
@@ -107,13 +164,20 @@ export class DirectoryConnection {
    */
   private async resume(): Promise<void> {
     if (this.client.isBound || !this.session) return;
+    // Concurrent sign-ins share one reconnect: two at once would open two sockets on one client.
+    this.resuming ??= this.rebind().finally(() => (this.resuming = undefined));
+    return this.resuming;
+  }
+
+  private async rebind(): Promise<void> {
+    const session = this.session!;
     try {
       if (this.config.startTls && !this.endpoint.secure)
         await this.client.startTLS(tlsOptions(this.config, this.endpoint.host));
     } catch (error) {
       throw this.translate(error);
     }
-    await this.bind(this.session.dn, this.session.password, this.session.what);
+    await this.bind(session.dn, session.password, session.what);
   }
 
   async search(base: string, options: SearchOptions): Promise<{ entries: Entry[]; references: string[] }> {

@@ -18,6 +18,9 @@ export type DirectoryErrorKind =
   | "other";
 
 export class DirectoryError extends Error {
+  /** With several Server URLs: the hosts that failed before this answer (or all of them). */
+  failedHosts?: { url: string; message: string }[];
+
   constructor(
     readonly kind: DirectoryErrorKind,
     message: string,

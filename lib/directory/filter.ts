@@ -144,3 +144,9 @@ export function filterError(input: string): string | undefined {
     throw error;
   }
 }
+
+/** A filter in parentheses, as a component of (|…) or (&…) needs it: "uid=x" and "(uid=x)" both work. */
+export function parenthesised(filter: string): string {
+  const f = filter.trim();
+  return f.startsWith("(") ? f : `(${f})`;
+}

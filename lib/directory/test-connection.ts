@@ -1,6 +1,12 @@
 import "server-only";
 import type { Entry } from "ldapts";
-import { DirectoryConnection, allValues, firstValue, type DirectoryConfig } from "@/lib/directory/client";
+import {
+  DirectoryConnection,
+  allValues,
+  firstValue,
+  type DirectoryConfig,
+  type FailedHost,
+} from "@/lib/directory/client";
 import { DirectoryError } from "@/lib/directory/errors";
 import { countGroups, missedGroupsHint, type GroupCount } from "@/lib/directory/groups";
 import {
@@ -28,26 +34,31 @@ export type Sample = {
   disabled: boolean;
 };
 
-export type TestResult =
-  | {
-      ok: true;
-      message: string;
-      server: { vendor: string; pagedResults: boolean; activeDirectory: boolean };
-      count: number;
-      more: boolean;
-      samples: Sample[];
-      hints: string[];
-      /** What the group settings find (capped like the user count); absent without a preset. */
-      groups?: GroupCount & { message: string };
-    }
-  | {
-      ok: false;
-      kind: string;
-      message: string;
-      step: "connect" | "bind" | "root-dse" | "base-dn" | "search";
-      server?: { vendor: string; pagedResults: boolean; activeDirectory: boolean };
-      hints: string[];
-    };
+/** With several Server URLs: the one that answered and the ones that failed before it (or all that failed). */
+type Hosts = { answeredBy?: string; failedHosts?: FailedHost[] };
+
+export type TestResult = Hosts &
+  (
+    | {
+        ok: true;
+        message: string;
+        server: { vendor: string; pagedResults: boolean; activeDirectory: boolean };
+        count: number;
+        more: boolean;
+        samples: Sample[];
+        hints: string[];
+        /** What the group settings find (capped like the user count); absent without a preset. */
+        groups?: GroupCount & { message: string };
+      }
+    | {
+        ok: false;
+        kind: string;
+        message: string;
+        step: "connect" | "bind" | "root-dse" | "base-dn" | "search";
+        server?: { vendor: string; pagedResults: boolean; activeDirectory: boolean };
+        hints: string[];
+      }
+  );
 
 export const COUNT_CAP = 1000;
 const PAGED_RESULTS_OID = "1.2.840.113556.1.4.319";
@@ -101,8 +112,10 @@ export async function testConnection(config: MappingConfig): Promise<TestResult>
       message: e.message,
       step: e.kind === "invalid-credentials" || e.kind === "encryption-required" ? "bind" : "connect",
       hints,
+      failedHosts: e.failedHosts ?? [],
     };
   }
+  const hosts: Hosts = { answeredBy: connection.url, failedHosts: connection.failed };
   let server: ReturnType<typeof describeServer> | undefined;
   try {
     const dse = await connection
@@ -137,7 +150,7 @@ export async function testConnection(config: MappingConfig): Promise<TestResult>
       });
     } catch (error) {
       const e = error as DirectoryError;
-      return { ok: false, kind: e.kind, message: e.message, step: "base-dn", server, hints };
+      return { ok: false, kind: e.kind, message: e.message, step: "base-dn", server, hints, ...hosts };
     }
 
     const attributes = [
@@ -180,6 +193,7 @@ export async function testConnection(config: MappingConfig): Promise<TestResult>
         step: "search",
         server,
         hints,
+        ...hosts,
       };
     }
     if (references > 0 && server.activeDirectory) {
@@ -199,6 +213,7 @@ export async function testConnection(config: MappingConfig): Promise<TestResult>
         step: "search",
         server,
         hints,
+        ...hosts,
       };
     }
     const noEmail = samples.filter((s) => !s.email).length;
@@ -212,14 +227,15 @@ export async function testConnection(config: MappingConfig): Promise<TestResult>
     return {
       ok: true,
       message:
-        `Connected to ${server.vendor}. ${shown} ${count === 1 ? "entry matches" : "entries match"} ` +
-        "the Sync filter.",
+        `Connected to ${connection.url} (${server.vendor})${failedNote(connection.failed)}. ` +
+        `${shown} ${count === 1 ? "entry matches" : "entries match"} the Sync filter.`,
       server,
       count: Math.min(count, COUNT_CAP),
       more,
       samples,
       hints,
       groups,
+      ...hosts,
     };
   } finally {
     await connection.close();
@@ -249,6 +265,11 @@ async function testGroups(
   };
 }
 
+function failedNote(failed: FailedHost[]): string {
+  if (failed.length === 0) return "";
+  return ` after ${failed.map((f) => f.url).join(", ")} failed`;
+}
+
 export const UNREACHABLE_MESSAGE =
   "The console could not reach or talk to this server. Check the Server URL and its port, the firewall, " +
   "and that the server speaks LDAP (or LDAPS) there.";
@@ -260,6 +281,18 @@ export const UNREACHABLE_MESSAGE =
  * administrator's test keeps the detailed message.
  */
 export function forAnonymousCaller(result: TestResult): TestResult {
-  if (result.ok || result.step !== "connect") return result;
-  return { ok: false, kind: "unreachable", message: UNREACHABLE_MESSAGE, step: "connect", hints: [] };
+  // The hosts that failed before an answer are named, never why each failed.
+  const hosts = result.failedHosts?.length
+    ? { failedHosts: result.failedHosts.map((f) => ({ url: f.url, message: UNREACHABLE_MESSAGE })) }
+    : {};
+  if (result.ok || result.step !== "connect")
+    return result.failedHosts?.length ? { ...result, ...hosts } : result;
+  return {
+    ok: false,
+    kind: "unreachable",
+    message: UNREACHABLE_MESSAGE,
+    step: "connect",
+    hints: [],
+    ...hosts,
+  };
 }

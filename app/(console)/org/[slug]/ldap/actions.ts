@@ -8,6 +8,7 @@ import {
   connectionIdSchema,
   connectionSchema,
   newConnectionSchema,
+  signInTestSchema,
   syncSettingsSchema,
 } from "@/lib/connections/schema";
 import {
@@ -17,6 +18,7 @@ import {
   moveConnection,
   setConnectionEnabled,
   testConnectionValues,
+  testSignInValues,
   testStoredConnection,
   updateConnection,
 } from "@/lib/connections/service";
@@ -65,6 +67,16 @@ export async function testConnectionValuesAction(slug: string, connectionId: str
   });
   return runAction(authorize, connectionSchema, input, ({ ctx, connectionId }, values) =>
     testConnectionValues(ctx, values, connectionId),
+  );
+}
+
+/** The connection comes from the route; the login and password from the form, and neither is kept. */
+export async function testSignInAction(slug: string, connectionId: string, input: unknown) {
+  return runAction(
+    forConnection(slug, connectionId),
+    signInTestSchema,
+    input,
+    ({ ctx, connectionId }, values) => testSignInValues(ctx, connectionId, values),
   );
 }
 
