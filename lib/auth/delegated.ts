@@ -4,6 +4,7 @@ import { decryptSecret } from "@/lib/crypto";
 import { DirectoryConnection, type DirectoryConfig } from "@/lib/directory/client";
 import { DirectoryError } from "@/lib/directory/errors";
 import { fillFilter } from "@/lib/directory/filter";
+import { computedStatusAttributes } from "@/lib/directory/presets";
 import { emailDomain } from "@/lib/identity/email";
 import { mapEntry, STABLE_ID_ATTRIBUTES, type MappedEntry } from "@/lib/sync/map";
 import type { ParsedLogin } from "@/lib/auth/login-parse";
@@ -36,6 +37,7 @@ const CONNECTION_SELECT = {
   statusField: true,
   statusDisabled: true,
   statusDisabledMode: true,
+  preset: true,
   startTls: true,
   caCertificate: true,
   updatedAt: true,
@@ -237,6 +239,7 @@ async function findEntry(
     c.userPrincipalNameField,
     c.fullNameField,
     c.statusField,
+    ...computedStatusAttributes(c.preset),
     ...STABLE_ID_ATTRIBUTES,
   ];
   const search = (base: string, scope: "sub" | "base", f: string) =>
