@@ -185,16 +185,21 @@ export const SAMBA: Profile = {
         surname: "Person",
       })),
     });
-    // samba-tool names users by their account name: give them the full names the scenario expects.
-    for (const w of PEOPLE)
+    try {
+      // samba-tool names each user's entry by given name and surname: CN=Ada Person,CN=Users,...
+      const u = (w: Who) => `CN=${cap(w)} Person,CN=Users,${dc.baseDn}`;
       dc.ldif(
-        `dn: CN=${w},CN=Users,${dc.baseDn}\nchangetype: modrdn\nnewrdn: CN=${cap(w)} Person\ndeleteoldrdn: 1\n`,
+        `dn: OU=Others,${dc.baseDn}\nchangetype: add\nobjectClass: organizationalUnit\nou: Others\n\n` +
+          `dn: CN=engineers,CN=Users,${dc.baseDn}\nchangetype: add\nobjectClass: group\n` +
+          `sAMAccountName: engineers\nmember: ${u("ada")}\nmember: ${u("ben")}\n\n` +
+          // Three wrong passwords lock an account out (Samba's default threshold is 0: never).
+          `dn: ${dc.baseDn}\nchangetype: modify\nreplace: lockoutThreshold\nlockoutThreshold: 3\n`,
       );
-    dc.ldif(`dn: OU=Others,${dc.baseDn}\nchangetype: add\nobjectClass: organizationalUnit\nou: Others\n`);
-    dc.tool("group", "add", "engineers");
-    dc.tool("group", "addmembers", "engineers", "ada,ben");
-    // Three wrong passwords lock an account (Samba's default is never).
-    dc.tool("domain", "passwordsettings", "set", "--account-lockout-threshold=3");
+    } catch (error) {
+      // A DC left running would hold the loopback address's ports for the next run.
+      await dc.stop();
+      throw error;
+    }
     return { ...dc, managerDn: dc.adminUpn, managerPassword: dc.adminPassword };
   },
   connection: (s) => ({
