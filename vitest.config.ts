@@ -10,7 +10,7 @@ export default defineConfig({
     },
   },
   test: {
-    include: ["lib/**/*.test.ts", "scripts/**/*.test.ts"],
+    include: ["lib/**/*.test.ts", "scripts/**/*.test.ts", "test/**/*.test.ts"],
     setupFiles: ["test/setup.ts"],
     // Integration tests share one database; each test owns its rows (unique emails and slugs).
     fileParallelism: false,

@@ -5,7 +5,7 @@ import { DirectoryConnection, preferring, type DirectoryConfig } from "@/lib/dir
 import { DirectoryError, type DirectoryErrorKind } from "@/lib/directory/errors";
 import { fillFilter, parenthesised } from "@/lib/directory/filter";
 import { verifiedOwnerOfEmail } from "@/lib/identity/domains";
-import type { FieldNames } from "@/lib/directory/presets";
+import { computedStatusAttributes, type DirectoryPreset, type FieldNames } from "@/lib/directory/presets";
 import { mapEntry, STABLE_ID_ATTRIBUTES, type MappedEntry } from "@/lib/sync/map";
 import type { ParsedLogin } from "@/lib/auth/login-parse";
 import type { Entry } from "ldapts";
@@ -37,6 +37,7 @@ const CONNECTION_SELECT = {
   statusField: true,
   statusDisabled: true,
   statusDisabledMode: true,
+  preset: true,
   startTls: true,
   caCertificate: true,
   updatedAt: true,
@@ -280,13 +281,15 @@ export function authSearchFilter(
 }
 
 /** What a sign-in reads of the entry it finds: the mapped fields and its stable id. */
-export function authAttributes(c: FieldNames): string[] {
+export function authAttributes(c: FieldNames & { preset: DirectoryPreset }): string[] {
   return [
     c.accountNameField,
     c.emailField,
     c.userPrincipalNameField,
     c.fullNameField,
     c.statusField,
+    // The status the server computes (389's role lock, AD's lockout): a locked entry may not sign in.
+    ...computedStatusAttributes(c.preset),
     ...STABLE_ID_ATTRIBUTES,
   ];
 }

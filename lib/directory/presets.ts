@@ -104,6 +104,80 @@ export const PRESETS: Record<DirectoryPreset, PresetFields> = {
   },
 };
 
+/** A status the server computes from other state (a lockout's time and the domain's policy, a role). */
+export type ComputedStatus = {
+  attribute: string;
+  /** The value (or bit, with BIT_SET) that makes the entry count as disabled while the server reports it. */
+  disabled: string;
+  mode: StatusMode;
+};
+
+/**
+ * What the console knows about a directory product beyond its editable defaults: the one home of vendor
+ * knowledge, keyed by preset.
+ */
+export type VendorKnowledge = {
+  /**
+   * What a listing asks for: the stable id the mapping prefers there and the version. Fewer attributes are
+   * fewer bytes to decode 100,000 times. A server that is not what its preset says answers without them, and
+   * the listing gives way to a full read. (uSNChanged is also Active Directory's change mark; entryCSN
+   * carries the time modifyTimestamp would give.)
+   */
+  listingAttributes: string[];
+  /**
+   * The connection's Status field may be computed by the server: 389's role lock gives every member of a
+   * locked role `nsAccountLock: true` through Class of Service, and neither the entry nor its
+   * modifyTimestamp changes. A listing reads it, since the entry's version does not tell.
+   */
+  statusFieldComputed: boolean;
+  /** Computed attributes that disable an entry as well as its Status field, read by listings and full reads. */
+  computedStatus: ComputedStatus[];
+};
+
+export const VENDOR: Record<DirectoryPreset, VendorKnowledge> = {
+  ACTIVE_DIRECTORY: {
+    listingAttributes: ["objectGUID", "uSNChanged"],
+    statusFieldComputed: false,
+    // UF_LOCKOUT (0x10): set while a lockout lasts (lockoutTime within the domain's lockout duration). AD
+    // never sets it in userAccountControl, and its end changes no uSNChanged: only this constructed
+    // attribute tells. A locked-out person counts as disabled until the server stops reporting it.
+    computedStatus: [{ attribute: "msDS-User-Account-Control-Computed", disabled: "16", mode: "BIT_SET" }],
+  },
+  OPENLDAP: { listingAttributes: ["entryUUID", "entryCSN"], statusFieldComputed: false, computedStatus: [] },
+  OPEN_DIRECTORY: {
+    listingAttributes: ["entryUUID", "apple-generateduid", "GeneratedUID", "entryCSN", "modifyTimestamp"],
+    statusFieldComputed: false,
+    computedStatus: [],
+  },
+  DS389: {
+    listingAttributes: ["entryUUID", "nsUniqueId", "modifyTimestamp"],
+    statusFieldComputed: true,
+    computedStatus: [],
+  },
+};
+
+export function vendorOf(preset: string | undefined): VendorKnowledge | undefined {
+  return preset && preset in VENDOR ? VENDOR[preset as DirectoryPreset] : undefined;
+}
+
+/** The attributes a listing must read besides ids and versions, because the server computes the status. */
+export function listingStatusAttributes(
+  preset: string | undefined,
+  fields: { statusField: string },
+): string[] {
+  const vendor = vendorOf(preset);
+  if (!vendor) return [];
+  return [
+    ...(vendor.statusFieldComputed && fields.statusField ? [fields.statusField] : []),
+    ...vendor.computedStatus.map((c) => c.attribute),
+  ];
+}
+
+/** Computed status attributes every read of an entry asks for, beyond the connection's own fields. */
+export function computedStatusAttributes(preset: string | undefined): string[] {
+  return vendorOf(preset)?.computedStatus.map((c) => c.attribute) ?? [];
+}
+
 /**
  * The group settings a sync and Test connection use: blank stored values (connections created before the
  * settings, or by a script) mean the Base DN and the preset's defaults.

@@ -48,6 +48,7 @@ describe("Test sign-in against a real slapd", () => {
     organizationId: org.id,
     connectionId,
     config: {
+      preset: "OPENLDAP",
       serverUrl: s.url,
       serverTimeout: 3000,
       managerDn: s.managerDn,

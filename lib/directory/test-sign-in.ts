@@ -2,7 +2,7 @@ import "server-only";
 import type { Entry } from "ldapts";
 import { DirectoryConnection, allValues, preferring, type DirectoryConfig } from "@/lib/directory/client";
 import { DirectoryError } from "@/lib/directory/errors";
-import type { FieldNames } from "@/lib/directory/presets";
+import type { DirectoryPreset, FieldNames } from "@/lib/directory/presets";
 import {
   accountOf,
   accountRefusal,
@@ -38,7 +38,7 @@ export type MappedFields = {
 export type SignInTestInput = {
   organizationId: string;
   connectionId: string;
-  config: DirectoryConfig & FieldNames & { syncFilter: string; authFilter: string };
+  config: DirectoryConfig & FieldNames & { syncFilter: string; authFilter: string; preset: DirectoryPreset };
   login: string;
   password: string;
 };

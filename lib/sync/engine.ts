@@ -7,6 +7,7 @@ import { mailConfigured } from "@/lib/mail";
 import { decryptSecret } from "@/lib/crypto";
 import { DirectoryConnection } from "@/lib/directory/client";
 import { DirectoryError } from "@/lib/directory/errors";
+import { computedStatusAttributes } from "@/lib/directory/presets";
 import { CHANGE_ATTRIBUTES, STABLE_ID_ATTRIBUTES, mappingKey } from "@/lib/sync/map";
 import { syncGroups } from "@/lib/sync/groups";
 import { tryLockConnection } from "@/lib/sync/lock";
@@ -162,6 +163,7 @@ async function runLocked(connectionId: string, options: SyncOptions, dryRun: boo
       connection.userPrincipalNameField,
       connection.fullNameField,
       connection.statusField,
+      ...computedStatusAttributes(connection.preset),
       ...STABLE_ID_ATTRIBUTES,
       ...CHANGE_ATTRIBUTES,
     ];

@@ -2,8 +2,8 @@ import "server-only";
 import type { Entry } from "ldapts";
 import type { DirectoryConnection } from "@/lib/directory/client";
 import { DirectoryError } from "@/lib/directory/errors";
-import type { FieldNames } from "@/lib/directory/presets";
-import { CHANGE_ATTRIBUTES, STABLE_ID_ATTRIBUTES, listingOf } from "@/lib/sync/map";
+import { listingStatusAttributes, vendorOf } from "@/lib/directory/presets";
+import { CHANGE_ATTRIBUTES, STABLE_ID_ATTRIBUTES, listingOf, statusOf, type MapFields } from "@/lib/sync/map";
 import { sql, syncPool } from "@/lib/sync/sql";
 import { processBatch, type BatchCtx } from "@/lib/sync/batch";
 import { PAGE_SIZE, T, compareMarks, mapPage, prefetch } from "@/lib/sync/run";
@@ -14,27 +14,17 @@ export type ListTarget = {
   baseDn: string;
   filter: string;
   attributes: string[];
-  fields: FieldNames;
+  fields: MapFields;
   previousMark: string | null;
   preset: string;
-};
-
-// What a listing asks for, by directory type: the stable id the mapping prefers there and the version. Fewer
-// attributes are fewer bytes to decode 100,000 times. A server that is not what its preset says answers
-// without them, and the listing gives way to a full read.
-// (uSNChanged is also Active Directory's change mark; entryCSN carries the time modifyTimestamp would give.)
-const LISTING_ATTRIBUTES: Record<string, string[]> = {
-  ACTIVE_DIRECTORY: ["objectGUID", "uSNChanged"],
-  OPENLDAP: ["entryUUID", "entryCSN"],
-  OPEN_DIRECTORY: ["entryUUID", "apple-generateduid", "GeneratedUID", "entryCSN", "modifyTimestamp"],
-  DS389: ["entryUUID", "nsUniqueId", "modifyTimestamp"],
 };
 
 /**
  * A full read in two steps, for a connection synchronised before: list every entry's stable id and change
  * mark (uSNChanged, entryCSN, modifyTimestamp) only, then read in full just the entries whose version is not
- * the stored one, or whose account's status disagrees with its stored directory status (a run held by the
- * threshold). Where only modifyTimestamp exists (it counts seconds: a second change in the second of the
+ * the stored one, or, where the server computes the status (the preset's vendor knowledge: 389's role lock,
+ * Active Directory's lockout), whose listed status disagrees with its account's (a role locked or unlocked,
+ * a lockout begun or ended, a run held by the threshold). Where only modifyTimestamp exists (it counts seconds: a second change in the second of the
  * previous read keeps it), entries not older than the previous run's newest mark are read again every time.
  * Entries not listed are gone, as in a full read. Returns false, having written nothing, when the directory
  * gives no ids or marks, when some accounts have no stable id, or
@@ -48,7 +38,10 @@ export async function listThenRead(
   debug: (m: string, d?: object) => Promise<void>,
 ): Promise<boolean> {
   if (!target.previousMark) return false;
-  const attributes = LISTING_ATTRIBUTES[target.preset] ?? [...STABLE_ID_ATTRIBUTES, ...CHANGE_ATTRIBUTES];
+  const attributes = [
+    ...(vendorOf(target.preset)?.listingAttributes ?? [...STABLE_ID_ATTRIBUTES, ...CHANGE_ATTRIBUTES]),
+    ...listingStatusAttributes(target.preset, target.fields),
+  ];
   const pages = prefetch(
     directory.searchPages(
       target.baseDn,
@@ -118,6 +111,8 @@ async function listThenReadPages(
   let activeListed = 0;
   let maxMark: string | null = null;
   let stored: Stored | null | undefined;
+  const statusListed = listingStatusAttributes(target.preset, target.fields).length > 0;
+  const fields = { ...target.fields, preset: target.preset };
   for await (const page of pages) {
     stored ??= await storedPromise;
     if (!stored) return false;
@@ -130,7 +125,10 @@ async function listThenReadPages(
       // A version to the second is trusted only when older than the newest mark of the previous run.
       const trusted = exact || compareMarks(timestamp!, target.previousMark) < 0;
       const known = stored.versions.get(id);
-      if (!trusted || known === undefined || known !== `${ctx.markKey}:${version}`) changed.push(raw.dn);
+      // A computed status changes no version: an entry whose status is not its account's is read in full.
+      const statusDiffers = statusListed && statusOf(raw, fields).disabled === stored.active.has(id);
+      if (!trusted || known === undefined || known !== `${ctx.markKey}:${version}` || statusDiffers)
+        changed.push(raw.dn);
     }
     await progress(listed.size);
   }

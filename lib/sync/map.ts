@@ -1,7 +1,7 @@
 // Mapping directory entries to account fields through a connection's field names. Pure.
 import crypto from "node:crypto";
 import type { Entry } from "ldapts";
-import { isDisabledValue, type FieldNames } from "@/lib/directory/presets";
+import { isDisabledValue, vendorOf, type FieldNames } from "@/lib/directory/presets";
 import { normaliseEmail } from "@/lib/identity/email";
 
 export type MappedEntry = {
@@ -181,7 +181,37 @@ export type MapOutcome =
   | { ok: false; reason: "no-email"; dn: string }
   | { ok: false; reason: "invalid-email"; dn: string; value: string };
 
-export function mapEntry(entry: Entry, fields: FieldNames): MapOutcome {
+/** Field names, and the preset whose vendor knowledge says which status the server computes. */
+export type MapFields = FieldNames & { preset?: string };
+
+/**
+ * The entry's status value (what is stored as the account's directory status) and whether it is disabled:
+ * by the Status field, or by a status attribute the server computes (the preset's vendor knowledge), noted
+ * in the value as `attribute=value` so that its change is a change of the stored status.
+ */
+export function statusOf(entry: Entry, fields: MapFields): { statusValue: string | null; disabled: boolean } {
+  return statusIn(attributesOf(entry), fields);
+}
+
+function statusIn(
+  attributes: Attributes,
+  fields: MapFields,
+): { statusValue: string | null; disabled: boolean } {
+  const text = (attribute: string) =>
+    valuesIn(attributes, attribute).map((v) => (Buffer.isBuffer(v) ? v.toString("utf8") : String(v)));
+  const statusValues = text(fields.statusField);
+  let disabled = isDisabledValue(statusValues, fields.statusDisabled, fields.statusDisabledMode);
+  const parts = [...statusValues];
+  for (const c of vendorOf(fields.preset)?.computedStatus ?? []) {
+    const values = text(c.attribute);
+    if (!isDisabledValue(values, c.disabled, c.mode)) continue;
+    disabled = true;
+    parts.push(`${c.attribute}=${values.join(",")}`);
+  }
+  return { statusValue: parts.length ? parts.join(";") : null, disabled };
+}
+
+export function mapEntry(entry: Entry, fields: MapFields): MapOutcome {
   const attributes = attributesOf(entry);
   const rawEmail = textIn(attributes, fields.emailField);
   if (!rawEmail) return { ok: false, reason: "no-email", dn: entry.dn };
@@ -191,11 +221,7 @@ export function mapEntry(entry: Entry, fields: FieldNames): MapOutcome {
   const accountName = textIn(attributes, fields.accountNameField);
   const userPrincipalName = textIn(attributes, fields.userPrincipalNameField);
   const fullName = textIn(attributes, fields.fullNameField) ?? accountName ?? email;
-  const statusValues = valuesIn(attributes, fields.statusField).map((v) =>
-    Buffer.isBuffer(v) ? v.toString("utf8") : String(v),
-  );
-  const statusValue = statusValues.length ? statusValues.join(";") : null;
-  const disabled = isDisabledValue(statusValues, fields.statusDisabled, fields.statusDisabledMode);
+  const { statusValue, disabled } = statusIn(attributes, fields);
   const hash = crypto
     .createHash("sha1")
     .update(

@@ -1,8 +1,7 @@
 import "server-only";
 import type { Entry } from "ldapts";
-import type { FieldNames } from "@/lib/directory/presets";
 import type { UserSource } from "@/lib/generated/prisma/enums";
-import { isAscii, mapEntry, type MappedEntry } from "@/lib/sync/map";
+import { isAscii, mapEntry, type MapFields, type MappedEntry } from "@/lib/sync/map";
 
 // What one synchronisation run carries from step to step (counts, warnings, the plan, who to disable), and
 // the small helpers every step shares.
@@ -110,7 +109,7 @@ export function compareMarks(a: string, b: string): number {
 }
 
 /** Maps a page of entries, with the run's warnings: no email, duplicate emails, non-ASCII account names. */
-export function mapPage(entries: Entry[], run: Run, fields: FieldNames): MappedEntry[] {
+export function mapPage(entries: Entry[], run: Run, fields: MapFields): MappedEntry[] {
   const batch: MappedEntry[] = [];
   for (const raw of entries) {
     run.counts.entriesRead++;

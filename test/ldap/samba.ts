@@ -4,7 +4,7 @@ import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { waitForPort } from "./net";
+import { waitForPort, waitForPortClosed } from "./net";
 
 export type SambaUser = {
   name: string;
@@ -26,6 +26,10 @@ export type SambaDc = {
   adminPassword: string;
   dir: string;
   tool: (...args: string[]) => string;
+  /** ldapmodify as the domain's Administrator over plain LDAP (changetype lines allowed). */
+  ldif: (text: string) => void;
+  /** Stops the DC and starts it again with the same data (clients are cut off). */
+  restart: () => Promise<void>;
   stop: () => Promise<void>;
 };
 
@@ -89,33 +93,53 @@ export async function startSambaDc(
     );
     if (u.disabled) tool("user", "disable", u.name);
   }
-  const child: ChildProcess = spawn("samba", ["-s", conf, "-F", "--no-process-group"], {
-    stdio: "ignore",
-    detached: true,
-  });
-  await waitForPort(389, address);
+  const launch = async () => {
+    const started: ChildProcess = spawn("samba", ["-s", conf, "-F", "--no-process-group"], {
+      stdio: "ignore",
+      detached: true,
+    });
+    await waitForPort(389, address);
+    return started;
+  };
+  const kill = async (c: ChildProcess) => {
+    if (c.pid && c.exitCode === null) {
+      try {
+        process.kill(-c.pid, "SIGTERM");
+      } catch {
+        c.kill("SIGTERM");
+      }
+      await new Promise((r) => {
+        c.once("exit", r);
+        setTimeout(r, 5000);
+      });
+    }
+  };
+  let child = await launch();
+  const adminUpn = `Administrator@${realm.toLowerCase()}`;
   const dc: SambaDc = {
     url: `ldap://${address}`,
     address,
     realm,
     domain,
     baseDn,
-    adminUpn: `Administrator@${realm.toLowerCase()}`,
+    adminUpn,
     adminPassword,
     dir,
     tool,
+    ldif: (text) => {
+      execFileSync("ldapmodify", ["-x", "-H", `ldap://${address}`, "-D", adminUpn, "-w", adminPassword], {
+        input: text,
+        stdio: ["pipe", "pipe", "pipe"],
+      });
+    },
+    restart: async () => {
+      await kill(child);
+      // The port is free only once every Samba process has exited.
+      await waitForPortClosed(389, address);
+      child = await launch();
+    },
     stop: async () => {
-      if (child.pid && child.exitCode === null) {
-        try {
-          process.kill(-child.pid, "SIGTERM");
-        } catch {
-          child.kill("SIGTERM");
-        }
-        await new Promise((r) => {
-          child.once("exit", r);
-          setTimeout(r, 5000);
-        });
-      }
+      await kill(child);
       // Child processes may still be closing their files: retry, and never fail a test over cleanup.
       try {
         fs.rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });

@@ -1,0 +1,4 @@
+import { runScenario } from "./directories";
+import { DS389 } from "./profiles";
+
+runScenario(DS389);

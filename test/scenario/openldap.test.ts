@@ -1,0 +1,4 @@
+import { runScenario } from "./directories";
+import { OPENLDAP } from "./profiles";
+
+runScenario(OPENLDAP);

@@ -1,0 +1,4 @@
+import { runScenario } from "./directories";
+import { SAMBA } from "./profiles";
+
+runScenario(SAMBA);
