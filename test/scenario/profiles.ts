@@ -29,8 +29,17 @@ const plain: LdapShape = {
   }),
   group: (s) =>
     `dn: cn=engineers,ou=groups,${s.baseDn}\nobjectClass: groupOfNames\ncn: engineers\n` +
-    `member: uid=ada,ou=people,${s.baseDn}\nmember: uid=ben,ou=people,${s.baseDn}`,
+    `member: uid=ada,ou=people,${s.baseDn}\nmember: uid=ben,ou=people,${s.baseDn}\n\n` +
+    // A nested group: engineers are inherited members of staff.
+    `dn: cn=staff,ou=groups,${s.baseDn}\nobjectClass: groupOfNames\ncn: staff\n` +
+    `member: uid=gus,ou=people,${s.baseDn}\nmember: cn=engineers,ou=groups,${s.baseDn}`,
 };
+
+/** What every profile's groups hold once mapped (test/scenario/directories.ts stepGroups). */
+const GROUPS = [
+  { name: "engineers", members: ["ada", "ben"] },
+  { name: "staff", members: ["gus", "ada<engineers", "ben<engineers"] },
+];
 
 // The changes of the scenario as LDIF, for every directory but Active Directory.
 function ldapChanges(shape: LdapShape, disableLdif: string, enableLdif?: string) {
@@ -70,7 +79,7 @@ export const OPENLDAP: Profile = {
   password,
   accountName: (who) => who,
   ...ldapChanges(plain, "replace: employeeType\nemployeeType: disabled"),
-  expectedGroups: [{ name: "engineers", members: ["ada", "ben"] }],
+  expectedGroups: GROUPS,
   idleTimeoutSeconds: IDLE,
 };
 
@@ -103,7 +112,7 @@ export const DS389: Profile = {
     lock: async (s) => void ds389Of(s).dsidm("role", "lock", `cn=contractors,ou=people,${s.baseDn}`),
     unlock: async (s) => void ds389Of(s).dsidm("role", "unlock", `cn=contractors,ou=people,${s.baseDn}`),
   },
-  expectedGroups: [{ name: "engineers", members: ["ada", "ben"] }],
+  expectedGroups: GROUPS,
   idleTimeoutSeconds: IDLE,
 };
 
@@ -143,7 +152,10 @@ const multi: LdapShape = {
   dnOf: (s, who) => (who === "ada" ? `cn=Ada Person+uid=ada,ou=people,${s.baseDn}` : plain.dnOf(s, who)),
   group: (s) =>
     `dn: cn=engineers,ou=groups,${s.baseDn}\nobjectClass: group\ncn: engineers\n` +
-    `member: cn=Ada Person+uid=ada,ou=people,${s.baseDn}\nmember: uid=ben,ou=people,${s.baseDn}`,
+    // The member DN written with the RDN's values in the other order, and other spacing.
+    `member: uid=ada+cn=Ada Person, ou=people,${s.baseDn}\nmember: uid=ben,ou=people,${s.baseDn}\n\n` +
+    `dn: cn=staff,ou=groups,${s.baseDn}\nobjectClass: group\ncn: staff\n` +
+    `member: uid=gus,ou=people,${s.baseDn}\nmember: CN=Engineers,OU=Groups,${s.baseDn.toUpperCase()}`,
 };
 
 export const AD_STYLE_OPENLDAP: Profile = {
@@ -164,9 +176,8 @@ export const AD_STYLE_OPENLDAP: Profile = {
     });
   },
   ...ldapChanges(multi, "replace: employeeType\nemployeeType: disabled"),
-  // Today's group read asks OpenLDAP only for groupOfNames / groupOfUniqueNames: `group` objects are not
-  // mapped (issue 14 item 6, part B, adds Group filter settings and preset defaults that cover them).
-  expectedGroups: [],
+  // The OpenLDAP preset's Group filter covers AD-style `group` objects too.
+  expectedGroups: GROUPS,
 };
 
 // Samba AD DC: people in CN=Users, made by samba-tool; changes over LDAP as Administrator.
@@ -192,6 +203,8 @@ export const SAMBA: Profile = {
         `dn: OU=Others,${dc.baseDn}\nchangetype: add\nobjectClass: organizationalUnit\nou: Others\n\n` +
           `dn: CN=engineers,CN=Users,${dc.baseDn}\nchangetype: add\nobjectClass: group\n` +
           `sAMAccountName: engineers\nmember: ${u("ada")}\nmember: ${u("ben")}\n\n` +
+          `dn: CN=staff,CN=Users,${dc.baseDn}\nchangetype: add\nobjectClass: group\n` +
+          `sAMAccountName: staff\nmember: ${u("gus")}\nmember: CN=engineers,CN=Users,${dc.baseDn}\n\n` +
           // Three wrong passwords lock an account out (Samba's default threshold is 0: never).
           `dn: ${dc.baseDn}\nchangetype: modify\nreplace: lockoutThreshold\nlockoutThreshold: 3\n`,
       );
@@ -252,5 +265,5 @@ export const SAMBA: Profile = {
       ),
   },
   // What the full name field (name) gives: the CN.
-  expectedGroups: [{ name: "engineers", members: ["ada", "ben"] }],
+  expectedGroups: GROUPS,
 };
