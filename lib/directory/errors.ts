@@ -68,11 +68,28 @@ type Where = {
   what?: "manager" | "user";
 };
 
+/**
+ * One error of ldapts or of the socket under it, as a DirectoryError whose message says what to check. Errors of
+ * the network or TLS come first (they carry Node's codes), then LDAP result codes.
+ */
 export function translateDirectoryError(error: unknown, where: Where): DirectoryError {
   if (error instanceof DirectoryError) return error;
-  const e = error as { code?: string | number; message?: string; name?: string; reason?: string };
+  const e = error as { code?: string | number; message?: string; name?: string };
   const message = String(e?.message ?? error);
   const code = typeof e?.code === "string" ? e.code : undefined;
+  return (
+    networkError(code, message, where) ??
+    ldapResultError(e?.code, message, where) ??
+    new DirectoryError(
+      "other",
+      `The directory answered with an error: ${e?.name ?? "unknown error"}.`,
+      message,
+    )
+  );
+}
+
+/** Failures before any LDAP answer: name, refusal, route, certificate, timeout, a closed socket, TLS. */
+function networkError(code: string | undefined, message: string, where: Where): DirectoryError | null {
   const at = `${where.host}:${where.port}`;
   if (code === "ENOTFOUND" || code === "EAI_AGAIN")
     return new DirectoryError(
@@ -128,7 +145,13 @@ export function translateDirectoryError(error: unknown, where: Where): Directory
       message,
     );
   }
-  switch (e?.code) {
+  return null;
+}
+
+/** LDAP result codes (RFC 4511) that need words of their own; null for the rest. */
+function ldapResultError(code: unknown, message: string, where: Where): DirectoryError | null {
+  const at = `${where.host}:${where.port}`;
+  switch (code) {
     case 49: {
       const sub = adSubcode(message);
       const who = where.what === "user" ? "The user" : `The manager DN ${where.bindDn ?? ""}`.trim();
@@ -191,9 +214,5 @@ export function translateDirectoryError(error: unknown, where: Where): Directory
         message,
       );
   }
-  return new DirectoryError(
-    "other",
-    `The directory answered with an error: ${e?.name ?? "unknown error"}.`,
-    message,
-  );
+  return null;
 }
