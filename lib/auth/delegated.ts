@@ -3,7 +3,7 @@ import { db } from "@/lib/db";
 import { decryptSecret } from "@/lib/crypto";
 import { DirectoryConnection, type DirectoryConfig } from "@/lib/directory/client";
 import { DirectoryError } from "@/lib/directory/errors";
-import { fillFilter } from "@/lib/directory/filter";
+import { fillFilter, normaliseFilter } from "@/lib/directory/filter";
 import { emailDomain } from "@/lib/identity/email";
 import { mapEntry, STABLE_ID_ATTRIBUTES, type MappedEntry } from "@/lib/sync/map";
 import type { ParsedLogin } from "@/lib/auth/login-parse";
@@ -215,10 +215,7 @@ async function tryConnection(
   return { userId };
 }
 
-const wrap = (filter: string) => {
-  const f = filter.trim();
-  return f.startsWith("(") ? f : `(${f})`;
-};
+const wrap = normaliseFilter;
 
 /** The entry a login names in one connection: by the Auth filter, else (a bound account) its own DN. */
 async function findEntry(
