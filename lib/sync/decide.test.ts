@@ -241,6 +241,13 @@ describe("two entries with one email", () => {
     expect(plan.conflicts.map((c) => c.entry.directoryId)).toEqual(["id-impostor", "id-ann"]);
   });
 
+  it("keeps the other entry's own account from being gone: its entry is still there", () => {
+    const eve = account("eve", { directoryId: "id-impostor" });
+    const plan = decideBatch([impostor, entry("ann")], known(account("ann"), eve), ctx());
+    expect(plan.seen).toContain("user-eve");
+    expect(plan.toDisable).toEqual([]);
+  });
+
   it("makes a new email's account from the entry first by DN, not by read order", () => {
     for (const batch of [
       [entry("ann"), impostor],

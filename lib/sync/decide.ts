@@ -171,10 +171,11 @@ function decideDuplicates(
   for (const e of rest) {
     const verdict = tenantVerdict(e, u, ctx);
     if (verdict !== "ok" && verdict !== "conflict") {
-      skip(e, u, verdict, ctx, plan);
+      skip(e, u, verdict, known, ctx, plan);
       continue;
     }
     if (u?.connectionId === ctx.connectionId) plan.seen.push(u.id);
+    stillThere(e, known, plan);
     if (!holder.userId) {
       plan.warnings.push(
         `Two entries have the email ${e.email}: ${holder.dn} and ${e.dn}; ${e.dn} was skipped.`,
@@ -201,10 +202,12 @@ function skip(
   e: MappedEntry,
   u: KnownUser | undefined,
   verdict: "unverified" | "protected" | "conflict",
+  known: Candidates,
   ctx: DecideContext,
   plan: BatchPlan,
 ) {
   if (u && (verdict === "protected" || u.connectionId === ctx.connectionId)) plan.seen.push(u.id);
+  if (verdict === "conflict") stillThere(e, known, plan);
   if (verdict === "unverified") plan.unverified.push(emailDomain(e.email));
   else if (verdict === "protected")
     plan.warnings.push(
@@ -219,11 +222,20 @@ function skip(
     });
 }
 
+/**
+ * An entry in conflict is still in the directory: its own account (by stable id, under its earlier email)
+ * is not gone, whatever a paged or a listed read would otherwise conclude.
+ */
+function stillThere(e: MappedEntry, known: Candidates, plan: BatchPlan) {
+  const own = e.directoryId ? known.byDirectoryId.get(e.directoryId) : undefined;
+  if (own) plan.seen.push(own.id);
+}
+
 function decideEntry(e: MappedEntry, known: Candidates, ctx: DecideContext, plan: BatchPlan) {
   const u = known.byEmail.get(e.email);
   const verdict = tenantVerdict(e, u, ctx);
   if (verdict !== "ok") {
-    skip(e, u, verdict, ctx, plan);
+    skip(e, u, verdict, known, ctx, plan);
     if (u) plan.claims.push([e.email, { dn: u.dn, directoryId: u.directoryId, userId: u.id }]);
     return;
   }
