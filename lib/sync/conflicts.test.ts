@@ -57,9 +57,7 @@ describe("two entries of one directory with one email", () => {
       status: "ACTIVE",
     });
     // The other entry's own account stays as it was: its entry is still there, its new email in dispute.
-    expect((await db.user.findUniqueOrThrow({ where: { email: `eve@${t.domain}` } })).status).toBe(
-      "ACTIVE",
-    );
+    expect((await db.user.findUniqueOrThrow({ where: { email: `eve@${t.domain}` } })).status).toBe("ACTIVE");
     await t.sync();
     const notes = await t.openConflicts();
     expect(notes.map((n) => [n.userId, entryDn(n)])).toEqual([[ann.id, t.s.userDn("aaa")]]);

@@ -69,11 +69,11 @@ const ctx = (over: Partial<DecideContext> = {}): DecideContext => ({
 });
 
 describe("decideBatch", () => {
-  it("creates a new entry's account with its membership", () => {
+  it("creates a new entry's account", () => {
     const plan = decideBatch([entry("ann")], known(), ctx());
     expect(plan.creates).toHaveLength(1);
     expect(plan.creates[0]).toMatchObject({ entry: { email: "ann@acme.example" } });
-    expect(plan.memberships).toEqual([plan.creates[0].id]);
+    expect(plan.memberships).toEqual([]);
     expect(plan.seen).toEqual([plan.creates[0].id]);
     expect(plan.notes).toEqual([{ list: "create", item: { email: "ann@acme.example", name: "ann Person" } }]);
   });

@@ -41,7 +41,7 @@ export type DecideContext = {
 export type BatchPlan = {
   creates: { entry: MappedEntry; id: string; supersedes?: string }[];
   updates: { id: string; entry: MappedEntry; link: boolean; fields: string[] }[];
-  /** Accounts that get an Originator membership in the organisation (creates included). */
+  /** Existing accounts that get an Originator membership in the organisation (creates come with theirs). */
   memberships: string[];
   roleChanges: { membershipId: string; roles: Role[] }[];
   /** `id` is superseded by `by` (an email changed, or changed back), written with the batch. */
@@ -257,7 +257,6 @@ function decideCreate(e: MappedEntry, known: Candidates, ctx: DecideContext, pla
   const previous = e.directoryId ? known.byDirectoryId.get(e.directoryId) : undefined;
   plan.claims.push([e.email, { dn: e.dn, directoryId: e.directoryId, userId: id }]);
   plan.seen.push(id);
-  plan.memberships.push(id);
   if (!previous) {
     plan.creates.push({ entry: e, id });
     plan.notes.push({ list: "create", item: { email: e.email, name: e.fullName } });

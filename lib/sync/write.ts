@@ -5,6 +5,7 @@ import { markOf, type BatchPlan } from "@/lib/sync/decide";
 import type { MappedEntry } from "@/lib/sync/map";
 import type { Disable, IdentityConflict } from "@/lib/sync/run";
 import { recordConflicts } from "@/lib/sync/records";
+import { insertDirectoryAccounts, insertOriginatorMemberships } from "@/lib/identity/accounts";
 
 // Applying plans: a batch's plan in one transaction, and the end of a run (supersede links, disables, pending
 // transfers with their notifications, conflicts, events) in another, so that a crash leaves either all of a
@@ -22,10 +23,14 @@ type Event = { userId: string; action: string; details: object };
 
 export async function writeBatch(plan: BatchPlan, ctx: WriteCtx): Promise<void> {
   await transaction(async (tx) => {
-    await insertCreates(tx, plan.creates, ctx);
+    await insertDirectoryAccounts(
+      tx,
+      plan.creates.map((c) => ({ id: c.id, entry: c.entry, mark: markOf(c.entry, ctx.markKey) })),
+      ctx,
+    );
     // An email changed: the new account and the old one's link to it land together.
     await supersede(tx, plan.supersedes);
-    await insertMemberships(tx, plan.memberships, ctx);
+    await insertOriginatorMemberships(tx, plan.memberships, ctx);
     for (const r of plan.roleChanges)
       await tx.query(`update "Membership" set roles = $2::text[]::"Role"[] where id = $1::uuid`, [
         r.membershipId,
@@ -67,48 +72,6 @@ function batchEvents(plan: BatchPlan): Event[] {
     details: { statusValue: r.statusValue },
   }));
   return [...created, ...updated, ...reenabled];
-}
-
-async function insertCreates(tx: Tx, creates: BatchPlan["creates"], ctx: WriteCtx) {
-  if (creates.length === 0) return;
-  // Set-based insert of the whole batch (Prisma's createMany costs about ten times as much here).
-  const col = (f: (e: MappedEntry) => string | null) => creates.map((c) => f(c.entry));
-  await tx.query(
-    `insert into "User" (id, email, name, "accountName", "userPrincipalName", dn, source, status,
-       "connectionId", "directoryId", "directoryHash", "directoryStatus", "directoryMark", "createdByRunId",
-       "lastSyncedAt", "createdAt", "updatedAt")
-     select v.id, v.email, v.name, v.account, v.upn, v.dn, 'DIRECTORY', v.status::"UserStatus", $11::uuid,
-       v.did, v.hash, v.sv, v.mark, $13::uuid, ${NOW_UTC}, ${NOW_UTC}, ${NOW_UTC}
-     from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-       $8::text[], $9::text[], $10::text[], $12::text[])
-       as v(id, email, name, account, upn, dn, status, did, hash, sv, mark)`,
-    [
-      creates.map((c) => c.id),
-      col((e) => e.email),
-      col((e) => e.fullName),
-      col((e) => e.accountName),
-      col((e) => e.userPrincipalName),
-      col((e) => e.dn),
-      col((e) => (e.disabled ? "DISABLED" : "ACTIVE")),
-      col((e) => e.directoryId),
-      col((e) => e.hash),
-      col((e) => e.statusValue),
-      ctx.connectionId,
-      col((e) => markOf(e, ctx.markKey)),
-      ctx.runId,
-    ],
-  );
-}
-
-async function insertMemberships(tx: Tx, userIds: string[], ctx: WriteCtx) {
-  if (userIds.length === 0) return;
-  await tx.query(
-    `insert into "Membership" (id, "userId", "organizationId", roles, "planId", "createdAt")
-     select gen_random_uuid(), v.uid, $2::uuid, array['ORIGINATOR']::"Role"[], $3::uuid, ${NOW_UTC}
-     from unnest($1::uuid[]) as v(uid)
-     on conflict ("userId", "organizationId") do nothing`,
-    [userIds, ctx.orgId, ctx.defaultPlanId],
-  );
 }
 
 async function supersede(tx: Tx, links: { id: string; by: string }[]) {
