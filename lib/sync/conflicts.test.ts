@@ -145,3 +145,37 @@ describe("a leaver's email given to a new hire", () => {
     });
   });
 });
+
+describe("two connections of one organisation", () => {
+  it("moves an account to the other connection only when an administrator links it", async () => {
+    const t = await setUp([{ uid: "eli", cn: "Eli First", mail: "eli" }]);
+    const other = await startSlapd({ users: [{ uid: "eli", cn: "Eli Second", mail: `eli@${t.domain}` }] });
+    servers.push(other);
+    const two = await connectTo(other, t.org, { domain: t.domain, position: 1 });
+    await t.sync();
+    const eli = await db.user.findUniqueOrThrow({ where: { email: `eli@${t.domain}` } });
+    const second = await syncConnection(two.id, { trigger: "MANUAL", full: true });
+    expect(second.counts).toMatchObject({ created: 0, updated: 0 });
+    expect(await db.user.findUniqueOrThrow({ where: { id: eli.id } })).toMatchObject({
+      connectionId: t.conn.id,
+      name: "Eli First",
+    });
+    const [note] = await t.openConflicts();
+    await resolveConflict(t.ctx, note.id, "LINKED");
+    await syncConnection(two.id, { trigger: "MANUAL", full: true });
+    expect(await db.user.findUniqueOrThrow({ where: { id: eli.id } })).toMatchObject({
+      connectionId: two.id,
+      name: "Eli Second",
+      status: "ACTIVE",
+    });
+    // The first connection's entry is now the conflict; its sync neither takes the account back nor disables it.
+    await t.sync();
+    expect(await db.user.findUniqueOrThrow({ where: { id: eli.id } })).toMatchObject({
+      connectionId: two.id,
+      status: "ACTIVE",
+    });
+    expect(
+      (await t.openConflicts()).map((n) => (n.details as { connectionId: string }).connectionId),
+    ).toEqual([t.conn.id]);
+  });
+});
