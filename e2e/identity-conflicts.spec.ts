@@ -1,5 +1,6 @@
 import { db } from "../test/db";
 import { connectTo, uid } from "../test/factories";
+import { startSlapd } from "../test/ldap/slapd";
 import { expect, test } from "./fixtures";
 
 // An identity conflict waits on the Notifications page, naming both entries, until an administrator decides.
@@ -73,4 +74,56 @@ test("an administrator links a conflicting entry to the account, or keeps them a
     orderBy: { resolution: "asc" },
   });
   expect(decisions.map((d) => d.resolution)).toEqual(["KEPT_APART", "LINKED"]);
+});
+
+// Two entries of the organisation's own directory with one email, found by a real sync: the account is made
+// from one of them, the other waits as a conflict; linking moves the account to it, and the next sync reports
+// the first entry instead, never merging them silently.
+test("two entries of one directory with one email wait for an administrator's decision", async ({
+  signedInPage: page,
+  org,
+}) => {
+  const domain = `twins-${uid()}.example`;
+  const slapd = await startSlapd({
+    users: [
+      { uid: "ann", cn: "Ann One", mail: `ann@${domain}` },
+      { uid: "ann2", cn: "Ann Two", mail: `ann@${domain}` },
+    ],
+  });
+  try {
+    const connection = await connectTo(slapd, org, { domain });
+    const { name } = await db.ldapConnection.findUniqueOrThrow({ where: { id: connection.id } });
+    let runs = 0;
+    const syncNow = async () => {
+      await page.goto(`/org/${org.slug}/ldap`);
+      await page.getByRole("listitem", { name }).getByRole("button", { name: "Sync now" }).click();
+      runs++;
+      await expect
+        .poll(() => db.syncRun.count({ where: { connectionId: connection.id, status: "SUCCEEDED" } }))
+        .toBe(runs);
+    };
+    await syncNow();
+    const account = await db.user.findUniqueOrThrow({ where: { email: `ann@${domain}` } });
+    expect(account.dn).toBe(slapd.userDn("ann"));
+
+    await page.goto(`/org/${org.slug}/notifications`);
+    const items = page.getByRole("listitem", { name: `Conflict ann@${domain}` });
+    await expect(items).toHaveCount(1);
+    await expect(items).toContainText(slapd.userDn("ann2"));
+    await expect(items).toContainText(`Account of: ${slapd.userDn("ann")}`);
+    await items.getByRole("button", { name: "Same person: link" }).click();
+    await page.getByRole("alertdialog").getByRole("button", { name: "Link the account" }).click();
+    await expect(page.getByText("Nothing to do")).toBeVisible();
+
+    await syncNow();
+    expect(await db.user.findUniqueOrThrow({ where: { id: account.id } })).toMatchObject({
+      dn: slapd.userDn("ann2"),
+      name: "Ann Two",
+    });
+    await page.goto(`/org/${org.slug}/notifications`);
+    await expect(items).toHaveCount(1);
+    await expect(items).toContainText(`Account of: ${slapd.userDn("ann2")}`);
+  } finally {
+    await slapd.stop();
+  }
 });

@@ -3,7 +3,8 @@ import { db } from "@/lib/db";
 import { decryptSecret } from "@/lib/crypto";
 import { DirectoryConnection, preferring, type DirectoryConfig } from "@/lib/directory/client";
 import { DirectoryError, type DirectoryErrorKind } from "@/lib/directory/errors";
-import { fillFilter, parenthesised } from "@/lib/directory/filter";
+import { fillFilter, normaliseFilter } from "@/lib/directory/filter";
+import { createDirectoryAccount } from "@/lib/identity/accounts";
 import { verifiedOwnerOfEmail } from "@/lib/identity/domains";
 import { computedStatusAttributes, type DirectoryPreset, type FieldNames } from "@/lib/directory/presets";
 import { mapEntry, STABLE_ID_ATTRIBUTES, type MappedEntry } from "@/lib/sync/map";
@@ -263,7 +264,7 @@ async function tryConnection(
   return { userId };
 }
 
-const wrap = parenthesised;
+const wrap = normaliseFilter;
 
 /**
  * The search a login runs with: the Auth filter, or the Email Field for an email (in Active Directory the UPN
@@ -396,36 +397,12 @@ export function accountRefusal(
 
 /** The console account of a directory user, created on first sign-in as the next sync would have made it. */
 async function createAccount(c: Conn, e: MappedEntry): Promise<string> {
-  const created = await db.user.create({
-    data: {
-      email: e.email,
-      name: e.fullName,
-      accountName: e.accountName,
-      userPrincipalName: e.userPrincipalName,
-      dn: e.dn,
-      source: "DIRECTORY",
-      status: "ACTIVE",
-      connectionId: c.id,
-      directoryId: e.directoryId,
-      directoryHash: e.hash,
-      directoryStatus: e.statusValue,
-      lastSyncedAt: new Date(),
-      memberships: {
-        create: {
-          organizationId: c.organizationId,
-          roles: ["ORIGINATOR"],
-          planId: c.organization.defaultPlanId,
-        },
-      },
-      syncEvents: {
-        create: {
-          action: "created",
-          details: { email: e.email, dn: e.dn, directoryId: e.directoryId, at: "first sign-in" },
-        },
-      },
-    },
-    select: { id: true },
+  const id = await createDirectoryAccount(e, {
+    connectionId: c.id,
+    orgId: c.organizationId,
+    defaultPlanId: c.organization.defaultPlanId,
+    runId: null,
   });
   await log(c, "INFO", `Account ${e.email} created at its first sign-in.`);
-  return created.id;
+  return id;
 }

@@ -46,6 +46,15 @@ export function fillFilter(template: string, value: string): string {
   return template.split("{0}").join(escapeFilterValue(value));
 }
 
+/**
+ * A filter as it is sent: trimmed, and a bare item (`userPrincipalName={0}`, the seed's example) wrapped in
+ * parentheses. The one place that does this, for the sync, sign-in, migration and the parser alike.
+ */
+export function normaliseFilter(filter: string): string {
+  const f = filter.trim();
+  return f.startsWith("(") ? f : `(${f})`;
+}
+
 const ATTR = /^(?:[A-Za-z][A-Za-z0-9-]*|\d+(?:\.\d+)+)(?:;[A-Za-z0-9-]+)*/;
 const RULE = /^(?:[A-Za-z][A-Za-z0-9-]*|\d+(?:\.\d+)+)/;
 
@@ -56,7 +65,7 @@ const RULE = /^(?:[A-Za-z][A-Za-z0-9-]*|\d+(?:\.\d+)+)/;
 export function parseFilter(input: string): void {
   const text = input.trim();
   if (!text) throw new FilterSyntaxError("The filter is empty.", 0);
-  const source = text.startsWith("(") ? text : `(${text})`;
+  const source = normaliseFilter(text);
   const offset = text.startsWith("(") ? 0 : -1;
   let pos = 0;
   const fail = (message: string): never => {
@@ -143,10 +152,4 @@ export function filterError(input: string): string | undefined {
     if (error instanceof FilterSyntaxError) return error.message;
     throw error;
   }
-}
-
-/** A filter in parentheses, as a component of (|…) or (&…) needs it: "uid=x" and "(uid=x)" both work. */
-export function parenthesised(filter: string): string {
-  const f = filter.trim();
-  return f.startsWith("(") ? f : `(${f})`;
 }

@@ -15,6 +15,8 @@ import {
   type DirectoryPreset,
   type FieldNames,
 } from "@/lib/directory/presets";
+import { normaliseFilter } from "@/lib/directory/filter";
+import { mapEntry } from "@/lib/sync/map";
 
 export type MappingConfig = DirectoryConfig &
   FieldNames & {
@@ -63,11 +65,27 @@ export type TestResult = Hosts &
 export const COUNT_CAP = 1000;
 const PAGED_RESULTS_OID = "1.2.840.113556.1.4.319";
 
+/**
+ * A sample as the sync maps it (lib/sync/map.ts mapEntry): normalised email, the full-name fallback, the
+ * status rule. An entry the sync would skip (no valid email) shows its raw fields without an email, so that a
+ * wrong Email Field is plain to see.
+ */
 export function mapSample(entry: Entry, config: MappingConfig): Sample {
+  const mapped = mapEntry(entry, config);
+  if (mapped.ok) {
+    const e = mapped.entry;
+    return {
+      dn: e.dn,
+      accountName: e.accountName ?? undefined,
+      email: e.email,
+      userPrincipalName: e.userPrincipalName ?? undefined,
+      fullName: e.fullName,
+      disabled: e.disabled,
+    };
+  }
   return {
     dn: entry.dn,
     accountName: firstValue(entry, config.accountNameField),
-    email: firstValue(entry, config.emailField),
     userPrincipalName: firstValue(entry, config.userPrincipalNameField),
     fullName: firstValue(entry, config.fullNameField),
     disabled: isDisabledValue(
@@ -167,7 +185,7 @@ export async function testConnection(config: MappingConfig): Promise<TestResult>
     try {
       for await (const page of connection.searchPages(
         config.baseDn,
-        { scope: "sub", filter: config.syncFilter, attributes },
+        { scope: "sub", filter: normaliseFilter(config.syncFilter), attributes },
         500,
       )) {
         references += page.references.length;

@@ -320,7 +320,7 @@ async function directoryMatches(ctx: Ctx, domainId: string) {
     select: { id: true, email: true, name: true, accountName: true, _count: { select: { files: true } } },
   });
   const { DirectoryConnection } = await import("@/lib/directory/client");
-  const { escapeFilterValue } = await import("@/lib/directory/filter");
+  const { escapeFilterValue, normaliseFilter } = await import("@/lib/directory/filter");
   const { decryptSecret } = await import("@/lib/crypto");
   const { mapEntry } = await import("@/lib/sync/map");
   const directory = await DirectoryConnection.open({
@@ -336,9 +336,7 @@ async function directoryMatches(ctx: Ctx, domainId: string) {
         `(${connection.emailField}=${escapeFilterValue(u.email)})`,
         ...(u.accountName ? [`(${connection.accountNameField}=${escapeFilterValue(u.accountName)})`] : []),
       ]);
-      const syncFilter = connection.syncFilter.startsWith("(")
-        ? connection.syncFilter
-        : `(${connection.syncFilter})`;
+      const syncFilter = normaliseFilter(connection.syncFilter);
       const filter = `(&${syncFilter}(|${terms.join("")}))`;
       const { entries } = await directory.search(connection.baseDn, {
         scope: "sub",

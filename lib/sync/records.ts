@@ -2,7 +2,7 @@ import "server-only";
 import crypto from "node:crypto";
 import type { LdapConnection } from "@/lib/generated/prisma/client";
 import type { LogLevel, SyncKind, SyncTrigger } from "@/lib/generated/prisma/enums";
-import { NOW_UTC, sql } from "@/lib/sync/sql";
+import { NOW_UTC, sql, type Tx } from "@/lib/sync/sql";
 import type { IdentityConflict } from "@/lib/sync/run";
 
 // The run's own records (the connection it reads, its SyncRun row, progress, log lines, the result), written
@@ -66,10 +66,11 @@ export async function recordConflicts(
   organizationId: string,
   connectionId: string,
   conflicts: IdentityConflict[],
+  tx: Tx = { query: sql },
 ): Promise<void> {
   const unique = [...new Map(conflicts.map((c) => [`${c.userId} ${c.entry.directoryId}`, c])).values()];
   if (unique.length === 0) return;
-  await sql(
+  await tx.query(
     `insert into "Notification" (id, "organizationId", kind, "userId", details, "createdAt")
      select gen_random_uuid(), $1::uuid, 'IDENTITY_CONFLICT', v.uid, v.details::jsonb, ${NOW_UTC}
      from unnest($2::uuid[], $3::text[], $4::text[]) as v(uid, details, did)

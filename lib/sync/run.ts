@@ -2,6 +2,7 @@ import "server-only";
 import type { Entry } from "ldapts";
 import type { UserSource } from "@/lib/generated/prisma/enums";
 import { isAscii, mapEntry, type MapFields, type MappedEntry } from "@/lib/sync/map";
+import type { BatchPlan, Claim } from "@/lib/sync/decide";
 
 // What one synchronisation run carries from step to step (counts, warnings, the plan, who to disable), and
 // the small helpers every step shares.
@@ -65,7 +66,13 @@ export class Run {
   warnings: string[] = [];
   warningCount = 0;
   seen = new Set<string>();
-  emailsSeen = new Set<string>();
+  /** Each email's first claimant in this read: a second entry with the email is an identity conflict. */
+  claims = new Map<string, Claim>();
+  /**
+   * Batches are decided one after the other in read order (their candidates are fetched side by side), so
+   * that which entry claimed an email first never depends on which query answered first.
+   */
+  decided: Promise<void> = Promise.resolve();
   toDisable = new Map<string, Disable>();
   plan: SyncPlan = { create: [], conflict: [], update: [], disable: [], pendingTransfer: [], reenable: [] };
   /** Identity conflicts found by this run: nothing changes for them until an administrator decides. */
@@ -98,6 +105,21 @@ export class Run {
     });
   }
 
+  /** Takes a batch's plan into the run: counts, the plan's names, who to disable, conflicts and warnings. */
+  absorb(plan: BatchPlan) {
+    for (const id of plan.seen) this.seen.add(id);
+    for (const [email, claim] of plan.claims) if (!this.claims.has(email)) this.claims.set(email, claim);
+    for (const d of plan.toDisable) this.toDisable.set(d.id, d);
+    for (const domain of plan.unverified) this.skipUnverified(domain);
+    for (const w of plan.warnings) this.warn(w);
+    for (const c of plan.conflicts) this.conflict(c);
+    for (const n of plan.notes) this.note(n.list, n.item);
+    this.counts.created += plan.creates.length;
+    this.counts.updated += plan.updates.length;
+    this.counts.reenabled += plan.reenables.length;
+    this.counts.unchanged += plan.unchanged;
+  }
+
   note(list: keyof SyncPlan, item: PlanItem) {
     if (this.plan[list].length < MAX_PLAN_NAMES) this.plan[list].push(item);
   }
@@ -108,7 +130,10 @@ export function compareMarks(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Maps a page of entries, with the run's warnings: no email, duplicate emails, non-ASCII account names. */
+/**
+ * Maps a page of entries, with the run's warnings: no email, non-ASCII account names. Entries sharing an email
+ * are all kept: deciding them is lib/sync/decide.ts's (an identity conflict), not read order's.
+ */
 export function mapPage(entries: Entry[], run: Run, fields: MapFields): MappedEntry[] {
   const batch: MappedEntry[] = [];
   for (const raw of entries) {
@@ -124,11 +149,6 @@ export function mapPage(entries: Entry[], run: Run, fields: MapFields): MappedEn
       continue;
     }
     const e = mapped.entry;
-    if (run.emailsSeen.has(e.email)) {
-      run.warn(`Two entries have the email ${e.email}; the second (${e.dn}) was skipped.`);
-      continue;
-    }
-    run.emailsSeen.add(e.email);
     if (e.accountName && !isAscii(e.accountName))
       run.warn(`Account name "${e.accountName}" (${e.email}) is not ASCII: use ASCII for usernames.`);
     if (e.changeMark && (!run.maxChangeMark || compareMarks(e.changeMark, run.maxChangeMark) > 0))

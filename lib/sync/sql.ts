@@ -37,3 +37,24 @@ export async function sql<T extends pg.QueryResultRow = pg.QueryResultRow>(
 ): Promise<T[]> {
   return (await syncPool().query<T>(text, values)).rows;
 }
+
+export type Tx = {
+  query: <T extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]) => Promise<T[]>;
+};
+
+/** Runs `fn` in one transaction on one pool client: every statement of it lands, or none does. */
+export async function transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+  const client = await syncPool().connect();
+  const tx: Tx = { query: async (text, values = []) => (await client.query(text, values)).rows };
+  try {
+    await client.query("begin");
+    const result = await fn(tx);
+    await client.query("commit");
+    return result;
+  } catch (error) {
+    await client.query("rollback").catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { tenantVerdict } from "@/lib/sync/batch";
+import { tenantVerdict } from "@/lib/sync/decide";
 import type { MappedEntry } from "@/lib/sync/map";
 
 // The tenant rule for one entry, without servers: which accounts a connection may create, link or update.
