@@ -8,7 +8,7 @@ import { syncConnection } from "@/lib/sync/engine";
 import { sql } from "@/lib/sync/sql";
 import { startSlapd, type LdapUser, type Slapd } from "@/test/ldap/slapd";
 import { startSambaDc, type SambaDc } from "@/test/ldap/samba";
-import { connectTo, makeOrg, verifyDomain } from "@/test/factories";
+import { connectTo, makeOrg, uid, verifyDomain } from "@/test/factories";
 
 // Groups against real servers: slapd with every kind of group object (groupOfNames, groupOfUniqueNames,
 // posixGroup with memberUid, AD-style `group` objects from a small schema), nesting with a cycle, and Samba's
@@ -21,7 +21,9 @@ cn: adgroup
 olcObjectClasses: ( 1.3.6.1.4.1.99999.2.1 NAME 'group' SUP top STRUCTURAL MUST cn MAY ( member $ mail $ description ) )`;
 
 const BASE = "dc=example,dc=com";
-const person = (n: string): LdapUser => ({ uid: n, cn: `${n} Person`, mail: `${n}@example.com` });
+// A domain of this run only: other test files create people of example.com too.
+const D = `g${uid()}.example`;
+const person = (n: string): LdapUser => ({ uid: n, cn: `${n} Person`, mail: `${n}@${D}` });
 const dn = (uid: string) => `uid=${uid},ou=people,${BASE}`;
 const groupDn = (cn: string) => `cn=${cn},ou=groups,${BASE}`;
 
@@ -30,7 +32,7 @@ objectClass: inetOrgPerson
 uid: mia
 cn: Mia Multi
 sn: Multi
-mail: mia@example.com
+mail: mia@${D}
 
 dn: ${groupDn("staff")}
 objectClass: groupOfNames
@@ -55,7 +57,7 @@ memberUid: EVE
 dn: ${groupDn("adstyle")}
 objectClass: group
 cn: adstyle
-mail: AdStyle@example.com
+mail: AdStyle@${D}
 member: ${dn("eve")}
 member: ${groupDn("staff")}
 
@@ -113,7 +115,7 @@ describe("groups from a real slapd", () => {
   // One connection for the describe: an email belongs to one account platform-wide.
   let conn: { id: string };
   const connect = async (overrides: Record<string, unknown> = {}) => {
-    conn ??= await connectTo(s, await makeOrg(), { baseDn: BASE });
+    conn ??= await connectTo(s, await makeOrg(), { baseDn: BASE, domain: D });
     await db.ldapConnection.update({
       where: { id: conn.id },
       data: { groupBaseDn: "", ...PRESETS.OPENLDAP, ...overrides },
@@ -128,20 +130,20 @@ describe("groups from a real slapd", () => {
     expect(outcome.warnings.filter((w) => /group/i.test(w))).toEqual([]);
     expect(await membersOf(conn.id)).toEqual({
       // DNs matched whatever their case, spacing or RDN order; a DN that is no account is dropped.
-      staff: ["ann@example.com", "ben@example.com", "mia@example.com"],
-      unique: ["cat@example.com"],
+      staff: [`ann@${D}`, `ben@${D}`, `mia@${D}`],
+      unique: [`cat@${D}`],
       // memberUid values are account names (the Account Name field, uid), matched case-insensitively.
-      posix: ["dan@example.com", "eve@example.com"],
-      adstyle: ["ann@example.com<staff", "ben@example.com<staff", "eve@example.com", "mia@example.com<staff"],
+      posix: [`dan@${D}`, `eve@${D}`],
+      adstyle: [`ann@${D}<staff`, `ben@${D}<staff`, `eve@${D}`, `mia@${D}<staff`],
       // A in B in A: both groups have both members.
-      "cycle-a": ["ann@example.com", "ben@example.com<cycle-b"],
-      "cycle-b": ["ann@example.com<cycle-a", "ben@example.com"],
+      "cycle-a": [`ann@${D}`, `ben@${D}<cycle-b`],
+      "cycle-b": [`ann@${D}<cycle-a`, `ben@${D}`],
     });
     const adstyle = await db.directoryGroup.findFirstOrThrow({
       where: { connectionId: conn.id, name: "adstyle" },
       select: { email: true, dn: true },
     });
-    expect(adstyle).toEqual({ email: "adstyle@example.com", dn: groupDn("adstyle") });
+    expect(adstyle).toEqual({ email: `adstyle@${D}`, dn: groupDn("adstyle") });
 
     // An unchanged directory rewrites no membership.
     const before = await rowVersions(conn.id);
@@ -216,21 +218,17 @@ describe("groups hold only current accounts", () => {
   afterAll(async () => s?.stop());
 
   it("an email change moves the membership to the new account; a gone entry is no member", async () => {
-    const conn = await connectTo(s, await makeOrg(), { baseDn: BASE });
+    const conn = await connectTo(s, await makeOrg(), { baseDn: BASE, domain: D });
     await syncConnection(conn.id, { trigger: "MANUAL", full: true });
-    expect((await membersOf(conn.id)).team).toEqual([
-      "amy@example.com",
-      "bob@example.com",
-      "cyd@example.com",
-    ]);
-    s.ldif(`dn: ${dn("amy")}\nchangetype: modify\nreplace: mail\nmail: amy.new@example.com\n`);
+    expect((await membersOf(conn.id)).team).toEqual([`amy@${D}`, `bob@${D}`, `cyd@${D}`]);
+    s.ldif(`dn: ${dn("amy")}\nchangetype: modify\nreplace: mail\nmail: amy.new@${D}\n`);
     // bob's entry goes; OpenLDAP without the refint overlay leaves his DN in the group.
     s.ldif(`dn: ${dn("bob")}\nchangetype: delete\n`);
     const outcome = await syncConnection(conn.id, { trigger: "MANUAL", full: true, allowDisable: true });
     expect(outcome.status).toBe("SUCCEEDED");
-    expect((await membersOf(conn.id)).team).toEqual(["amy.new@example.com", "cyd@example.com"]);
+    expect((await membersOf(conn.id)).team).toEqual([`amy.new@${D}`, `cyd@${D}`]);
     const old = await db.user.findUniqueOrThrow({
-      where: { email: "amy@example.com" },
+      where: { email: `amy@${D}` },
       select: { supersededById: true, groupMemberships: { select: { groupId: true } } },
     });
     expect(old.supersededById).not.toBeNull();
