@@ -134,32 +134,17 @@ export async function testConnection(config: MappingConfig): Promise<TestResult>
     };
   }
   const hosts: Hosts = { answeredBy: connection.url, failedHosts: connection.failed };
-  let server: ReturnType<typeof describeServer> | undefined;
   try {
-    const dse = await connection
-      .search("", {
-        scope: "base",
-        filter: "(objectClass=*)",
-        attributes: [
-          "vendorName",
-          "vendorVersion",
-          "supportedControl",
-          "objectClass",
-          "forestFunctionality",
-          "domainControllerFunctionality",
-          "dsServiceName",
-          "defaultNamingContext",
-          "namingContexts",
-        ],
-      })
-      .catch(() => ({ entries: [] as Entry[], references: [] }));
-    server = describeServer(dse.entries[0]);
-    if (!server.pagedResults && dse.entries[0])
-      hints.push(
-        "The server does not announce the paged-results control: large directories may hit its size " +
-          "limit during sync.",
-      );
-
+    const server = await readServer(connection, hints);
+    const failure = (e: DirectoryError, step: "base-dn" | "search", message = e.message): TestResult => ({
+      ok: false,
+      kind: step === "search" && e.kind === "other" ? "filter-invalid" : e.kind,
+      message,
+      step,
+      server,
+      hints,
+      ...hosts,
+    });
     try {
       await connection.search(config.baseDn, {
         scope: "base",
@@ -167,61 +152,17 @@ export async function testConnection(config: MappingConfig): Promise<TestResult>
         attributes: ["objectClass"],
       });
     } catch (error) {
-      const e = error as DirectoryError;
-      return { ok: false, kind: e.kind, message: e.message, step: "base-dn", server, hints, ...hosts };
+      return failure(error as DirectoryError, "base-dn");
     }
-
-    const attributes = [
-      config.accountNameField,
-      config.emailField,
-      config.userPrincipalNameField,
-      config.fullNameField,
-      config.statusField,
-    ];
-    const samples: Sample[] = [];
-    let count = 0;
-    let references = 0;
-    let more = false;
+    let found: Awaited<ReturnType<typeof countEntries>>;
     try {
-      for await (const page of connection.searchPages(
-        config.baseDn,
-        { scope: "sub", filter: normaliseFilter(config.syncFilter), attributes },
-        500,
-      )) {
-        references += page.references.length;
-        for (const entry of page.entries) {
-          if (samples.length < 5) samples.push(mapSample(entry, config));
-          count++;
-        }
-        if (count > COUNT_CAP) {
-          more = true;
-          break;
-        }
-      }
+      found = await countEntries(connection, config);
     } catch (error) {
       const e = error as DirectoryError;
-      const message =
-        e.kind === "other" || e.kind === "filter-invalid"
-          ? `The server refused the Sync filter: ${e.message}`
-          : e.message;
-      return {
-        ok: false,
-        kind: e.kind === "other" ? "filter-invalid" : e.kind,
-        message,
-        step: "search",
-        server,
-        hints,
-        ...hosts,
-      };
+      const refused = e.kind === "other" || e.kind === "filter-invalid";
+      return failure(e, "search", refused ? `The server refused the Sync filter: ${e.message}` : e.message);
     }
-    if (references > 0 && server.activeDirectory) {
-      hints.push(
-        "The search returned referrals to other partitions (normal at the domain root). They are " +
-          "ignored; to read the whole forest, use the Global Catalog port (3268, or 3269 with TLS) in " +
-          "Server URL.",
-      );
-    }
-    if (count === 0) {
+    if (found.count === 0)
       return {
         ok: false,
         kind: "no-entries",
@@ -233,24 +174,18 @@ export async function testConnection(config: MappingConfig): Promise<TestResult>
         hints,
         ...hosts,
       };
-    }
-    const noEmail = samples.filter((s) => !s.email).length;
-    if (noEmail > 0)
-      hints.push(
-        `${noEmail} of the samples have no value in the Email Field (${config.emailField}): such ` +
-          "entries cannot be synchronised.",
-      );
+    hints.push(...readHints(found, server, config));
     const groups = config.preset ? await testGroups(connection, config, config.preset) : undefined;
-    const shown = more ? `more than ${COUNT_CAP}` : String(count);
+    const shown = found.more ? `more than ${COUNT_CAP}` : String(found.count);
     return {
       ok: true,
       message:
         `Connected to ${connection.url} (${server.vendor})${failedNote(connection.failed)}. ` +
-        `${shown} ${count === 1 ? "entry matches" : "entries match"} the Sync filter.`,
+        `${shown} ${found.count === 1 ? "entry matches" : "entries match"} the Sync filter.`,
       server,
-      count: Math.min(count, COUNT_CAP),
-      more,
-      samples,
+      count: Math.min(found.count, COUNT_CAP),
+      more: found.more,
+      samples: found.samples,
       hints,
       groups,
       ...hosts,
@@ -258,6 +193,83 @@ export async function testConnection(config: MappingConfig): Promise<TestResult>
   } finally {
     await connection.close();
   }
+}
+
+/** What the read tells beyond its count: referrals at an AD domain root, samples without an email. */
+function readHints(
+  found: { references: number; samples: Sample[] },
+  server: { activeDirectory: boolean },
+  config: MappingConfig,
+): string[] {
+  const hints: string[] = [];
+  if (found.references > 0 && server.activeDirectory)
+    hints.push(
+      "The search returned referrals to other partitions (normal at the domain root). They are " +
+        "ignored; to read the whole forest, use the Global Catalog port (3268, or 3269 with TLS) in " +
+        "Server URL.",
+    );
+  const noEmail = found.samples.filter((s) => !s.email).length;
+  if (noEmail > 0)
+    hints.push(
+      `${noEmail} of the samples have no value in the Email Field (${config.emailField}): such ` +
+        "entries cannot be synchronised.",
+    );
+  return hints;
+}
+
+/** The root DSE, described (vendor, paged results); a server without it is "unknown vendor". */
+async function readServer(connection: DirectoryConnection, hints: string[]) {
+  const dse = await connection
+    .search("", {
+      scope: "base",
+      filter: "(objectClass=*)",
+      attributes: [
+        "vendorName",
+        "vendorVersion",
+        "supportedControl",
+        "objectClass",
+        "forestFunctionality",
+        "domainControllerFunctionality",
+        "dsServiceName",
+        "defaultNamingContext",
+        "namingContexts",
+      ],
+    })
+    .catch(() => ({ entries: [] as Entry[], references: [] }));
+  const server = describeServer(dse.entries[0]);
+  if (!server.pagedResults && dse.entries[0])
+    hints.push(
+      "The server does not announce the paged-results control: large directories may hit its size " +
+        "limit during sync.",
+    );
+  return server;
+}
+
+/** The entries the Sync filter matches, counted up to just past COUNT_CAP, with five mapped samples. */
+async function countEntries(connection: DirectoryConnection, config: MappingConfig) {
+  const attributes = [
+    config.accountNameField,
+    config.emailField,
+    config.userPrincipalNameField,
+    config.fullNameField,
+    config.statusField,
+  ];
+  const samples: Sample[] = [];
+  let count = 0;
+  let references = 0;
+  for await (const page of connection.searchPages(
+    config.baseDn,
+    { scope: "sub", filter: normaliseFilter(config.syncFilter), attributes },
+    500,
+  )) {
+    references += page.references.length;
+    for (const entry of page.entries) {
+      if (samples.length < 5) samples.push(mapSample(entry, config));
+      count++;
+    }
+    if (count > COUNT_CAP) return { count, more: true, samples, references };
+  }
+  return { count, more: false, samples, references };
 }
 
 /** How many groups the group settings find, said in words; a refused base or filter says which. */
