@@ -58,6 +58,9 @@ export function normaliseFilter(filter: string): string {
 const ATTR = /^(?:[A-Za-z][A-Za-z0-9-]*|\d+(?:\.\d+)+)(?:;[A-Za-z0-9-]+)*/;
 const RULE = /^(?:[A-Za-z][A-Za-z0-9-]*|\d+(?:\.\d+)+)/;
 
+/** The parser's position in the normalised filter, and how to report an error at it. */
+type Cursor = { source: string; pos: number; fail: (message: string) => never };
+
 /**
  * Checks a filter's syntax. A bare item without parentheses (`userPrincipalName={0}`, the seed's example) is
  * accepted as if wrapped in them. Throws FilterSyntaxError saying what is wrong and where.
@@ -65,83 +68,91 @@ const RULE = /^(?:[A-Za-z][A-Za-z0-9-]*|\d+(?:\.\d+)+)/;
 export function parseFilter(input: string): void {
   const text = input.trim();
   if (!text) throw new FilterSyntaxError("The filter is empty.", 0);
-  const source = normaliseFilter(text);
   const offset = text.startsWith("(") ? 0 : -1;
-  let pos = 0;
-  const fail = (message: string): never => {
-    throw new FilterSyntaxError(`${message} (at character ${Math.max(1, pos + offset + 1)}).`, pos + offset);
+  const c: Cursor = {
+    source: normaliseFilter(text),
+    pos: 0,
+    fail: (message) => {
+      throw new FilterSyntaxError(
+        `${message} (at character ${Math.max(1, c.pos + offset + 1)}).`,
+        c.pos + offset,
+      );
+    },
   };
+  parseComponent(c, 0);
+  if (c.pos !== c.source.length) c.fail("Unexpected text after the end of the filter");
+}
 
-  function filter(depth: number): void {
-    if (depth > 50) fail("The filter is nested too deeply");
-    if (source[pos] !== "(") fail("Expected “(”");
-    pos++;
-    const c = source[pos];
-    if (c === "&" || c === "|") {
-      pos++;
-      if (source[pos] !== "(") fail(`“${c}” must be followed by at least one filter in parentheses`);
-      while (source[pos] === "(") filter(depth + 1);
-    } else if (c === "!") {
-      pos++;
-      filter(depth + 1);
-    } else {
-      item();
-    }
-    if (source[pos] !== ")") fail(pos >= source.length ? "A “)” is missing" : "Expected “)”");
-    pos++;
+function parseComponent(c: Cursor, depth: number): void {
+  const { source } = c;
+  if (depth > 50) c.fail("The filter is nested too deeply");
+  if (source[c.pos] !== "(") c.fail("Expected “(”");
+  c.pos++;
+  const op = source[c.pos];
+  if (op === "&" || op === "|") {
+    c.pos++;
+    if (source[c.pos] !== "(") c.fail(`“${op}” must be followed by at least one filter in parentheses`);
+    while (source[c.pos] === "(") parseComponent(c, depth + 1);
+  } else if (op === "!") {
+    c.pos++;
+    parseComponent(c, depth + 1);
+  } else {
+    parseItem(c);
   }
+  if (source[c.pos] !== ")") c.fail(c.pos >= source.length ? "A “)” is missing" : "Expected “)”");
+  c.pos++;
+}
 
-  function item(): void {
-    const rest = source.slice(pos);
-    const attr = ATTR.exec(rest)?.[0] ?? "";
-    pos += attr.length;
-    // Extensible match: attr[:dn][:rule]:=value or [:dn]:rule:=value
-    if (source[pos] === ":") {
-      if (source.startsWith(":dn", pos) && source[pos + 3] === ":") pos += 3;
-      if (source[pos] === ":" && source[pos + 1] !== "=") {
-        pos++;
-        const rule = RULE.exec(source.slice(pos))?.[0];
-        if (!rule) fail("Expected a matching rule after “:”");
-        pos += rule!.length;
-      }
-      if (!source.startsWith(":=", pos)) fail("Expected “:=” in an extensible match");
-      if (!attr && !/:[A-Za-z0-9.]+:=$/.test(source.slice(0, pos + 2)))
-        fail("An extensible match needs an attribute or a matching rule");
-      pos += 2;
-      value(false);
-      return;
-    }
-    if (!attr) fail("Expected an attribute name");
-    const op = source.slice(pos, pos + 2);
-    if (op === ">=" || op === "<=" || op === "~=") {
-      pos += 2;
-      value(false);
-    } else if (source[pos] === "=") {
-      pos++;
-      value(true);
-    } else {
-      fail(`Expected “=”, “>=”, “<=” or “~=” after “${attr}”`);
-    }
+function parseItem(c: Cursor): void {
+  const { source } = c;
+  const attr = ATTR.exec(source.slice(c.pos))?.[0] ?? "";
+  c.pos += attr.length;
+  if (source[c.pos] === ":") return parseExtensible(c, attr);
+  if (!attr) c.fail("Expected an attribute name");
+  const op = source.slice(c.pos, c.pos + 2);
+  if (op === ">=" || op === "<=" || op === "~=") {
+    c.pos += 2;
+    parseValue(c, false);
+  } else if (source[c.pos] === "=") {
+    c.pos++;
+    parseValue(c, true);
+  } else {
+    c.fail(`Expected “=”, “>=”, “<=” or “~=” after “${attr}”`);
   }
+}
 
-  function value(allowStar: boolean): void {
-    while (pos < source.length && source[pos] !== ")") {
-      const ch = source[pos];
-      if (ch === "(") fail("An unescaped “(” in a value: write it as \\28");
-      if (ch === "*" && !allowStar) fail("An unescaped “*” in a value: write it as \\2a");
-      if (ch === "\\") {
-        if (!/^[0-9A-Fa-f]{2}$/.test(source.slice(pos + 1, pos + 3)))
-          fail("A “\\” must be followed by two hexadecimal digits");
-        pos += 3;
-        continue;
-      }
-      if (ch === "\0") fail("A NUL character in a value");
-      pos++;
-    }
+/** Extensible match: attr[:dn][:rule]:=value or [:dn]:rule:=value */
+function parseExtensible(c: Cursor, attr: string): void {
+  const { source } = c;
+  if (source.startsWith(":dn", c.pos) && source[c.pos + 3] === ":") c.pos += 3;
+  if (source[c.pos] === ":" && source[c.pos + 1] !== "=") {
+    c.pos++;
+    const rule = RULE.exec(source.slice(c.pos))?.[0];
+    if (!rule) return c.fail("Expected a matching rule after “:”");
+    c.pos += rule.length;
   }
+  if (!source.startsWith(":=", c.pos)) c.fail("Expected “:=” in an extensible match");
+  if (!attr && !/:[A-Za-z0-9.]+:=$/.test(source.slice(0, c.pos + 2)))
+    c.fail("An extensible match needs an attribute or a matching rule");
+  c.pos += 2;
+  parseValue(c, false);
+}
 
-  filter(0);
-  if (pos !== source.length) fail("Unexpected text after the end of the filter");
+function parseValue(c: Cursor, allowStar: boolean): void {
+  const { source } = c;
+  while (c.pos < source.length && source[c.pos] !== ")") {
+    const ch = source[c.pos];
+    if (ch === "(") c.fail("An unescaped “(” in a value: write it as \\28");
+    if (ch === "*" && !allowStar) c.fail("An unescaped “*” in a value: write it as \\2a");
+    if (ch === "\\") {
+      if (!/^[0-9A-Fa-f]{2}$/.test(source.slice(c.pos + 1, c.pos + 3)))
+        c.fail("A “\\” must be followed by two hexadecimal digits");
+      c.pos += 3;
+      continue;
+    }
+    if (ch === "\0") c.fail("A NUL character in a value");
+    c.pos++;
+  }
 }
 
 export function filterError(input: string): string | undefined {

@@ -15,6 +15,7 @@ import { connectionForDomain } from "@/lib/domains/derive";
 import type { AdvancedInput, DirectoryServiceInput } from "@/lib/domains/schema";
 import { nameVerifiedElsewhere, ntDomainTakenMessage, verifiedNtDomainHolder } from "@/lib/identity/clashes";
 import type { OrgCtx as Ctx } from "@/lib/auth/org-context";
+import type { LdapConnection } from "@/lib/generated/prisma/client";
 
 async function own(ctx: Ctx, id: string) {
   const domain = await db.domain.findFirst({ where: { id, organizationId: ctx.organizationId } });
@@ -300,94 +301,115 @@ export type MigrationCandidate = {
   files: number;
 };
 
+type LocalCandidate = {
+  id: string;
+  email: string;
+  name: string;
+  accountName: string | null;
+  _count: { files: number };
+};
+type DirectoryMatch = MigrationCandidate & { entry: import("@/lib/sync/map").MappedEntry };
+
+/** Only this organisation's own people: local accounts in its verified domains, never an administrator of
+ *  the platform, nor someone of another organisation who merely received a share here. */
+function localCandidates(organizationId: string, verified: Set<string>): Promise<LocalCandidate[]> {
+  return db.user.findMany({
+    where: {
+      source: "LOCAL",
+      isBuiltinAdmin: false,
+      isPlatformAdmin: false,
+      memberships: { some: { organizationId } },
+      OR: [...verified].map((d) => ({ email: { endsWith: `@${d}` } })),
+    },
+    select: { id: true, email: true, name: true, accountName: true, _count: { select: { files: true } } },
+  });
+}
+
 async function directoryMatches(ctx: Ctx, domainId: string) {
   const domain = await own(ctx, domainId);
   if (!domain.connectionId)
     throw new UserError("Map this domain from a directory service first (Directory Service tab).");
   const connection = await db.ldapConnection.findUniqueOrThrow({ where: { id: domain.connectionId } });
-  // Only this organisation's own people: local accounts in its verified domains, never an administrator of
-  // the platform, nor someone of another organisation who merely received a share here.
   const verified = await verifiedDomainsOf(ctx.organizationId);
   if (verified.size === 0) return { connectionId: connection.id, verified, matches: [] };
-  const locals = await db.user.findMany({
-    where: {
-      source: "LOCAL",
-      isBuiltinAdmin: false,
-      isPlatformAdmin: false,
-      memberships: { some: { organizationId: ctx.organizationId } },
-      OR: [...verified].map((d) => ({ email: { endsWith: `@${d}` } })),
-    },
-    select: { id: true, email: true, name: true, accountName: true, _count: { select: { files: true } } },
-  });
+  const locals = await localCandidates(ctx.organizationId, verified);
   const { DirectoryConnection } = await import("@/lib/directory/client");
-  const { escapeFilterValue, normaliseFilter } = await import("@/lib/directory/filter");
   const { decryptSecret } = await import("@/lib/crypto");
-  const { mapEntry } = await import("@/lib/sync/map");
   const directory = await DirectoryConnection.open({
     ...connection,
     managerPassword: decryptSecret(connection.managerPasswordEnc),
   });
-  const out: (MigrationCandidate & { entry: import("@/lib/sync/map").MappedEntry })[] = [];
+  const out: DirectoryMatch[] = [];
   try {
     // A few searches of up to 50 accounts each, rather than one per account.
     for (let i = 0; i < locals.length; i += 50) {
-      const chunk = locals.slice(i, i + 50);
-      const terms = chunk.flatMap((u) => [
-        `(${connection.emailField}=${escapeFilterValue(u.email)})`,
-        ...(u.accountName ? [`(${connection.accountNameField}=${escapeFilterValue(u.accountName)})`] : []),
-      ]);
-      const syncFilter = normaliseFilter(connection.syncFilter);
-      const filter = `(&${syncFilter}(|${terms.join("")}))`;
-      const { entries } = await directory.search(connection.baseDn, {
-        scope: "sub",
-        filter,
-        attributes: [
-          connection.accountNameField,
-          connection.emailField,
-          connection.userPrincipalNameField,
-          connection.fullNameField,
-          connection.statusField,
-          "objectGUID",
-          "entryUUID",
-        ],
-        explicitBufferAttributes: ["objectGUID"],
-      });
-      for (const raw of entries) {
-        const mapped = mapEntry(raw, connection);
-        if (!mapped.ok) continue;
-        const e = mapped.entry;
-        const byEmail = chunk.find((u) => u.email === e.email);
-        const byName = chunk.find(
-          (u) =>
-            u.accountName && e.accountName && u.accountName.toLowerCase() === e.accountName.toLowerCase(),
-        );
-        const u = byEmail ?? byName;
-        if (!u || out.some((c) => c.userId === u.id)) continue;
-        // The directory's email becomes the account's: it must be this organisation's too.
-        if (!verified.has(emailDomain(e.email))) continue;
-        // Email is the identity: an entry whose email already belongs to another account cannot take this
-        // one.
-        if (!byEmail) {
-          const holder = await db.user.findUnique({ where: { email: e.email }, select: { id: true } });
-          if (holder && holder.id !== u.id) continue;
-        }
-        out.push({
-          userId: u.id,
-          email: u.email,
-          name: u.name,
-          accountName: u.accountName,
-          dn: e.dn,
-          matchedBy: byEmail ? "email" : "account name",
-          directoryEmail: e.email,
-          files: u._count.files,
-          entry: e,
-        });
-      }
+      await matchChunk(directory, connection, locals.slice(i, i + 50), verified, out);
     }
   } finally {
     await directory.close();
   }
   return { connectionId: connection.id, verified, matches: out };
+}
+
+/** Searches the directory for one chunk of local accounts (by email or account name) and appends each
+ *  account that an entry may take over to `out`. */
+async function matchChunk(
+  directory: import("@/lib/directory/client").DirectoryConnection,
+  connection: LdapConnection,
+  chunk: LocalCandidate[],
+  verified: Set<string>,
+  out: DirectoryMatch[],
+): Promise<void> {
+  const { escapeFilterValue, normaliseFilter } = await import("@/lib/directory/filter");
+  const { mapEntry } = await import("@/lib/sync/map");
+  const terms = chunk.flatMap((u) => [
+    `(${connection.emailField}=${escapeFilterValue(u.email)})`,
+    ...(u.accountName ? [`(${connection.accountNameField}=${escapeFilterValue(u.accountName)})`] : []),
+  ]);
+  const filter = `(&${normaliseFilter(connection.syncFilter)}(|${terms.join("")}))`;
+  const { entries } = await directory.search(connection.baseDn, {
+    scope: "sub",
+    filter,
+    attributes: [
+      connection.accountNameField,
+      connection.emailField,
+      connection.userPrincipalNameField,
+      connection.fullNameField,
+      connection.statusField,
+      "objectGUID",
+      "entryUUID",
+    ],
+    explicitBufferAttributes: ["objectGUID"],
+  });
+  for (const raw of entries) {
+    const mapped = mapEntry(raw, connection);
+    if (!mapped.ok) continue;
+    const e = mapped.entry;
+    const byEmail = chunk.find((u) => u.email === e.email);
+    const byName = chunk.find(
+      (u) => u.accountName && e.accountName && u.accountName.toLowerCase() === e.accountName.toLowerCase(),
+    );
+    const u = byEmail ?? byName;
+    if (!u || out.some((c) => c.userId === u.id)) continue;
+    // The directory's email becomes the account's: it must be this organisation's too.
+    if (!verified.has(emailDomain(e.email))) continue;
+    // Email is the identity: an entry whose email already belongs to another account cannot take this one.
+    if (!byEmail) {
+      const holder = await db.user.findUnique({ where: { email: e.email }, select: { id: true } });
+      if (holder && holder.id !== u.id) continue;
+    }
+    out.push({
+      userId: u.id,
+      email: u.email,
+      name: u.name,
+      accountName: u.accountName,
+      dn: e.dn,
+      matchedBy: byEmail ? "email" : "account name",
+      directoryEmail: e.email,
+      files: u._count.files,
+      entry: e,
+    });
+  }
 }
 
 export async function findMigrationCandidates(ctx: Ctx, domainId: string): Promise<MigrationCandidate[]> {
